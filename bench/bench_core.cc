@@ -1,0 +1,68 @@
+// Native figures for the core's hot calls (printed, never asserted). `make bench`.
+#include <benchmark/benchmark.h>
+
+#include <string>
+
+#include "finfusion/hash.h"
+#include "finfusion/key.h"
+#include "finfusion/scope.h"
+#include "finfusion/time.h"
+
+namespace {
+
+const std::string& sample_key() {
+  static const std::string key(finfusion::keys::generate(finfusion::keys::KeyType::kProduction)->reveal());
+  return key;
+}
+
+const finfusion::hashing::Hasher& sample_hasher() {
+  static const finfusion::hashing::Hasher hasher =
+      *finfusion::hashing::Hasher::Create({{"p1", *finfusion::random_secret(32)}}, "p1");
+  return hasher;
+}
+
+void BM_check_format(benchmark::State& state) {
+  const std::string& key = sample_key();
+  for (auto _ : state) benchmark::DoNotOptimize(finfusion::keys::check_format(key));
+}
+BENCHMARK(BM_check_format);
+
+void BM_parse(benchmark::State& state) {
+  const std::string& key = sample_key();
+  for (auto _ : state) benchmark::DoNotOptimize(finfusion::keys::parse(key));
+}
+BENCHMARK(BM_parse);
+
+void BM_hash(benchmark::State& state) {
+  const std::string& key = sample_key();
+  for (auto _ : state) benchmark::DoNotOptimize(sample_hasher().hash(key));
+}
+BENCHMARK(BM_hash);
+
+void BM_verify(benchmark::State& state) {
+  const std::string& key = sample_key();
+  std::string stored = *sample_hasher().hash(key);
+  for (auto _ : state) benchmark::DoNotOptimize(sample_hasher().verify(key, stored));
+}
+BENCHMARK(BM_verify);
+
+void BM_generate(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(finfusion::keys::generate(finfusion::keys::KeyType::kProduction));
+}
+BENCHMARK(BM_generate);
+
+void BM_scope_allows(benchmark::State& state) {
+  auto granted = *finfusion::scopes::parse({"payments", "kyc:read", "reporting", "!payments:refund"});
+  auto required = *finfusion::scopes::Scope::Create("payments:charge");
+  for (auto _ : state) benchmark::DoNotOptimize(finfusion::scopes::allows(granted, required));
+}
+BENCHMARK(BM_scope_allows);
+
+void BM_parse_timestamp(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(finfusion::time::parse_timestamp("2025-12-31T23:59:59.999Z"));
+}
+BENCHMARK(BM_parse_timestamp);
+
+}  // namespace
+
+BENCHMARK_MAIN();

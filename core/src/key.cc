@@ -1,0 +1,201 @@
+#include "finfusion/key.h"
+
+#include <sodium.h>
+
+#include <array>
+
+#include "internal/base62.h"
+#include "internal/crc32.h"
+#include "internal/sodium_init.h"
+
+namespace finfusion::keys {
+
+// Builds ApiKey values (the only friend of its constructor).
+class KeyBuilder {
+ public:
+  static ApiKey make(KeyType type, std::string id, SecretBytes text) {
+    return ApiKey(type, std::move(id), std::move(text));
+  }
+};
+
+namespace {
+
+constexpr std::size_t kMinPrefix = 3;  // "dev"
+constexpr std::size_t kMaxPrefix = 4;  // "prod", "rest"
+constexpr std::size_t kTail = 1 + kSecretChars + kChecksumChars;  // "_" + secret + checksum
+constexpr std::size_t kMinKeyLength = kMinPrefix + 1 + kIdChars + kTail;
+// Bytes at or above this are rejected so that b % 62 stays uniform.
+constexpr std::uint8_t kAcceptBelow = 248;  // 4 * 62
+
+std::string checksum_of(std::string_view body) {
+  return internal::base62_fixed(internal::crc32(body), kChecksumChars);
+}
+
+struct Shape {
+  Code code;
+  std::string_view prefix;
+  std::string_view id;  // "<prefix>_<id16>"
+  KeyType type = KeyType::kDevelopment;
+};
+
+// Checks everything but the checksum, reading from the right.
+Shape shape_of(std::string_view text) noexcept {
+  Shape s{Code::kMalformedKey, {}, {}};
+  if (text.size() > kMaxKeyLength || text.size() < kMinKeyLength) return s;
+  for (char c : text) {
+    if (!internal::is_base62(c) && c != '_') return s;
+  }
+  std::size_t tail_start = text.size() - kTail;  // index of the "_" before the secret
+  if (text[tail_start] != '_') return s;
+  for (std::size_t i = tail_start + 1; i < text.size(); ++i) {
+    if (text[i] == '_') return s;
+  }
+  std::size_t id_start = tail_start - kIdChars;
+  if (id_start < 1 || text[id_start - 1] != '_') return s;
+  for (std::size_t i = id_start; i < tail_start; ++i) {
+    if (text[i] == '_') return s;
+  }
+  std::string_view prefix = text.substr(0, id_start - 1);
+  if (prefix.size() < kMinPrefix || prefix.size() > kMaxPrefix ||
+      prefix.find('_') != std::string_view::npos) {
+    return s;
+  }
+  auto type = type_from_prefix(prefix);
+  if (!type) {
+    s.code = Code::kUnknownPrefix;
+    return s;
+  }
+  return {Code::kValid, prefix, text.substr(0, tail_start), *type};
+}
+
+Status code_status(Code code) {
+  switch (code) {
+    case Code::kMalformedKey:
+      return Status(code, "not an API key: expected <dev|prod|rest>_<16 base62>_<49 base62>");
+    case Code::kUnknownPrefix:
+      return Status(code, "unknown key prefix (expected dev_, prod_ or rest_)");
+    case Code::kBadChecksum:
+      return Status(code, "the key's checksum does not match: it was mistyped or altered");
+    default:
+      return Status(code, "invalid key");
+  }
+}
+
+// Draws base62 characters from a byte stream by rejection sampling.
+class CharDrawer {
+ public:
+  explicit CharDrawer(const RandomSource& random) : random_(random) {}
+
+  Status draw(char* out, std::size_t count) {
+    for (std::size_t i = 0; i < count;) {
+      if (pos_ == buffer_.size()) {
+        Status s = random_(buffer_.data(), buffer_.size());
+        if (!s.ok()) return s;
+        pos_ = 0;
+      }
+      std::uint8_t b = buffer_[pos_++];
+      if (b < kAcceptBelow) out[i++] = internal::kBase62Alphabet[b % 62];
+    }
+    return Status::Ok();
+  }
+
+  ~CharDrawer() { sodium_memzero(buffer_.data(), buffer_.size()); }
+
+ private:
+  const RandomSource& random_;
+  std::array<std::uint8_t, 64> buffer_{};
+  std::size_t pos_ = buffer_.size();
+};
+
+}  // namespace
+
+Result<ApiKey> generate(KeyType type) {
+  if (!internal::sodium_ready()) return Status(Code::kInternal, "libsodium could not start");
+  RandomSource csprng = [](std::uint8_t* out, std::size_t size) {
+    randombytes_buf(out, size);
+    return Status::Ok();
+  };
+  return generate(type, csprng);
+}
+
+Result<ApiKey> generate(KeyType type, const RandomSource& random) {
+  std::string_view prefix = type_prefix(type);
+  std::size_t length = prefix.size() + 1 + kIdChars + kTail;
+  SecretBytes text(length);
+  char* p = reinterpret_cast<char*>(text.data());
+  std::size_t pos = 0;
+  for (char c : prefix) p[pos++] = c;
+  p[pos++] = '_';
+  CharDrawer drawer(random);
+  Status s = drawer.draw(p + pos, kIdChars);
+  if (!s.ok()) return s;
+  pos += kIdChars;
+  std::size_t id_end = pos;
+  p[pos++] = '_';
+  s = drawer.draw(p + pos, kSecretChars);
+  if (!s.ok()) return s;
+  pos += kSecretChars;
+  std::string checksum = checksum_of(std::string_view(p, pos));
+  for (char c : checksum) p[pos++] = c;
+  return KeyBuilder::make(type, std::string(p, id_end), std::move(text));
+}
+
+Result<ApiKey> generate_from_entropy(KeyType type, std::string_view entropy) {
+  std::size_t offset = 0;
+  RandomSource source = [&](std::uint8_t* out, std::size_t size) {
+    if (entropy.size() - offset < size) {
+      return Status(Code::kInvalidRequest, "not enough entropy for a key");
+    }
+    for (std::size_t i = 0; i < size; ++i) out[i] = static_cast<std::uint8_t>(entropy[offset + i]);
+    offset += size;
+    return Status::Ok();
+  };
+  return generate(type, source);
+}
+
+Code check_format(std::string_view text) noexcept {
+  Shape s = shape_of(text);
+  if (s.code != Code::kValid) return s.code;
+  std::string_view body = text.substr(0, text.size() - kChecksumChars);
+  std::string_view given = text.substr(text.size() - kChecksumChars);
+  char expected[kChecksumChars];
+  std::uint32_t crc = internal::crc32(body);
+  for (std::size_t i = kChecksumChars; i-- > 0;) {
+    expected[i] = internal::kBase62Alphabet[crc % 62];
+    crc /= 62;
+  }
+  // The checksum is not secret, but comparing it in constant time costs nothing.
+  return constant_time_equals(std::string_view(expected, kChecksumChars), given)
+             ? Code::kValid
+             : Code::kBadChecksum;
+}
+
+Result<ParsedKey> parse(std::string_view text) {
+  Code code = check_format(text);
+  if (code != Code::kValid) return code_status(code);
+  Shape s = shape_of(text);
+  return ParsedKey{s.type, type_environment(s.type), std::string(s.id), kFormatVersion};
+}
+
+Result<std::string> mask(std::string_view text) {
+  auto parsed = parse(text);
+  if (!parsed.ok()) return parsed.status();
+  return parsed->id + "_********";
+}
+
+Result<ParsedKey> parse_id(std::string_view id) {
+  // A key id is a key's leading part; check it as such, with a placeholder tail.
+  if (id.size() > kMaxKeyIdLength) return code_status(Code::kMalformedKey);
+  std::string probe(id);
+  probe += '_';
+  probe.append(kSecretChars + kChecksumChars, '0');
+  Shape s = shape_of(probe);
+  if (s.code != Code::kValid) return code_status(s.code);
+  return ParsedKey{s.type, type_environment(s.type), std::string(id), kFormatVersion};
+}
+
+std::string_view scanner_pattern() noexcept {
+  return "\\b(dev|prod|rest)_[0-9A-Za-z]{16}_[0-9A-Za-z]{49}\\b";
+}
+
+}  // namespace finfusion::keys

@@ -1,0 +1,74 @@
+#include "finfusion/secret.h"
+
+#include <sodium.h>
+
+#include <cstring>
+
+#include "internal/sodium_init.h"
+
+namespace finfusion {
+
+SecretBytes::SecretBytes(std::size_t size)
+    : data_(size ? new std::uint8_t[size]() : nullptr), size_(size) {}
+
+SecretBytes SecretBytes::FromView(std::string_view bytes) {
+  SecretBytes out(bytes.size());
+  if (!bytes.empty()) std::memcpy(out.data_.get(), bytes.data(), bytes.size());
+  return out;
+}
+
+SecretBytes::SecretBytes(const SecretBytes& other) : SecretBytes(FromView(other.view())) {}
+
+SecretBytes& SecretBytes::operator=(const SecretBytes& other) {
+  if (this != &other) *this = FromView(other.view());
+  return *this;
+}
+
+SecretBytes::SecretBytes(SecretBytes&& other) noexcept
+    : data_(std::move(other.data_)), size_(other.size_) {
+  other.size_ = 0;
+}
+
+SecretBytes& SecretBytes::operator=(SecretBytes&& other) noexcept {
+  if (this != &other) {
+    wipe();
+    data_ = std::move(other.data_);
+    size_ = other.size_;
+    other.size_ = 0;
+  }
+  return *this;
+}
+
+SecretBytes::~SecretBytes() { wipe(); }
+
+void SecretBytes::wipe() noexcept {
+  if (data_ && size_) sodium_memzero(data_.get(), size_);
+  data_.reset();
+  size_ = 0;
+}
+
+bool SecretBytes::equals(const SecretBytes& other) const noexcept {
+  return constant_time_equals(view(), other.view());
+}
+
+bool SecretBytes::equals(std::string_view other) const noexcept {
+  return constant_time_equals(view(), other);
+}
+
+Result<SecretBytes> random_secret(std::size_t size) {
+  if (size == 0 || size > (1u << 20)) {
+    return Status(Code::kInvalidRequest, "a random secret must be 1 byte to 1 MiB long");
+  }
+  if (!internal::sodium_ready()) return Status(Code::kInternal, "libsodium could not start");
+  SecretBytes out(size);
+  randombytes_buf(out.data(), size);
+  return out;
+}
+
+bool constant_time_equals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  if (a.empty()) return true;
+  return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace finfusion

@@ -1,0 +1,204 @@
+#include "conformance.h"
+
+#include <stdexcept>
+#include <vector>
+
+#include "finfusion/hash.h"
+#include "finfusion/key.h"
+#include "finfusion/scope.h"
+#include "finfusion/time.h"
+
+namespace finfusion::conformance {
+namespace {
+
+struct BadCase : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+Json error(const Status& status) { return Json{{"error", std::string(status.code_name())}}; }
+
+template <typename T>
+Json expect(T&& value) {
+  return Json{{"expect", std::forward<T>(value)}};
+}
+
+const Json& field(const Json& input, const char* name) {
+  auto it = input.find(name);
+  if (it == input.end()) throw BadCase(std::string("missing input field ") + name);
+  return *it;
+}
+
+std::string str(const Json& input, const char* name) {
+  const Json& v = field(input, name);
+  if (!v.is_string()) throw BadCase(std::string(name) + " must be a string");
+  return v.get<std::string>();
+}
+
+std::string from_hex(const std::string& hex) {
+  if (hex.size() % 2) throw BadCase("odd hex length");
+  std::string out;
+  for (std::size_t i = 0; i < hex.size(); i += 2) {
+    out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  }
+  return out;
+}
+
+// A string input given as text ("key") or as hex bytes ("key_hex", for bytes JSON
+// strings cannot carry, such as invalid UTF-8).
+std::string text_or_hex(const Json& input, const char* name) {
+  std::string hex_name = std::string(name) + "_hex";
+  if (input.contains(hex_name)) return from_hex(str(input, hex_name.c_str()));
+  return str(input, name);
+}
+
+std::vector<std::string> strings(const Json& input, const char* name) {
+  const Json& v = field(input, name);
+  if (!v.is_array()) throw BadCase(std::string(name) + " must be an array");
+  std::vector<std::string> out;
+  for (const Json& item : v) out.push_back(item.get<std::string>());
+  return out;
+}
+
+Json parsed_key(const keys::ParsedKey& k) {
+  return Json{{"id", k.id},
+              {"type", std::string(keys::type_name(k.type))},
+              {"environment", std::string(keys::environment_name(k.environment))},
+              {"format_version", k.format_version}};
+}
+
+Json answer_key(const std::string& op, const Json& in) {
+  if (op == "check_format") {
+    return expect(std::string(code_name(keys::check_format(text_or_hex(in, "key")))));
+  }
+  if (op == "parse") {
+    auto r = keys::parse(text_or_hex(in, "key"));
+    return r.ok() ? expect(parsed_key(*r)) : error(r.status());
+  }
+  if (op == "parse_id") {
+    auto r = keys::parse_id(text_or_hex(in, "id"));
+    return r.ok() ? expect(parsed_key(*r)) : error(r.status());
+  }
+  if (op == "mask") {
+    auto r = keys::mask(text_or_hex(in, "key"));
+    return r.ok() ? expect(*r) : error(r.status());
+  }
+  if (op == "generate") {
+    auto type = keys::type_from_name(str(in, "type"));
+    if (!type.ok()) return error(type.status());
+    auto r = keys::generate_from_entropy(*type, from_hex(str(in, "entropy_hex")));
+    if (!r.ok()) return error(r.status());
+    return expect(Json{{"key", std::string(r->reveal())}, {"id", r->id()}});
+  }
+  if (op == "type") {
+    auto r = keys::type_from_name(str(in, "name"));
+    if (!r.ok()) return error(r.status());
+    return expect(Json{{"prefix", std::string(keys::type_prefix(*r))},
+                       {"environment", std::string(keys::environment_name(keys::type_environment(*r)))}});
+  }
+  if (op == "type_table") {
+    std::string text = in.contains("overrides_text") ? str(in, "overrides_text")
+                                                     : field(in, "overrides").dump();
+    auto r = keys::TypeTable::Create(text);
+    if (!r.ok()) return error(r.status());
+    return expect(Json::parse(r->to_json()));
+  }
+  throw BadCase("unknown key op " + op);
+}
+
+Json answer_scope(const std::string& op, const Json& in) {
+  if (op == "parse") {
+    auto r = scopes::parse(strings(in, "scopes"));
+    return r.ok() ? expect(r->to_strings()) : error(r.status());
+  }
+  auto granted_or_child = [&](const char* name) {
+    auto r = scopes::parse(strings(in, name));
+    if (!r.ok()) throw r.status();
+    return std::move(r).value();
+  };
+  try {
+    if (op == "allows") {
+      auto granted = granted_or_child("granted");
+      auto r = scopes::allows(granted, str(in, "required"));
+      return r.ok() ? expect(*r) : error(r.status());
+    }
+    if (op == "allows_all") {
+      auto granted = granted_or_child("granted");
+      auto required = granted_or_child("required");
+      return expect(scopes::allows_all(granted, required));
+    }
+    if (op == "is_subset") {
+      auto child = granted_or_child("child");
+      auto parent = granted_or_child("parent");
+      return expect(scopes::is_subset(child, parent));
+    }
+  } catch (const Status& s) {
+    return error(s);
+  }
+  throw BadCase("unknown scope op " + op);
+}
+
+Json answer_hash(const std::string& op, const Json& in) {
+  std::vector<std::pair<std::string, SecretBytes>> peppers;
+  for (const Json& p : field(in, "peppers")) {
+    peppers.emplace_back(p.at(0).get<std::string>(),
+                         SecretBytes::FromView(from_hex(p.at(1).get<std::string>())));
+  }
+  auto hasher = hashing::Hasher::Create(std::move(peppers), str(in, "current"));
+  if (!hasher.ok()) return error(hasher.status());
+  if (op == "hash") {
+    auto r = hasher->hash(text_or_hex(in, "key"));
+    return r.ok() ? expect(*r) : error(r.status());
+  }
+  if (op == "verify") {
+    auto r = hasher->verify(text_or_hex(in, "key"), str(in, "stored"));
+    return r.ok() ? expect(*r) : error(r.status());
+  }
+  if (op == "needs_rehash") {
+    auto r = hasher->needs_rehash(str(in, "stored"));
+    return r.ok() ? expect(*r) : error(r.status());
+  }
+  throw BadCase("unknown hash op " + op);
+}
+
+Json instant(Result<time::Millis> r) {
+  if (!r.ok()) return error(r.status());
+  auto text = time::format_timestamp(*r);
+  return expect(Json{{"ms", *r}, {"text", text.ok() ? Json(*text) : Json(nullptr)}});
+}
+
+Json answer_time(const std::string& op, const Json& in) {
+  if (op == "parse_duration") {
+    auto r = time::parse_duration(text_or_hex(in, "text"));
+    return r.ok() ? expect(*r) : error(r.status());
+  }
+  if (op == "format_duration") {
+    auto r = time::format_duration(field(in, "ms").get<std::int64_t>());
+    return r.ok() ? expect(*r) : error(r.status());
+  }
+  if (op == "parse_timestamp") return instant(time::parse_timestamp(text_or_hex(in, "text")));
+  if (op == "parse_until") return instant(time::parse_until(text_or_hex(in, "text")));
+  if (op == "format_timestamp") {
+    auto r = time::format_timestamp(field(in, "ms").get<std::int64_t>());
+    return r.ok() ? expect(*r) : error(r.status());
+  }
+  throw BadCase("unknown time op " + op);
+}
+
+}  // namespace
+
+Json answer(std::string_view file, const Json& input) {
+  try {
+    std::string op = str(input, "op");
+    if (file == "key") return answer_key(op, input);
+    if (file == "scope") return answer_scope(op, input);
+    if (file == "hash") return answer_hash(op, input);
+    if (file == "time") return answer_time(op, input);
+    throw BadCase("unknown vector file");
+  } catch (const BadCase& e) {
+    return Json{{"bad_case", e.what()}};
+  } catch (const nlohmann::json::exception& e) {
+    return Json{{"bad_case", e.what()}};
+  }
+}
+
+}  // namespace finfusion::conformance

@@ -1,0 +1,110 @@
+#include <sodium.h>
+
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "finfusion/hash.h"
+#include "finfusion/key.h"
+
+using namespace finfusion::hashing;
+using finfusion::Code;
+using finfusion::SecretBytes;
+
+namespace {
+SecretBytes pepper(char fill) { return SecretBytes::FromView(std::string(32, fill)); }
+
+Hasher hasher(const char* current) {
+  auto h = Hasher::Create({{"p1", pepper('1')}, {"p2", pepper('2')}}, current);
+  REQUIRE(h.ok());
+  return *h;
+}
+
+std::string key() {
+  return std::string(finfusion::keys::generate(finfusion::keys::KeyType::kProduction)->reveal());
+}
+}  // namespace
+
+TEST_CASE("hash, verify, needs_rehash", "[hash]") {
+  Hasher h1 = hasher("p1");
+  std::string k = key();
+  auto stored = h1.hash(k);
+  REQUIRE(stored.ok());
+  CHECK(stored->rfind("ffk$1$b2b256$p1$", 0) == 0);
+  CHECK(stored->size() == 16 + 43);
+  CHECK(stored->find(k) == std::string::npos);
+  CHECK(*h1.verify(k, *stored));
+  CHECK_FALSE(*h1.needs_rehash(*stored));
+  CHECK_FALSE(*h1.verify(key(), *stored));
+  // A hasher whose current pepper moved on still verifies, and asks for a rehash.
+  Hasher h2 = hasher("p2");
+  CHECK(*h2.verify(k, *stored));
+  CHECK(*h2.needs_rehash(*stored));
+  auto rehashed = h2.hash(k);
+  CHECK(*h2.verify(k, *rehashed));
+  CHECK_FALSE(*h2.needs_rehash(*rehashed));
+  CHECK(*rehashed != *stored);
+  auto parts = parse_stored(*rehashed);
+  REQUIRE(parts.ok());
+  CHECK(parts->pepper_id == "p2");
+  CHECK(parts->algorithm == "b2b256");
+}
+
+TEST_CASE("the stored digest is keyed BLAKE2b-256 of the whole key", "[hash]") {
+  Hasher h = hasher("p1");
+  std::string k = key();
+  unsigned char digest[32];
+  SecretBytes p = pepper('1');
+  crypto_generichash(digest, 32, reinterpret_cast<const unsigned char*>(k.data()), k.size(), p.data(), 32);
+  char b64[64];
+  sodium_bin2base64(b64, sizeof b64, digest, 32, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  CHECK(*h.hash(k) == std::string("ffk$1$b2b256$p1$") + b64);
+}
+
+TEST_CASE("only well-formed keys are hashed; malformed ones match nothing", "[hash]") {
+  Hasher h = hasher("p1");
+  std::string k = key();
+  std::string stored = *h.hash(k);
+  std::string broken = k;
+  broken.back() = broken.back() == 'a' ? 'b' : 'a';
+  CHECK(h.hash(broken).code() == Code::kBadChecksum);
+  CHECK(h.hash("").code() == Code::kMalformedKey);
+  auto r = h.verify(broken, stored);
+  REQUIRE(r.ok());
+  CHECK_FALSE(*r);
+}
+
+TEST_CASE("peppers are checked before they reach libsodium", "[hash]") {
+  CHECK(Hasher::Create({}, "p1").code() == Code::kInvalidRequest);
+  for (std::size_t n : {0u, 16u, 31u, 33u, 64u}) {
+    auto r = Hasher::Create({{"p1", SecretBytes::FromView(std::string(n, 'x'))}}, "p1");
+    CHECK(r.code() == Code::kInvalidRequest);
+    CHECK_THAT(r.status().message(), Catch::Contains("exactly 32 bytes"));
+  }
+  CHECK(Hasher::Create({{"p1", pepper('1')}}, "p9").code() == Code::kInvalidRequest);
+  CHECK(Hasher::Create({{"p 1", pepper('1')}}, "p 1").code() == Code::kInvalidRequest);
+  CHECK(Hasher::Create({{std::string(33, 'p'), pepper('1')}}, std::string(33, 'p')).code() ==
+        Code::kInvalidRequest);
+  CHECK(Hasher::Create({{"p1", pepper('1')}, {"p1", pepper('2')}}, "p1").code() ==
+        Code::kInvalidRequest);
+  // Messages never show pepper bytes.
+  auto r = Hasher::Create({{"p1", SecretBytes::FromView("SUPERSECRETPEPPER")}}, "p1");
+  CHECK(r.status().message().find("SUPERSECRET") == std::string::npos);
+}
+
+TEST_CASE("stored strings are parsed strictly", "[hash]") {
+  Hasher h = hasher("p1");
+  std::string k = key();
+  std::string stored = *h.hash(k);
+  std::string digest = stored.substr(16);
+  for (const std::string& bad :
+       {std::string(""), std::string("ffk$1$b2b256$p1"), "ffk$2$b2b256$p1$" + digest,
+        "ffk$1$sha256$p1$" + digest, "xxx$1$b2b256$p1$" + digest, "ffk$1$b2b256$$" + digest,
+        "ffk$1$b2b256$p1$" + digest + "A", "ffk$1$b2b256$p1$" + digest.substr(1),
+        "ffk$1$b2b256$p1$" + digest.substr(1) + "=", "ffk$1$b2b256$p1$" + digest + "$x",
+        std::string(200, '$')}) {
+    INFO(bad);
+    CHECK(h.verify(k, bad).code() == Code::kInvalidRequest);
+    CHECK(h.needs_rehash(bad).code() == Code::kInvalidRequest);
+  }
+  CHECK(h.verify(k, "ffk$1$b2b256$p7$" + digest).code() == Code::kPreconditionFailed);
+}

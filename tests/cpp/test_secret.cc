@@ -1,0 +1,34 @@
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "finfusion/secret.h"
+
+using finfusion::SecretBytes;
+
+TEST_CASE("SecretBytes copies deeply and compares", "[secret]") {
+  SecretBytes a = SecretBytes::FromView("0123456789abcdef");
+  SecretBytes b = a;
+  CHECK(b.equals(a));
+  CHECK(b.data() != a.data());
+  b.data()[0] = 'X';
+  CHECK_FALSE(b.equals(a));
+  CHECK_FALSE(a.equals(std::string_view("0123")));
+  CHECK(a.equals(std::string_view("0123456789abcdef")));
+}
+
+TEST_CASE("SecretBytes moves leave the source empty", "[secret]") {
+  SecretBytes a = SecretBytes::FromView("secret");
+  SecretBytes b = std::move(a);
+  CHECK(b.view() == "secret");
+  CHECK(a.empty());  // NOLINT(bugprone-use-after-move): the moved-from state is specified
+  SecretBytes c(4);
+  c = std::move(b);
+  CHECK(c.size() == 6);
+}
+
+TEST_CASE("constant_time_equals", "[secret]") {
+  CHECK(finfusion::constant_time_equals("", ""));
+  CHECK(finfusion::constant_time_equals("abc", "abc"));
+  CHECK_FALSE(finfusion::constant_time_equals("abc", "abd"));
+  CHECK_FALSE(finfusion::constant_time_equals("abc", "abcd"));
+}
