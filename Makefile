@@ -5,7 +5,11 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
-.PHONY: all deps build run test test-release test-asan vectors bench clean
+.PHONY: all deps build run test test-release test-asan test-python python-stubs vectors bench clean
+
+VENV := .venv
+PY := $(VENV)/bin/python
+DIST := build/dist
 
 all: build
 
@@ -21,7 +25,7 @@ run: build
 
 # Release build (tests, tools, examples, benchmarks) and the ASan+UBSan build, both with
 # -Werror; ctest runs the Catch2 suite, the conformance vectors and their drift check.
-test: deps test-release test-asan
+test: deps test-release test-asan test-python
 
 test-release: build
 	ctest --preset release
@@ -30,6 +34,37 @@ test-asan: deps
 	cmake --preset asan
 	cmake --build --preset asan
 	ctest --preset asan
+
+# The Python package, as a user gets it: `python -m build` makes the sdist and builds the
+# wheel from that sdist; the wheel goes into .venv and the sdist into a fresh venv, and the
+# suite runs against each installed copy (never the source tree). Then the .pyi drift
+# check, mypy --strict on the examples and a typed usage file, and the quickstart.
+$(VENV)/.tools: bindings/python/requirements-dev.txt | deps
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r bindings/python/requirements-dev.txt
+	touch $@
+
+test-python: deps $(VENV)/.tools
+	rm -rf $(DIST) build/venv-sdist build/stubs
+	$(PY) -m build --outdir $(DIST) .
+	$(PY) -m pip install -q --force-reinstall --no-deps $(DIST)/*.whl
+	$(PY) -m pytest
+	$(VENV)/bin/pybind11-stubgen finfusion._core -o build/stubs
+	diff -u bindings/python/finfusion/_core.pyi build/stubs/finfusion/_core.pyi || \
+	  { echo "the .pyi stub drifted: run make python-stubs and commit it" >&2; exit 1; }
+	$(VENV)/bin/mypy --strict examples/python tests/python/typed_usage.py
+	$(PY) examples/python/quickstart.py >/dev/null
+	python3 -m venv build/venv-sdist
+	build/venv-sdist/bin/python -m pip install -q -r bindings/python/requirements-dev.txt
+	build/venv-sdist/bin/python -m pip install -q $(DIST)/*.tar.gz
+	build/venv-sdist/bin/python -m pytest -q
+
+# Regenerate the committed .pyi from the installed module.
+python-stubs: $(VENV)/.tools
+	$(PY) -m pip install -q .
+	$(VENV)/bin/pybind11-stubgen finfusion._core -o build/stubs
+	cp build/stubs/finfusion/_core.pyi bindings/python/finfusion/_core.pyi
 
 # Rewrite the answers in tests/vectors/*.json from the core (review the diff after).
 vectors: build

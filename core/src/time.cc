@@ -212,8 +212,10 @@ Result<Millis> parse_timestamp(std::string_view text) {
 Result<Millis> parse_until(std::string_view text) {
   auto parsed = parse_instant(text);
   if (!parsed.ok()) return parsed.status();
-  // 9999-12-31 as a date ends after kMaxInstant; the end instant is still representable.
-  return parsed->date_only ? parsed->instant + kDay : parsed->instant;
+  if (!parsed->date_only) return parsed->instant;
+  Millis end = parsed->instant + kDay;
+  if (end > kMaxInstant) return bad_timestamp(text, "the day ends after 9999-12-31 UTC");
+  return end;
 }
 
 Result<std::string> format_timestamp(Millis instant) {

@@ -53,7 +53,8 @@ Result<Millis> parse_timestamp(std::string_view text);
 // Parses the end of a period, as the first instant that is no longer inside it. A date
 // alone covers that whole UTC day, so "2025-12-31" gives 2026-01-01T00:00:00.000Z: a key
 // that expires "2025-12-31" works until 23:59:59.999Z that day. A full timestamp is
-// returned as it is. Errors: as parse_timestamp.
+// returned as it is. Errors: as parse_timestamp, and invalid_timestamp for "9999-12-31"
+// (its end is outside the range).
 Result<Millis> parse_until(std::string_view text);
 
 // The canonical text of an instant: "YYYY-MM-DDTHH:MM:SS.mmmZ".

@@ -1,0 +1,201 @@
+"""
+FinFusion Keys native core (private; import finfusion instead)
+"""
+from __future__ import annotations
+import collections.abc
+import finfusion.errors
+import typing
+__all__: list[str] = ['ApiKey', 'CODES', 'Hasher', 'KEY_MAX_LENGTH', 'KEY_SCANNER_PATTERN', 'KEY_TYPES', 'PEPPER_BYTES', 'ParsedKey', 'SCOPE_MAX_ENTRIES', 'ScopeSet', 'TIME_MAX_DURATION_MS', 'TIME_MAX_INSTANT_MS', 'TIME_MIN_INSTANT_MS', 'TypePolicy', 'TypeTable', 'hash_parse_stored', 'key_check_format', 'key_generate', 'key_generate_from_entropy', 'key_mask', 'key_parse', 'key_parse_id', 'key_type_info', 'random_secret', 'scope_allows', 'scope_allows_all', 'scope_is_subset', 'scope_parse', 'time_add', 'time_format_duration', 'time_format_timestamp', 'time_parse_duration', 'time_parse_timestamp', 'time_parse_until']
+class ApiKey:
+    """
+    A new key. repr() and str() never show it; reveal() does.
+    """
+    def __reduce__(self) -> None:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def reveal(self) -> str:
+        """
+        The full key text: show it to its owner once, never log it.
+        """
+    @property
+    def environment(self) -> str:
+        ...
+    @property
+    def id(self) -> str:
+        ...
+    @property
+    def type(self) -> str:
+        ...
+class ParsedKey:
+    """
+    What a well-formed key says about itself.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def environment(self) -> str:
+        ...
+    @property
+    def format_version(self) -> int:
+        ...
+    @property
+    def id(self) -> str:
+        ...
+    @property
+    def type(self) -> str:
+        ...
+class TypePolicy:
+    """
+    One key type's policy; durations in milliseconds.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def allows_global_wildcard(self) -> bool:
+        ...
+    @property
+    def environment(self) -> str:
+        ...
+    @property
+    def max_lifetime_ms(self) -> int:
+        ...
+    @property
+    def max_scopes(self) -> int:
+        ...
+    @property
+    def rate_limit_requests(self) -> int:
+        ...
+    @property
+    def rate_limit_window_ms(self) -> int:
+        ...
+    @property
+    def requires_service(self) -> bool:
+        ...
+    @property
+    def rotation_period_ms(self) -> int:
+        ...
+    @property
+    def rotation_warning_ms(self) -> int:
+        ...
+    @property
+    def type(self) -> str:
+        ...
+class TypeTable:
+    """
+    The key-type policy table.
+    """
+    @staticmethod
+    def create(overrides_json: str) -> TypeTable:
+        ...
+    @staticmethod
+    def defaults() -> TypeTable:
+        ...
+    def get(self, type: str) -> TypePolicy:
+        ...
+    def to_json(self) -> str:
+        ...
+class ScopeSet:
+    """
+    A canonical scope list: sorted, duplicates removed.
+    """
+    def __contains__(self, arg0: str) -> bool:
+        ...
+    def __eq__(self, arg0: typing.Any) -> typing.Any:
+        ...
+    def __getstate__(self) -> list[str]:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __init__(self, scopes: collections.abc.Sequence[str]) -> None:
+        ...
+    def __iter__(self) -> collections.abc.Iterator[str]:
+        ...
+    def __len__(self) -> int:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def __setstate__(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    def to_list(self) -> list[str]:
+        ...
+class Hasher:
+    """
+    Stored key hashes under server peppers; repr() shows pepper ids only.
+    """
+    def __init__(self, peppers: dict[str, bytes], current: str) -> None:
+        ...
+    def __reduce__(self) -> typing.Any:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def hash(self, key: str) -> str:
+        ...
+    def needs_rehash(self, stored: str) -> bool:
+        ...
+    def verify(self, key: str, stored: str) -> bool:
+        ...
+    @property
+    def current_pepper_id(self) -> str:
+        ...
+def hash_parse_stored(stored: str) -> tuple[str, str]:
+    """
+    (algorithm, pepper id) of a stored hash.
+    """
+def key_check_format(key: str) -> str:
+    ...
+def key_generate(type: str) -> ApiKey:
+    ...
+def key_generate_from_entropy(type: str, entropy: bytes) -> ApiKey:
+    ...
+def key_mask(key: str) -> str:
+    ...
+def key_parse(key: str) -> ParsedKey:
+    ...
+def key_parse_id(id: str) -> ParsedKey:
+    ...
+def key_type_info(name: str) -> tuple[str, str]:
+    """
+    (prefix, environment) of a key type.
+    """
+def random_secret(size: typing.SupportsInt | typing.SupportsIndex) -> bytes:
+    """
+    size bytes from libsodium's CSPRNG.
+    """
+def scope_allows(granted: ScopeSet, required: str) -> bool:
+    ...
+def scope_allows_all(granted: ScopeSet, required: ScopeSet) -> bool:
+    ...
+def scope_is_subset(child: ScopeSet, parent: ScopeSet) -> bool:
+    ...
+def scope_parse(scopes: collections.abc.Sequence[str]) -> ScopeSet:
+    ...
+def time_add(instant: typing.SupportsInt | typing.SupportsIndex, duration: typing.SupportsInt | typing.SupportsIndex) -> int:
+    ...
+def time_format_duration(ms: typing.SupportsInt | typing.SupportsIndex) -> str:
+    ...
+def time_format_timestamp(ms: typing.SupportsInt | typing.SupportsIndex) -> str:
+    ...
+def time_parse_duration(text: str) -> int:
+    """
+    Milliseconds.
+    """
+def time_parse_timestamp(text: str) -> int:
+    """
+    Epoch milliseconds; a date alone is the start of that UTC day.
+    """
+def time_parse_until(text: str) -> int:
+    """
+    Epoch milliseconds; a date alone is the end of that UTC day (exclusive).
+    """
+CODES: tuple = ('valid', 'malformed_key', 'bad_checksum', 'unknown_prefix', 'invalid_scope', 'invalid_duration', 'invalid_timestamp', 'invalid_request', 'not_found', 'expired', 'revoked', 'disabled', 'environment_mismatch', 'insufficient_scope', 'rate_limited', 'signature_invalid', 'signature_expired', 'replayed', 'conflict', 'precondition_failed', 'storage_unavailable', 'internal')
+KEY_MAX_LENGTH: int = 71
+KEY_SCANNER_PATTERN: str = '\\b(dev|prod|rest)_[0-9A-Za-z]{16}_[0-9A-Za-z]{49}\\b'
+KEY_TYPES: tuple = ('development', 'production', 'restricted')
+PEPPER_BYTES: int = 32
+SCOPE_MAX_ENTRIES: int = 256
+TIME_MAX_DURATION_MS: int = 3153600000000
+TIME_MAX_INSTANT_MS: int = 253402300799999
+TIME_MIN_INSTANT_MS: int = -62135596800000
+__version__: str = '0.1.0'
+_error_classes: dict = {'malformed_key': finfusion.errors.MalformedKeyError, 'bad_checksum': finfusion.errors.BadChecksumError, 'unknown_prefix': finfusion.errors.UnknownPrefixError, 'invalid_scope': finfusion.errors.InvalidScopeError, 'invalid_duration': finfusion.errors.InvalidDurationError, 'invalid_timestamp': finfusion.errors.InvalidTimestampError, 'invalid_request': finfusion.errors.InvalidRequestError, 'not_found': finfusion.errors.NotFoundError, 'expired': finfusion.errors.ExpiredError, 'revoked': finfusion.errors.RevokedError, 'disabled': finfusion.errors.DisabledError, 'environment_mismatch': finfusion.errors.EnvironmentMismatchError, 'insufficient_scope': finfusion.errors.InsufficientScopeError, 'rate_limited': finfusion.errors.RateLimitedError, 'signature_invalid': finfusion.errors.SignatureInvalidError, 'signature_expired': finfusion.errors.SignatureExpiredError, 'replayed': finfusion.errors.ReplayedError, 'conflict': finfusion.errors.ConflictError, 'precondition_failed': finfusion.errors.PreconditionFailedError, 'storage_unavailable': finfusion.errors.StorageUnavailableError, 'internal': finfusion.errors.InternalError}

@@ -1,0 +1,56 @@
+#include "common.h"
+
+#include <string>
+
+namespace finfusion::python {
+
+Text::Text(py::handle value, const char* what) {
+  if (!PyUnicode_Check(value.ptr())) {
+    throw py::type_error(std::string(what) + " must be str, not " +
+                         std::string(py::str(py::type::handle_of(value).attr("__name__"))));
+  }
+  Py_ssize_t size = 0;
+  const char* data = PyUnicode_AsUTF8AndSize(value.ptr(), &size);
+  if (data) {
+    holder_ = py::reinterpret_borrow<py::object>(value);
+  } else {
+    PyErr_Clear();
+    PyObject* bytes = PyUnicode_AsEncodedString(value.ptr(), "utf-8", "surrogatepass");
+    if (!bytes) throw py::error_already_set();
+    holder_ = py::reinterpret_steal<py::object>(bytes);
+    data = PyBytes_AS_STRING(bytes);
+    size = PyBytes_GET_SIZE(bytes);
+  }
+  view_ = std::string_view(data, static_cast<std::size_t>(size));
+}
+
+SecretBytes secret_bytes(py::handle value, const char* what) {
+  if (!PyObject_CheckBuffer(value.ptr()) || PyUnicode_Check(value.ptr())) {
+    throw py::type_error(std::string(what) + " must be bytes, not " +
+                         std::string(py::str(py::type::handle_of(value).attr("__name__"))));
+  }
+  Py_buffer view;
+  if (PyObject_GetBuffer(value.ptr(), &view, PyBUF_SIMPLE) != 0) throw py::error_already_set();
+  SecretBytes out = SecretBytes::FromView(
+      std::string_view(static_cast<const char*>(view.buf), static_cast<std::size_t>(view.len)));
+  PyBuffer_Release(&view);
+  return out;
+}
+
+py::dict& error_classes() {
+  // Leaked on purpose: it must outlive every call, including those during interpreter exit.
+  static py::dict* classes = new py::dict();
+  return *classes;
+}
+
+void raise(const Status& status) {
+  py::str code(std::string(status.code_name()));
+  py::dict& classes = error_classes();
+  py::object cls = classes.contains(code) ? classes[code]
+                                          : py::reinterpret_borrow<py::object>(PyExc_RuntimeError);
+  py::object error = cls(status.message());
+  PyErr_SetObject(cls.ptr(), error.ptr());
+  throw py::error_already_set();
+}
+
+}  // namespace finfusion::python

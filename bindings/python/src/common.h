@@ -1,0 +1,88 @@
+// Shared conversions for the pybind11 layer: text in without echoing it, failures out as
+// the finfusion exception classes. Nothing here decides anything; the core does.
+#pragma once
+
+#include <pybind11/pybind11.h>
+
+#include <string_view>
+#include <utility>
+
+#include "finfusion/secret.h"
+#include "finfusion/status.h"
+
+namespace finfusion::python {
+
+namespace py = pybind11;
+
+inline bool accept_any_object(PyObject*) { return true; }
+
+// Parameter types that accept any object, so that pybind11 never rejects the call itself
+// (its mismatch message would print the argument, and a key or pepper is a secret); the
+// conversions below check the type and name only the type. They show in signatures (and
+// the generated .pyi) as the type they expect.
+class StrArg : public py::object {
+ public:
+  PYBIND11_OBJECT_DEFAULT(StrArg, py::object, accept_any_object)
+};
+class BytesArg : public py::object {
+ public:
+  PYBIND11_OBJECT_DEFAULT(BytesArg, py::object, accept_any_object)
+};
+class PepperMapArg : public py::object {
+ public:
+  PYBIND11_OBJECT_DEFAULT(PepperMapArg, py::object, accept_any_object)
+};
+
+// A str argument as UTF-8 bytes, borrowed from the str object when it can be (no copy).
+// A str that cannot be UTF-8 (lone surrogates) is passed on as its surrogatepass bytes, so
+// the core refuses it like any other bad input. Anything but str is a TypeError that names
+// the argument and its type, never its value (pybind11's own mismatch message would echo
+// the value, and a key is a secret).
+class Text {
+ public:
+  Text(py::handle value, const char* what);
+  std::string_view view() const noexcept { return view_; }
+
+ private:
+  py::object holder_;
+  std::string_view view_;
+};
+
+// A bytes-like argument copied into wiping storage. TypeError (type only) otherwise.
+SecretBytes secret_bytes(py::handle value, const char* what);
+
+// Raises the Python class registered for the status's code (finfusion.errors fills the
+// table at import), with the core's message, which never contains a secret.
+[[noreturn]] void raise(const Status& status);
+
+template <typename T>
+T unwrap(Result<T>&& result) {
+  if (!result.ok()) raise(result.status());
+  return std::move(result).value();
+}
+
+// The table finfusion.errors fills: code name -> exception class.
+py::dict& error_classes();
+
+void register_status(py::module_& m);
+void register_keys(py::module_& m);
+void register_scopes(py::module_& m);
+void register_hashing(py::module_& m);
+void register_time(py::module_& m);
+
+}  // namespace finfusion::python
+
+namespace pybind11::detail {
+template <>
+struct handle_type_name<finfusion::python::StrArg> {
+  static constexpr auto name = const_name("str");
+};
+template <>
+struct handle_type_name<finfusion::python::BytesArg> {
+  static constexpr auto name = const_name("bytes");
+};
+template <>
+struct handle_type_name<finfusion::python::PepperMapArg> {
+  static constexpr auto name = const_name("dict[str, bytes]");
+};
+}  // namespace pybind11::detail

@@ -1,0 +1,12 @@
+// finfusion._core: the native core for Python. One register_<module>() per core module;
+// the pure-Python package `finfusion` re-exports this with its Pythonic face.
+#include "common.h"
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "FinFusion Keys native core (private; import finfusion instead)";
+  finfusion::python::register_status(m);
+  finfusion::python::register_keys(m);
+  finfusion::python::register_scopes(m);
+  finfusion::python::register_hashing(m);
+  finfusion::python::register_time(m);
+}

@@ -1,0 +1,63 @@
+"""Typed use of the public API; `mypy --strict` must accept it (run by make test)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import List
+
+import finfusion
+from finfusion import hashing, keys, scopes, time
+
+
+def issue(type_: keys.KeyType) -> str:
+    key: finfusion.ApiKey = keys.generate(type_)
+    key_id: str = key.id
+    return key_id + " " + key.type
+
+
+def check(text: str) -> bool:
+    code: str = keys.check_format(text)
+    if code != "valid":
+        return False
+    parsed: finfusion.ParsedKey = keys.parse(text)
+    return parsed.environment == keys.Environment.PRODUCTION
+
+
+def store(text: str, hasher: finfusion.Hasher) -> str:
+    stored: str = hasher.hash(text)
+    ok: bool = hasher.verify(text, stored)
+    again: bool = hasher.needs_rehash(stored)
+    return stored if ok and not again else ""
+
+
+def permissions(granted: List[str]) -> bool:
+    s: finfusion.ScopeSet = scopes.parse(granted)
+    names: List[str] = s.to_list()
+    return scopes.allows(s, "payments:charge") and scopes.is_subset(names[:1], s)
+
+
+def when() -> dt.datetime:
+    grace: dt.timedelta = time.parse_duration("48h")
+    until: dt.datetime = time.parse_until("2025-12-31")
+    text: str = time.format_timestamp(until - grace)
+    return time.parse_timestamp(text)
+
+
+def policy() -> dt.timedelta:
+    table = keys.TypeTable('{"production": {"max_lifetime": "365d"}}')
+    return table.get(keys.KeyType.PRODUCTION).max_lifetime
+
+
+def errors() -> str:
+    try:
+        keys.parse("nope")
+    except finfusion.FinFusionError as e:
+        return e.code
+    return ""
+
+
+if __name__ == "__main__":
+    print(issue(keys.KeyType.DEVELOPMENT), check(keys.generate("production").reveal()),
+          store(keys.generate("production").reveal(),
+                hashing.Hasher({"p": hashing.generate_pepper()}, current="p")) != "",
+          permissions(["payments"]), when(), policy(), errors())
