@@ -5,11 +5,13 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
-.PHONY: all deps build run test test-release test-asan test-python python-stubs vectors bench clean
+.PHONY: all deps build run test test-release test-asan test-python python-stubs wasm test-node package-size vectors bench clean
 
 VENV := .venv
 PY := $(VENV)/bin/python
 DIST := build/dist
+WASM_BUILD := build/wasm
+EMSDK_ENV := NODE_PATH=/usr/share/nodejs
 
 all: build
 
@@ -25,7 +27,7 @@ run: build
 
 # Release build (tests, tools, examples, benchmarks) and the ASan+UBSan build, both with
 # -Werror; ctest runs the Catch2 suite, the conformance vectors and their drift check.
-test: deps test-release test-asan test-python
+test: deps test-release test-asan test-python test-node
 
 test-release: build
 	ctest --preset release
@@ -65,6 +67,31 @@ python-stubs: $(VENV)/.tools
 	$(PY) -m pip install -q .
 	$(VENV)/bin/pybind11-stubgen finfusion._core -o build/stubs
 	cp build/stubs/finfusion/_core.pyi bindings/python/finfusion/_core.pyi
+
+# The WebAssembly core (libsodium for WASM comes from a cache outside the clone, built once
+# by scripts/build-libsodium-wasm.sh) and the npm package's dist/ (bindings/node/build.mjs).
+wasm: deps
+	sodium=$$(scripts/build-libsodium-wasm.sh) && \
+	  $(EMSDK_ENV) emcmake cmake -S . -B $(WASM_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release \
+	    -DFINFUSION_BUILD_WASM=ON -DFINFUSION_BUILD_TESTS=OFF -DFINFUSION_BUILD_EXAMPLES=OFF \
+	    -DFINFUSION_SODIUM_WASM="$$sodium" >/dev/null
+	$(EMSDK_ENV) cmake --build $(WASM_BUILD)
+	node bindings/node/build.mjs $(WASM_BUILD)/bindings/wasm
+
+tests/node/node_modules/.installed: tests/node/package.json tests/node/package-lock.json | deps
+	cd tests/node && npm ci --no-audit --no-fund
+	touch $@
+
+# node:test suites (per module, vectors, require/import, secrets, parity with Python's
+# surface, the browser run in Chromium) and tsc --noEmit on a typed usage file.
+test-node: wasm tests/node/node_modules/.installed
+	$(MAKE) --no-print-directory package-size
+	cd tests/node && npx tsc -p .
+	cd tests/node && node --test
+
+package-size:
+	@cd bindings/node && for f in dist/index.mjs dist/finfusion_core.mjs dist/index.cjs dist/finfusion_core.cjs; do \
+	  printf '%-26s %8d bytes raw %8d gzipped\n' $$f $$(wc -c < $$f) $$(gzip -9c $$f | wc -c); done
 
 # Rewrite the answers in tests/vectors/*.json from the core (review the diff after).
 vectors: build

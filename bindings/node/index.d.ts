@@ -1,0 +1,149 @@
+// Type declarations for @finfusion/keys (hand-written; checked by `tsc --noEmit` against
+// tests/node/typed_usage.ts). index.d.cts is a copy for CommonJS consumers.
+
+/** Loads the WebAssembly core once. Await it before any other call. */
+export function ready(): Promise<void>;
+/** The library version (the repository's VERSION). */
+export function version(): string;
+
+export type Code =
+  | 'valid' | 'malformed_key' | 'bad_checksum' | 'unknown_prefix' | 'invalid_scope'
+  | 'invalid_duration' | 'invalid_timestamp' | 'invalid_request' | 'not_found' | 'expired'
+  | 'revoked' | 'disabled' | 'environment_mismatch' | 'insufficient_scope' | 'rate_limited'
+  | 'signature_invalid' | 'signature_expired' | 'replayed' | 'conflict' | 'precondition_failed'
+  | 'storage_unavailable' | 'internal';
+
+/** Every code of the closed list, 'valid' first. */
+export const CODES: readonly Code[];
+
+/** Every failure the core reports; `code` is the stable string shared by every language. */
+export class FinFusionError extends Error {
+  constructor(code: Code, message: string);
+  readonly code: Code;
+}
+
+export type KeyTypeName = 'development' | 'production' | 'restricted';
+export type EnvironmentName = 'sandbox' | 'production';
+export type FormatCode = 'valid' | 'malformed_key' | 'unknown_prefix' | 'bad_checksum';
+
+/** A new key. Only reveal() shows its text: toString, util.inspect and JSON show the id. */
+export class ApiKey {
+  private constructor();
+  readonly id: string;
+  readonly type: KeyTypeName;
+  readonly environment: EnvironmentName;
+  reveal(): string;
+  toJSON(): { id: string; type: KeyTypeName; environment: EnvironmentName };
+}
+
+export interface ParsedKey {
+  readonly id: string;
+  readonly type: KeyTypeName;
+  readonly environment: EnvironmentName;
+  readonly formatVersion: number;
+}
+
+export interface TypeInfo {
+  readonly name: KeyTypeName;
+  readonly prefix: 'dev' | 'prod' | 'rest';
+  readonly environment: EnvironmentName;
+}
+
+export interface TypePolicy {
+  readonly type: KeyTypeName;
+  readonly environment: EnvironmentName;
+  readonly maxLifetimeMs: number;
+  readonly rotationPeriodMs: number;
+  readonly rotationWarningMs: number;
+  readonly rateLimit: { readonly requests: number; readonly windowMs: number };
+  readonly maxScopes: number;
+  readonly requiresService: boolean;
+  readonly allowsGlobalWildcard: boolean;
+}
+
+export class TypeTable {
+  /** Defaults with a deployment's overrides (JSON text or an object). */
+  constructor(overrides?: string | object);
+  static defaults(): TypeTable;
+  get(type: KeyTypeName | string): TypePolicy;
+  toJSON(): object;
+}
+
+export const keys: {
+  readonly KeyType: { readonly DEVELOPMENT: 'development'; readonly PRODUCTION: 'production'; readonly RESTRICTED: 'restricted' };
+  readonly Environment: { readonly SANDBOX: 'sandbox'; readonly PRODUCTION: 'production' };
+  readonly ApiKey: typeof ApiKey;
+  readonly TypeTable: typeof TypeTable;
+  /** Matches every generated key as a whole word, and nothing of another system. */
+  readonly SCANNER_PATTERN: string;
+  readonly TYPES: Readonly<Record<KeyTypeName, TypeInfo>>;
+  typeInfo(type: KeyTypeName | string): TypeInfo;
+  generate(type: KeyTypeName | string): ApiKey;
+  generateFromEntropy(type: KeyTypeName | string, entropy: Uint8Array): ApiKey;
+  /** 'valid' or the reason; never throws for a bad key. */
+  checkFormat(key: string): FormatCode;
+  parse(key: string): ParsedKey;
+  parseId(id: string): ParsedKey;
+  mask(key: string): string;
+};
+
+export class ScopeSet implements Iterable<string> {
+  constructor(scopes: readonly string[]);
+  readonly size: number;
+  toList(): string[];
+  has(scope: string): boolean;
+  equals(other: unknown): boolean;
+  [Symbol.iterator](): Iterator<string>;
+  toJSON(): string[];
+}
+
+export type ScopesLike = ScopeSet | readonly string[];
+
+export const scopes: {
+  readonly ScopeSet: typeof ScopeSet;
+  parse(scopes: readonly string[]): ScopeSet;
+  allows(granted: ScopesLike, required: string): boolean;
+  allowsAll(granted: ScopesLike, required: ScopesLike): boolean;
+  isSubset(child: ScopesLike, parent: ScopesLike): boolean;
+};
+
+export class Hasher {
+  /** Peppers are exactly 32 bytes each; `current` names the one new hashes use. */
+  constructor(peppers: Record<string, Uint8Array> | Map<string, Uint8Array>, current: string);
+  readonly currentPepperId: string;
+  hash(key: string): string;
+  /** Constant time. A malformed key matches nothing (false). */
+  verify(key: string, stored: string): boolean;
+  needsRehash(stored: string): boolean;
+  /** Frees the native hasher now and wipes its peppers. */
+  dispose(): void;
+}
+
+export interface StoredHash {
+  readonly algorithm: string;
+  readonly pepperId: string;
+}
+
+export const hashing: {
+  readonly Hasher: typeof Hasher;
+  readonly PEPPER_BYTES: 32;
+  generatePepper(): Uint8Array;
+  parseStored(stored: string): StoredHash;
+};
+
+/** A duration as text ('48h', '1d12h') or as a number of seconds. */
+export type Duration = string | number;
+/** An instant as a Date or epoch milliseconds. */
+export type Instant = Date | number;
+
+export const time: {
+  toMillis(instant: Instant): number;
+  durationMillis(duration: Duration): number;
+  /** Milliseconds. */
+  parseDuration(text: string): number;
+  formatDuration(duration: Duration): string;
+  parseTimestamp(text: string): Date;
+  /** End of a period, exclusive: '2025-12-31' -> 2026-01-01T00:00:00.000Z. */
+  parseUntil(text: string): Date;
+  formatTimestamp(instant: Instant): string;
+};

@@ -1,0 +1,300 @@
+// @finfusion/keys: the JavaScript face of the FinFusion Keys core (WebAssembly).
+// This body is shared by the ES module and the CommonJS entry: build.mjs wraps it with
+// the header (how to load the core) and footer (how to export) of each module system.
+// Nothing here decides anything about a key: every verdict and error code comes from the
+// C++ core; this layer converts types and turns failed results into FinFusionError.
+
+/** The stable error codes, in the core's order (checked against the core by the tests). */
+const CODES = Object.freeze([
+  'valid', 'malformed_key', 'bad_checksum', 'unknown_prefix', 'invalid_scope',
+  'invalid_duration', 'invalid_timestamp', 'invalid_request', 'not_found', 'expired',
+  'revoked', 'disabled', 'environment_mismatch', 'insufficient_scope', 'rate_limited',
+  'signature_invalid', 'signature_expired', 'replayed', 'conflict', 'precondition_failed',
+  'storage_unavailable', 'internal',
+]);
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+/** Every failure the core reports: `code` is the stable code string shared by every language. */
+class FinFusionError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.name = 'FinFusionError';
+    this.code = code;
+  }
+}
+
+let core = null;
+let loading = null;
+
+async function randomSource() {
+  // libsodium's WASM build looks for window/self.crypto or require('crypto'); an ES module
+  // on Node has neither, so the core gets its random source from here.
+  let webcrypto = globalThis.crypto;
+  if (!webcrypto || typeof webcrypto.getRandomValues !== 'function') {
+    webcrypto = (await loadNodeCrypto()).webcrypto;
+  }
+  const word = new Uint32Array(1);
+  return () => {
+    webcrypto.getRandomValues(word);
+    return word[0] >>> 0;
+  };
+}
+
+/** Loads the WebAssembly core once; every other call needs it done. Safe to call often. */
+function ready() {
+  if (!loading) {
+    loading = (async () => {
+      const getRandomValue = await randomSource();
+      core = await createFinFusionCore({ getRandomValue });
+    })();
+    loading.catch(() => { loading = null; });
+  }
+  return loading;
+}
+
+function need() {
+  if (!core) throw new FinFusionError('precondition_failed', 'the core is not loaded: await ready() first');
+  return core;
+}
+
+function unwrap(result) {
+  if (result.ok) return result.value;
+  throw new FinFusionError(result.code, result.message);
+}
+
+function typeName(value) {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
+}
+
+// Type checks name the type, never the value (a key is a secret).
+function text(value, what) {
+  if (typeof value !== 'string') throw new TypeError(`${what} must be a string, not ${typeName(value)}`);
+  return value;
+}
+
+function bytes(value, what) {
+  if (!(value instanceof Uint8Array)) throw new TypeError(`${what} must be a Uint8Array, not ${typeName(value)}`);
+  return value;
+}
+
+function textList(value, what) {
+  if (!Array.isArray(value)) throw new TypeError(`${what} must be an array of strings, not ${typeName(value)}`);
+  for (const item of value) text(item, `each of ${what}`);
+  return value;
+}
+
+// ---------------------------------------------------------------- keys
+
+const KeyType = Object.freeze({ DEVELOPMENT: 'development', PRODUCTION: 'production', RESTRICTED: 'restricted' });
+const Environment = Object.freeze({ SANDBOX: 'sandbox', PRODUCTION: 'production' });
+
+/** A new key. Its text is shown only by reveal(): never by toString, inspect or JSON. */
+class ApiKey {
+  #key;
+  constructor(fields) {
+    this.id = fields.id;
+    this.type = fields.type;
+    this.environment = fields.environment;
+    this.#key = fields.key;
+    Object.freeze(this);
+  }
+  /** The full key: show it to its owner once, never log it. */
+  reveal() { return this.#key; }
+  toString() { return `ApiKey(id=${this.id}, type=${this.type})`; }
+  toJSON() { return { id: this.id, type: this.type, environment: this.environment }; }
+  [INSPECT]() { return this.toString(); }
+}
+
+function parsedKey(v) {
+  return Object.freeze({ id: v.id, type: v.type, environment: v.environment, formatVersion: v.formatVersion });
+}
+
+function durationFields(p) {
+  return Object.freeze({
+    type: p.type,
+    environment: p.environment,
+    maxLifetimeMs: p.maxLifetimeMs,
+    rotationPeriodMs: p.rotationPeriodMs,
+    rotationWarningMs: p.rotationWarningMs,
+    rateLimit: Object.freeze({ requests: p.rateLimitRequests, windowMs: p.rateLimitWindowMs }),
+    maxScopes: p.maxScopes,
+    requiresService: p.requiresService,
+    allowsGlobalWildcard: p.allowsGlobalWildcard,
+  });
+}
+
+/** The key-type policy table: the defaults, or a deployment's JSON overrides. */
+class TypeTable {
+  #json;
+  #policies;
+  constructor(overrides = '{}') {
+    const source = typeof overrides === 'string' ? overrides : JSON.stringify(overrides);
+    const v = unwrap(need().type_table(text(source, 'overrides')));
+    this.#json = v.json;
+    this.#policies = {};
+    for (const [name, p] of Object.entries(v.policies)) this.#policies[name] = durationFields(p);
+  }
+  static defaults() { return new TypeTable(); }
+  get(type) {
+    const info = keys.typeInfo(type);
+    return this.#policies[info.name];
+  }
+  toJSON() { return JSON.parse(this.#json); }
+  toString() { return this.#json; }
+}
+
+const keys = {
+  KeyType,
+  Environment,
+  ApiKey,
+  TypeTable,
+  get SCANNER_PATTERN() { return need().key_scanner_pattern(); },
+  get TYPES() {
+    const out = {};
+    for (const name of need().key_types()) out[name] = keys.typeInfo(name);
+    return Object.freeze(out);
+  },
+  typeInfo(type) { return Object.freeze(unwrap(need().key_type_info(text(type, 'type')))); },
+  generate(type) { return new ApiKey(unwrap(need().key_generate(text(type, 'type')))); },
+  generateFromEntropy(type, entropy) {
+    return new ApiKey(unwrap(need().key_generate_from_entropy(text(type, 'type'), bytes(entropy, 'entropy'))));
+  },
+  /** 'valid' or the reason; never throws for a bad key. */
+  checkFormat(key) { return need().key_check_format(text(key, 'key')); },
+  parse(key) { return parsedKey(unwrap(need().key_parse(text(key, 'key')))); },
+  parseId(id) { return parsedKey(unwrap(need().key_parse_id(text(id, 'key id')))); },
+  mask(key) { return unwrap(need().key_mask(text(key, 'key'))); },
+};
+
+// ---------------------------------------------------------------- scopes
+
+/** A canonical scope list: sorted, duplicates removed. */
+class ScopeSet {
+  #items;
+  constructor(list) {
+    this.#items = Object.freeze(unwrap(need().scope_parse(textList(list, 'scopes'))));
+  }
+  toList() { return [...this.#items]; }
+  get size() { return this.#items.length; }
+  has(scope) { return this.#items.includes(scope); }
+  equals(other) {
+    return other instanceof ScopeSet && other.size === this.size && this.#items.every((s, i) => s === other.#items[i]);
+  }
+  [Symbol.iterator]() { return this.#items[Symbol.iterator](); }
+  toJSON() { return this.toList(); }
+  toString() { return `ScopeSet(${JSON.stringify(this.#items)})`; }
+  [INSPECT]() { return this.toString(); }
+}
+
+function scopeList(value, what) {
+  return value instanceof ScopeSet ? value.toList() : textList(value, what);
+}
+
+const scopes = {
+  ScopeSet,
+  parse(list) { return new ScopeSet(list); },
+  allows(granted, required) {
+    return unwrap(need().scope_allows(scopeList(granted, 'granted'), text(required, 'required')));
+  },
+  allowsAll(granted, required) {
+    return unwrap(need().scope_allows_all(scopeList(granted, 'granted'), scopeList(required, 'required')));
+  },
+  isSubset(child, parent) {
+    return unwrap(need().scope_is_subset(scopeList(child, 'child'), scopeList(parent, 'parent')));
+  },
+};
+
+// ---------------------------------------------------------------- hashing
+
+// Frees the native hasher (and wipes its peppers) when the JS object is collected.
+const hasherCleanup = typeof FinalizationRegistry === 'function'
+  ? new FinalizationRegistry((native) => { if (!native.isDeleted()) native.delete(); })
+  : null;
+
+/** Stored key hashes under server peppers. Shows the current pepper id only. */
+class Hasher {
+  #native;
+  constructor(peppers, current) {
+    const entries = peppers instanceof Map ? [...peppers.entries()]
+      : (peppers !== null && typeof peppers === 'object' && !Array.isArray(peppers) ? Object.entries(peppers) : null);
+    if (!entries) throw new TypeError(`peppers must be an object or Map of id -> Uint8Array, not ${typeName(peppers)}`);
+    const ids = entries.map(([id]) => text(id, 'pepper id'));
+    const values = entries.map(([, value]) => bytes(value, 'pepper'));
+    this.#native = unwrap(need().hasher_create(ids, values, text(current, 'current')));
+    if (hasherCleanup) hasherCleanup.register(this, this.#native, this);
+  }
+  #live() {
+    if (!this.#native) throw new FinFusionError('precondition_failed', 'this hasher was disposed');
+    return this.#native;
+  }
+  get currentPepperId() { return this.#live().currentPepperId(); }
+  hash(key) { return unwrap(this.#live().hash(text(key, 'key'))); }
+  verify(key, stored) { return unwrap(this.#live().verify(text(key, 'key'), text(stored, 'stored'))); }
+  needsRehash(stored) { return unwrap(this.#live().needsRehash(text(stored, 'stored'))); }
+  /** Frees the native hasher now and wipes its peppers. */
+  dispose() {
+    if (this.#native) {
+      if (hasherCleanup) hasherCleanup.unregister(this);
+      this.#native.delete();
+      this.#native = null;
+    }
+  }
+  toString() { return this.#native ? `Hasher(current=${this.currentPepperId})` : 'Hasher(disposed)'; }
+  toJSON() { return { currentPepperId: this.#native ? this.currentPepperId : null }; }
+  [INSPECT]() { return this.toString(); }
+}
+
+const hashing = {
+  Hasher,
+  PEPPER_BYTES: 32,
+  generatePepper() { return unwrap(need().random_secret(32)); },
+  parseStored(stored) { return Object.freeze(unwrap(need().hash_parse_stored(text(stored, 'stored')))); },
+};
+
+// ---------------------------------------------------------------- time
+
+function toMillis(instant) {
+  if (instant instanceof Date) {
+    const ms = instant.getTime();
+    if (Number.isNaN(ms)) throw new FinFusionError('invalid_timestamp', 'invalid Date');
+    return ms;
+  }
+  if (typeof instant === 'number') {
+    if (!Number.isSafeInteger(instant)) throw new FinFusionError('invalid_timestamp', 'epoch milliseconds must be a safe integer');
+    return instant;
+  }
+  throw new TypeError(`instant must be a Date or epoch milliseconds, not ${typeName(instant)}`);
+}
+
+/** Milliseconds of a duration given as text ('48h') or as a number of seconds. */
+function durationMillis(duration) {
+  if (typeof duration === 'string') return unwrap(need().time_parse_duration(duration));
+  if (typeof duration === 'number') {
+    // Seconds as a float: 1.001 * 1000 is 1000.9999999999999, so round, then insist the
+    // input really was a whole number of milliseconds.
+    const ms = Math.round(duration * 1000);
+    if (!Number.isSafeInteger(ms) || Math.abs(ms - duration * 1000) > 1e-6) {
+      throw new FinFusionError('invalid_duration', 'seconds must be a whole number of milliseconds');
+    }
+    return ms;
+  }
+  throw new TypeError(`duration must be a string ('48h') or seconds, not ${typeName(duration)}`);
+}
+
+const time = {
+  toMillis,
+  durationMillis,
+  /** Milliseconds of '48h', '1d12h', '250ms', '2w', '0'. */
+  parseDuration(textValue) { return unwrap(need().time_parse_duration(text(textValue, 'duration'))); },
+  /** Canonical text of a duration given as text or seconds: 129600 -> '1d12h'. */
+  formatDuration(duration) { return unwrap(need().time_format_duration(durationMillis(duration))); },
+  parseTimestamp(textValue) { return new Date(unwrap(need().time_parse_timestamp(text(textValue, 'timestamp')))); },
+  /** End of a period, exclusive: '2025-12-31' -> 2026-01-01T00:00:00.000Z (the whole day is inside). */
+  parseUntil(textValue) { return new Date(unwrap(need().time_parse_until(text(textValue, 'timestamp')))); },
+  formatTimestamp(instant) { return unwrap(need().time_format_timestamp(toMillis(instant))); },
+};
+
+function version() { return need().version(); }

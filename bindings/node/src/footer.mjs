@@ -1,0 +1,1 @@
+export { ready, version, CODES, FinFusionError, keys, scopes, hashing, time };

@@ -1,0 +1,4 @@
+'use strict';
+const createFinFusionCore = require('./finfusion_core.cjs');
+
+const loadNodeCrypto = async () => require('crypto');

@@ -1,0 +1,3 @@
+import createFinFusionCore from './finfusion_core.mjs';
+
+const loadNodeCrypto = () => import('node:crypto');

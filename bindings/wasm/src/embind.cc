@@ -1,0 +1,266 @@
+// The core for JavaScript through embind. Nothing but conversion: every call returns a plain
+// result object, {ok: true, value} or {ok: false, code, message}; the JS facade
+// (bindings/node/src/api.js) turns failures into FinFusionError. The core never throws, and
+// this layer does not either, so the build needs no C++ exception support.
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <sodium.h>
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "finfusion/hash.h"
+#include "finfusion/key.h"
+#include "finfusion/key_type.h"
+#include "finfusion/scope.h"
+#include "finfusion/secret.h"
+#include "finfusion/status.h"
+#include "finfusion/time.h"
+#include "finfusion/version.h"
+
+using emscripten::val;
+namespace ff = finfusion;
+
+namespace {
+
+val ok(val value) {
+  val r = val::object();
+  r.set("ok", true);
+  r.set("value", std::move(value));
+  return r;
+}
+
+val fail(const ff::Status& s) {
+  val r = val::object();
+  r.set("ok", false);
+  r.set("code", std::string(s.code_name()));
+  r.set("message", s.message());
+  return r;
+}
+
+template <typename T, typename F>
+val result(ff::Result<T>&& r, F&& convert) {
+  return r.ok() ? ok(convert(*r)) : fail(r.status());
+}
+
+template <typename T>
+val result(ff::Result<T>&& r) {
+  return result(std::move(r), [](const T& v) { return val(v); });
+}
+
+// A JS Uint8Array copied into wiping storage (the staging copy is wiped too).
+ff::SecretBytes bytes_from(const val& array) {
+  auto n = array["length"].as<std::size_t>();
+  ff::SecretBytes out(n);
+  if (n) {
+    val view(emscripten::typed_memory_view(n, out.data()));
+    view.call<void>("set", array);
+  }
+  return out;
+}
+
+val strings_to_array(const std::vector<std::string>& items) {
+  val a = val::array();
+  for (const auto& s : items) a.call<void>("push", s);
+  return a;
+}
+
+std::vector<std::string> strings_from(const val& array) {
+  return emscripten::vecFromJSArray<std::string>(array);
+}
+
+val parsed_key(const ff::keys::ParsedKey& k) {
+  val o = val::object();
+  o.set("id", k.id);
+  o.set("type", std::string(ff::keys::type_name(k.type)));
+  o.set("environment", std::string(ff::keys::environment_name(k.environment)));
+  o.set("formatVersion", k.format_version);
+  return o;
+}
+
+val api_key(const ff::keys::ApiKey& k) {
+  val o = val::object();
+  o.set("id", k.id());
+  o.set("type", std::string(ff::keys::type_name(k.type())));
+  o.set("environment", std::string(ff::keys::environment_name(k.environment())));
+  o.set("key", std::string(k.reveal()));
+  return o;
+}
+
+// ---- status ----
+val codes() {
+  std::vector<std::string> names;
+  for (ff::Code c : ff::all_codes()) names.emplace_back(ff::code_name(c));
+  return strings_to_array(names);
+}
+std::string version() { return std::string(ff::version()); }
+
+// ---- keys ----
+val key_generate(const std::string& type) {
+  auto t = ff::keys::type_from_name(type);
+  if (!t.ok()) return fail(t.status());
+  return result(ff::keys::generate(*t), api_key);
+}
+val key_generate_from_entropy(const std::string& type, const val& entropy) {
+  auto t = ff::keys::type_from_name(type);
+  if (!t.ok()) return fail(t.status());
+  ff::SecretBytes bytes = bytes_from(entropy);
+  return result(ff::keys::generate_from_entropy(*t, bytes.view()), api_key);
+}
+std::string key_check_format(const std::string& key) {
+  return std::string(ff::code_name(ff::keys::check_format(key)));
+}
+val key_parse(const std::string& key) { return result(ff::keys::parse(key), parsed_key); }
+val key_parse_id(const std::string& id) { return result(ff::keys::parse_id(id), parsed_key); }
+val key_mask(const std::string& key) { return result(ff::keys::mask(key)); }
+val key_type_info(const std::string& name) {
+  auto t = ff::keys::type_from_name(name);
+  if (!t.ok()) return fail(t.status());
+  val o = val::object();
+  o.set("name", name);
+  o.set("prefix", std::string(ff::keys::type_prefix(*t)));
+  o.set("environment", std::string(ff::keys::environment_name(ff::keys::type_environment(*t))));
+  return ok(o);
+}
+val key_types() {
+  std::vector<std::string> names;
+  for (auto t : ff::keys::kAllTypes) names.emplace_back(ff::keys::type_name(t));
+  return strings_to_array(names);
+}
+std::string key_scanner_pattern() { return std::string(ff::keys::scanner_pattern()); }
+
+// The whole table: canonical JSON plus every policy (durations in ms, as doubles: exact).
+val type_table(const std::string& overrides_json) {
+  auto table = ff::keys::TypeTable::Create(overrides_json);
+  if (!table.ok()) return fail(table.status());
+  val policies = val::object();
+  for (auto t : ff::keys::kAllTypes) {
+    const auto& p = table->get(t);
+    val o = val::object();
+    o.set("type", std::string(ff::keys::type_name(p.type)));
+    o.set("environment", std::string(ff::keys::environment_name(p.environment)));
+    o.set("maxLifetimeMs", static_cast<double>(p.max_lifetime));
+    o.set("rotationPeriodMs", static_cast<double>(p.rotation_period));
+    o.set("rotationWarningMs", static_cast<double>(p.rotation_warning));
+    o.set("rateLimitRequests", static_cast<double>(p.rate_limit.requests));
+    o.set("rateLimitWindowMs", static_cast<double>(p.rate_limit.window));
+    o.set("maxScopes", static_cast<double>(p.max_scopes));
+    o.set("requiresService", p.requires_service);
+    o.set("allowsGlobalWildcard", p.allows_global_wildcard);
+    policies.set(std::string(ff::keys::type_name(t)), o);
+  }
+  val v = val::object();
+  v.set("json", table->to_json());
+  v.set("policies", policies);
+  return ok(v);
+}
+
+// ---- scopes (sets cross as canonical string arrays) ----
+val scope_parse(const val& list) {
+  return result(ff::scopes::parse(strings_from(list)),
+                [](const ff::scopes::ScopeSet& s) { return strings_to_array(s.to_strings()); });
+}
+val scope_allows(const val& granted, const std::string& required) {
+  auto g = ff::scopes::parse(strings_from(granted));
+  if (!g.ok()) return fail(g.status());
+  return result(ff::scopes::allows(*g, required));
+}
+val scope_allows_all(const val& granted, const val& required) {
+  auto g = ff::scopes::parse(strings_from(granted));
+  if (!g.ok()) return fail(g.status());
+  auto r = ff::scopes::parse(strings_from(required));
+  if (!r.ok()) return fail(r.status());
+  return ok(val(ff::scopes::allows_all(*g, *r)));
+}
+val scope_is_subset(const val& child, const val& parent) {
+  auto c = ff::scopes::parse(strings_from(child));
+  if (!c.ok()) return fail(c.status());
+  auto p = ff::scopes::parse(strings_from(parent));
+  if (!p.ok()) return fail(p.status());
+  return ok(val(ff::scopes::is_subset(*c, *p)));
+}
+
+// ---- hashing ----
+// ids: string[]; peppers: Uint8Array[] of the same length.
+val hasher_create(const val& ids, const val& peppers, const std::string& current) {
+  std::vector<std::pair<std::string, ff::SecretBytes>> list;
+  auto n = ids["length"].as<std::size_t>();
+  for (std::size_t i = 0; i < n; ++i) {
+    list.emplace_back(ids[i].as<std::string>(), bytes_from(peppers[i]));
+  }
+  return result(ff::hashing::Hasher::Create(std::move(list), current),
+                [](const ff::hashing::Hasher& h) { return val(h); });
+}
+val hasher_hash(const ff::hashing::Hasher& h, const std::string& key) { return result(h.hash(key)); }
+val hasher_verify(const ff::hashing::Hasher& h, const std::string& key, const std::string& stored) {
+  return result(h.verify(key, stored));
+}
+val hasher_needs_rehash(const ff::hashing::Hasher& h, const std::string& stored) {
+  return result(h.needs_rehash(stored));
+}
+std::string hasher_current(const ff::hashing::Hasher& h) { return h.current_pepper_id(); }
+val hash_parse_stored(const std::string& stored) {
+  return result(ff::hashing::parse_stored(stored), [](const ff::hashing::StoredHash& s) {
+    val o = val::object();
+    o.set("algorithm", s.algorithm);
+    o.set("pepperId", s.pepper_id);
+    return o;
+  });
+}
+val random_secret(std::size_t size) {
+  return result(ff::random_secret(size), [](const ff::SecretBytes& s) {
+    val out = val::global("Uint8Array").new_(s.size());
+    out.call<void>("set", val(emscripten::typed_memory_view(s.size(), s.data())));
+    return out;
+  });
+}
+
+// ---- time (milliseconds cross as doubles: every instant and duration here is below 2^53) ----
+val as_number(ff::time::Millis ms) { return val(static_cast<double>(ms)); }
+val time_parse_duration(const std::string& s) { return result(ff::time::parse_duration(s), as_number); }
+val time_format_duration(double ms) {
+  return result(ff::time::format_duration(static_cast<ff::time::Millis>(ms)));
+}
+val time_parse_timestamp(const std::string& s) { return result(ff::time::parse_timestamp(s), as_number); }
+val time_parse_until(const std::string& s) { return result(ff::time::parse_until(s), as_number); }
+val time_format_timestamp(double ms) {
+  return result(ff::time::format_timestamp(static_cast<ff::time::Millis>(ms)));
+}
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(finfusion) {
+  using emscripten::function;
+  function("codes", &codes);
+  function("version", &version);
+  function("key_generate", &key_generate);
+  function("key_generate_from_entropy", &key_generate_from_entropy);
+  function("key_check_format", &key_check_format);
+  function("key_parse", &key_parse);
+  function("key_parse_id", &key_parse_id);
+  function("key_mask", &key_mask);
+  function("key_type_info", &key_type_info);
+  function("key_types", &key_types);
+  function("key_scanner_pattern", &key_scanner_pattern);
+  function("type_table", &type_table);
+  function("scope_parse", &scope_parse);
+  function("scope_allows", &scope_allows);
+  function("scope_allows_all", &scope_allows_all);
+  function("scope_is_subset", &scope_is_subset);
+  emscripten::class_<ff::hashing::Hasher>("Hasher")
+      .function("hash", &hasher_hash)
+      .function("verify", &hasher_verify)
+      .function("needsRehash", &hasher_needs_rehash)
+      .function("currentPepperId", &hasher_current);
+  function("hasher_create", &hasher_create);
+  function("hash_parse_stored", &hash_parse_stored);
+  function("random_secret", &random_secret);
+  function("time_parse_duration", &time_parse_duration);
+  function("time_format_duration", &time_format_duration);
+  function("time_parse_timestamp", &time_parse_timestamp);
+  function("time_parse_until", &time_parse_until);
+  function("time_format_timestamp", &time_format_timestamp);
+}

@@ -1,0 +1,30 @@
+// Typed use of @finfusion/keys; `tsc --noEmit -p tests/node` must accept it against the
+// hand-written index.d.ts (make test runs it).
+import { ready, keys, scopes, hashing, time, FinFusionError, CODES, type ApiKey, type Code, type ParsedKey, type TypePolicy } from '@finfusion/keys';
+
+export async function main(): Promise<string> {
+  await ready();
+  const key: ApiKey = keys.generate(keys.KeyType.PRODUCTION);
+  const text: string = key.reveal();
+  const code: 'valid' | 'malformed_key' | 'unknown_prefix' | 'bad_checksum' = keys.checkFormat(text);
+  const parsed: ParsedKey = keys.parse(text);
+  const masked: string = keys.mask(text);
+  const hasher = new hashing.Hasher({ p1: hashing.generatePepper() }, 'p1');
+  const stored: string = hasher.hash(text);
+  const ok: boolean = hasher.verify(text, stored) && !hasher.needsRehash(stored);
+  hasher.dispose();
+  const granted = scopes.parse(['payments', '!payments:refund']);
+  const allowed: boolean = scopes.allows(granted, 'payments:charge') && scopes.isSubset(['payments:charge'], granted);
+  const until: Date = time.parseUntil('2025-12-31');
+  const grace: number = time.durationMillis('48h');
+  const policy: TypePolicy = new keys.TypeTable().get('production');
+  let failure: Code = 'valid';
+  try {
+    keys.parse('nope');
+  } catch (e) {
+    if (e instanceof FinFusionError) failure = e.code;
+  }
+  const all: readonly Code[] = CODES;
+  return [code, parsed.environment, masked, ok, allowed, time.formatTimestamp(until.getTime() - grace),
+    policy.rateLimit.requests, failure, all.length].join(' ');
+}

@@ -1,0 +1,122 @@
+// The JavaScript answers to tests/vectors/*.json, shared by the Node runner and the browser
+// page: `answer(api, file, input)` returns {expect} or {error}, exactly as the C++ core wrote.
+export const FILES = ['key', 'scope', 'hash', 'time'];
+
+function fromHex(hex) {
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.substr(i * 2, 2), 16);
+  return out;
+}
+
+// Text given as "<name>" or as "<name>_hex" (bytes that JSON text cannot carry; decoded
+// leniently, so invalid UTF-8 becomes U+FFFD and stays non-ASCII).
+function text(input, name) {
+  const hex = input[`${name}_hex`];
+  return hex === undefined ? input[name] : new TextDecoder('utf-8').decode(fromHex(hex));
+}
+
+function parsed(k) {
+  return { id: k.id, type: k.type, environment: k.environment, format_version: k.formatVersion };
+}
+
+function instant(api, date) {
+  return { ms: date.getTime(), text: api.time.formatTimestamp(date) };
+}
+
+const ANSWER = {
+  key(api, op, input) {
+    const k = api.keys;
+    switch (op) {
+      case 'check_format': return k.checkFormat(text(input, 'key'));
+      case 'parse': return parsed(k.parse(text(input, 'key')));
+      case 'parse_id': return parsed(k.parseId(text(input, 'id')));
+      case 'mask': return k.mask(text(input, 'key'));
+      case 'generate': {
+        const key = k.generateFromEntropy(input.type, fromHex(input.entropy_hex));
+        return { key: key.reveal(), id: key.id };
+      }
+      case 'type': {
+        const info = k.typeInfo(input.name);
+        return { prefix: info.prefix, environment: info.environment };
+      }
+      case 'type_table': {
+        const source = 'overrides_text' in input ? input.overrides_text : JSON.stringify(input.overrides);
+        return new k.TypeTable(source).toJSON();
+      }
+      default: throw new Error(`unknown key op ${op}`);
+    }
+  },
+  scope(api, op, input) {
+    const s = api.scopes;
+    switch (op) {
+      case 'parse': return s.parse(input.scopes).toList();
+      case 'allows': return s.allows(input.granted, input.required);
+      case 'allows_all': return s.allowsAll(input.granted, input.required);
+      case 'is_subset': return s.isSubset(input.child, input.parent);
+      default: throw new Error(`unknown scope op ${op}`);
+    }
+  },
+  hash(api, op, input) {
+    const peppers = new Map(input.peppers.map(([id, hex]) => [id, fromHex(hex)]));
+    const hasher = new api.hashing.Hasher(peppers, input.current);
+    try {
+      switch (op) {
+        case 'hash': return hasher.hash(text(input, 'key'));
+        case 'verify': return hasher.verify(text(input, 'key'), input.stored);
+        case 'needs_rehash': return hasher.needsRehash(input.stored);
+        default: throw new Error(`unknown hash op ${op}`);
+      }
+    } finally {
+      hasher.dispose();
+    }
+  },
+  time(api, op, input) {
+    const t = api.time;
+    switch (op) {
+      case 'parse_duration': return t.parseDuration(text(input, 'text'));
+      case 'format_duration': return t.formatDuration(input.ms / 1000);
+      case 'parse_timestamp': return instant(api, t.parseTimestamp(text(input, 'text')));
+      case 'parse_until': return instant(api, t.parseUntil(text(input, 'text')));
+      case 'format_timestamp': return t.formatTimestamp(input.ms);
+      default: throw new Error(`unknown time op ${op}`);
+    }
+  },
+};
+
+export function answer(api, file, input) {
+  try {
+    return { expect: ANSWER[file](api, input.op, input) };
+  } catch (e) {
+    if (e instanceof api.FinFusionError) return { error: e.code };
+    throw e;
+  }
+}
+
+// Compares answers with the expectations of every case; returns the mismatches.
+export function runAll(api, documents) {
+  const failures = [];
+  let count = 0;
+  for (const file of FILES) {
+    for (const c of documents[file].cases) {
+      const expected = 'error' in c ? { error: c.error } : { expect: c.expect };
+      let got;
+      try {
+        got = answer(api, file, c.input);
+      } catch (e) {
+        got = { exception: String(e) };
+      }
+      count++;
+      if (!deepEqual(got, expected)) failures.push({ file, name: c.name, expected, got });
+    }
+  }
+  return { count, failures };
+}
+
+export function deepEqual(a, b) {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual(a[k], b[k]));
+}
