@@ -168,19 +168,20 @@ val scope_allows(const val& granted, const std::string& required) {
   if (!g.ok()) return fail(g.status());
   return result(ff::scopes::allows(*g, required));
 }
+// Parses two lists, then applies `op` to the two sets.
+template <typename Op>
+val with_two_sets(const val& a, const val& b, Op op) {
+  auto first = ff::scopes::parse(strings_from(a));
+  if (!first.ok()) return fail(first.status());
+  auto second = ff::scopes::parse(strings_from(b));
+  if (!second.ok()) return fail(second.status());
+  return ok(val(op(*first, *second)));
+}
 val scope_allows_all(const val& granted, const val& required) {
-  auto g = ff::scopes::parse(strings_from(granted));
-  if (!g.ok()) return fail(g.status());
-  auto r = ff::scopes::parse(strings_from(required));
-  if (!r.ok()) return fail(r.status());
-  return ok(val(ff::scopes::allows_all(*g, *r)));
+  return with_two_sets(granted, required, ff::scopes::allows_all);
 }
 val scope_is_subset(const val& child, const val& parent) {
-  auto c = ff::scopes::parse(strings_from(child));
-  if (!c.ok()) return fail(c.status());
-  auto p = ff::scopes::parse(strings_from(parent));
-  if (!p.ok()) return fail(p.status());
-  return ok(val(ff::scopes::is_subset(*c, *p)));
+  return with_two_sets(child, parent, ff::scopes::is_subset);
 }
 
 // ---- hashing ----
