@@ -5,7 +5,7 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
-.PHONY: all deps build run test test-release test-asan test-python python-stubs wasm test-node package-size vectors bench clean
+.PHONY: all deps build run test test-release test-asan test-python python-stubs wasm test-node package-size fuzz vectors bench clean
 
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -92,6 +92,22 @@ test-node: wasm tests/node/node_modules/.installed
 package-size:
 	@cd bindings/node && for f in dist/index.mjs dist/finfusion_core.mjs dist/index.cjs dist/finfusion_core.cjs; do \
 	  printf '%-26s %8d bytes raw %8d gzipped\n' $$f $$(wc -c < $$f) $$(gzip -9c $$f | wc -c); done
+
+# Each libFuzzer harness for FUZZ_SECONDS (default 60) under ASan+UBSan, starting from the
+# seed corpus in tests/fuzz/corpus (read only) and keeping what it finds in build/fuzz-corpus.
+FUZZ_SECONDS ?= 60
+FUZZERS := key scope time type_table stored_hash
+fuzz: deps
+	cmake --preset fuzz
+	cmake --build --preset fuzz
+	for name in $(FUZZERS); do \
+	  mkdir -p build/fuzz-corpus/$$name; \
+	  ./build/fuzz/tests/fuzz/fuzz_$$name build/fuzz-corpus/$$name tests/fuzz/corpus/$$name \
+	    -dict=tests/fuzz/$$name.dict -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 2>&1 | \
+	    grep -E 'stat::number_of_executed_units|stat::new_units_added|ERROR|property violated|SUMMARY' | \
+	    sed "s/^/$$name: /"; \
+	  test $${PIPESTATUS[0]} -eq 0 || exit 1; \
+	done
 
 # Rewrite the answers in tests/vectors/*.json from the core (review the diff after).
 vectors: build

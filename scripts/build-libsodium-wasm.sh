@@ -33,7 +33,7 @@ if ! apt-get source --download-only libsodium >/dev/null 2>&1; then
     echo "URIs: http://deb.debian.org/debian"
     echo "Suites: bookworm"
     echo "Components: main"
-    [[ -n "$signed_by" ]] && echo "Signed-By: $signed_by"
+    if [[ -n "$signed_by" ]]; then echo "Signed-By: $signed_by"; fi
   } | "${sudo[@]}" tee /etc/apt/sources.list.d/finfusion-deb-src.sources >/dev/null
   "${sudo[@]}" apt-get update -q >&2
   apt-get source --download-only libsodium >&2
