@@ -147,3 +147,22 @@ export const time: {
   parseUntil(text: string): Date;
   formatTimestamp(instant: Instant): string;
 };
+
+/** A validated create request; optional text fields are '' when not given. */
+export interface CreateRequest {
+  readonly name: string;
+  readonly type: KeyTypeName;
+  readonly permissions: ScopeSet;
+  readonly expiresAt: Date;
+  readonly service: string;
+  readonly parentKeyId: string;
+  readonly owner: string;
+  readonly purpose: string;
+  /** Canonical JSON fields (camelCase, canonical scopes, expiresAt in UTC). */
+  toJSON(): object;
+}
+
+export const lifecycle: {
+  /** The seed's create request, validated at `now`; FinFusionError invalid_request names the field. */
+  parseCreateRequest(request: string | object, now: Instant, table?: TypeTable): CreateRequest;
+};

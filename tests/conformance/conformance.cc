@@ -5,6 +5,7 @@
 
 #include "finfusion/hash.h"
 #include "finfusion/key.h"
+#include "finfusion/lifecycle.h"
 #include "finfusion/scope.h"
 #include "finfusion/time.h"
 
@@ -47,6 +48,7 @@ std::string from_hex(const std::string& hex) {
 // strings cannot carry, such as invalid UTF-8).
 std::string text_or_hex(const Json& input, const char* name) {
   std::string hex_name = std::string(name) + "_hex";
+  if (std::string(name) == "request_text") hex_name = "request_hex";
   if (input.contains(hex_name)) return from_hex(str(input, hex_name.c_str()));
   return str(input, name);
 }
@@ -184,6 +186,18 @@ Json answer_time(const std::string& op, const Json& in) {
   throw BadCase("unknown time op " + op);
 }
 
+Json answer_create(const std::string& op, const Json& in) {
+  if (op != "parse_create_request") throw BadCase("unknown create op " + op);
+  // The request as an object, as text ("request_text") or as bytes ("request_hex").
+  std::string text = in.contains("request") ? field(in, "request").dump() : text_or_hex(in, "request_text");
+  auto now = time::parse_timestamp(str(in, "now"));
+  if (!now.ok()) throw BadCase("bad now");
+  auto table = keys::TypeTable::Create(in.contains("overrides") ? field(in, "overrides").dump() : "{}");
+  if (!table.ok()) throw BadCase("bad overrides");
+  auto r = lifecycle::parse_create_request(text, *now, *table);
+  return r.ok() ? expect(Json::parse(r->to_json())) : error(r.status());
+}
+
 }  // namespace
 
 Json answer(std::string_view file, const Json& input) {
@@ -193,6 +207,7 @@ Json answer(std::string_view file, const Json& input) {
     if (file == "scope") return answer_scope(op, input);
     if (file == "hash") return answer_hash(op, input);
     if (file == "time") return answer_time(op, input);
+    if (file == "create") return answer_create(op, input);
     throw BadCase("unknown vector file");
   } catch (const BadCase& e) {
     return Json{{"bad_case", e.what()}};

@@ -1,6 +1,6 @@
 // Typed use of @finfusion/keys; `tsc --noEmit -p tests/node` must accept it against the
 // hand-written index.d.ts (make test runs it).
-import { ready, keys, scopes, hashing, time, FinFusionError, CODES, type ApiKey, type Code, type ParsedKey, type TypePolicy } from '@finfusion/keys';
+import { ready, keys, scopes, hashing, time, lifecycle, FinFusionError, CODES, type ApiKey, type Code, type CreateRequest, type ParsedKey, type TypePolicy } from '@finfusion/keys';
 
 export async function main(): Promise<string> {
   await ready();
@@ -25,6 +25,8 @@ export async function main(): Promise<string> {
     if (e instanceof FinFusionError) failure = e.code;
   }
   const all: readonly Code[] = CODES;
+  const req: CreateRequest = lifecycle.parseCreateRequest({ name: 'Production API Key', type: 'production', permissions: ['payments'], expiration: '2025-12-31' }, new Date('2025-06-01T00:00:00Z'));
+  const expires: Date = req.expiresAt;
   return [code, parsed.environment, masked, ok, allowed, time.formatTimestamp(until.getTime() - grace),
-    policy.rateLimit.requests, failure, all.length].join(' ');
+    policy.rateLimit.requests, failure, all.length, expires.getTime()].join(' ');
 }

@@ -1,6 +1,6 @@
 // The JavaScript answers to tests/vectors/*.json, shared by the Node runner and the browser
 // page: `answer(api, file, input)` returns {expect} or {error}, exactly as the C++ core wrote.
-export const FILES = ['key', 'scope', 'hash', 'time'];
+export const FILES = ['key', 'scope', 'hash', 'time', 'create'];
 
 function fromHex(hex) {
   const out = new Uint8Array(hex.length / 2);
@@ -8,11 +8,30 @@ function fromHex(hex) {
   return out;
 }
 
-// Text given as "<name>" or as "<name>_hex" (bytes that JSON text cannot carry; decoded
-// leniently, so invalid UTF-8 becomes U+FFFD and stays non-ASCII).
+// Bytes to a string as Python's surrogateescape does: valid UTF-8 decodes, each invalid byte
+// b becomes the lone surrogate U+DC00+b (which the package passes on as invalid UTF-8).
+function surrogateEscape(bytes) {
+  const strict = new TextDecoder('utf-8', { fatal: true });
+  let out = '';
+  for (let i = 0; i < bytes.length;) {
+    const b = bytes[i];
+    const len = b < 0x80 ? 1 : b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 0;
+    try {
+      if (len === 0 || i + len > bytes.length) throw new Error('invalid');
+      out += strict.decode(bytes.subarray(i, i + len));
+      i += len;
+    } catch {
+      out += String.fromCharCode(0xdc00 + b);
+      i += 1;
+    }
+  }
+  return out;
+}
+
+// Text given as "<name>" or as "<name>_hex" (bytes that JSON text cannot carry).
 function text(input, name) {
-  const hex = input[`${name}_hex`];
-  return hex === undefined ? input[name] : new TextDecoder('utf-8').decode(fromHex(hex));
+  const hex = input[name === 'request_text' ? 'request_hex' : `${name}_hex`];
+  return hex === undefined ? input[name] : surrogateEscape(fromHex(hex));
 }
 
 function parsed(k) {
@@ -80,6 +99,12 @@ const ANSWER = {
       case 'format_timestamp': return t.formatTimestamp(input.ms);
       default: throw new Error(`unknown time op ${op}`);
     }
+  },
+  create(api, op, input) {
+    if (op !== 'parse_create_request') throw new Error(`unknown create op ${op}`);
+    const request = 'request' in input ? input.request : text(input, 'request_text');
+    const table = new api.keys.TypeTable(input.overrides ?? {});
+    return api.lifecycle.parseCreateRequest(request, api.time.parseTimestamp(input.now), table).toJSON();
   },
 };
 

@@ -10,10 +10,10 @@ from typing import Any, Callable, Dict
 import pytest
 
 import finfusion
-from finfusion import hashing, keys, scopes, time
+from finfusion import hashing, keys, lifecycle, scopes, time
 
 VECTORS = pathlib.Path(__file__).resolve().parents[1] / "vectors"
-FILES = ["key", "scope", "hash", "time"]
+FILES = ["key", "scope", "hash", "time", "create"]
 
 
 def text(inp: Dict[str, Any], name: str) -> str:
@@ -90,7 +90,20 @@ def answer_time(op: str, inp: Dict[str, Any]) -> Any:
     raise AssertionError(f"unknown time op {op}")
 
 
-ANSWER = {"key": answer_key, "scope": answer_scope, "hash": answer_hash, "time": answer_time}
+def answer_create(op: str, inp: Dict[str, Any]) -> Any:
+    assert op == "parse_create_request", op
+    if "request" in inp:
+        request: Any = inp["request"]
+    else:
+        request = text(inp, "request_text") if "request_text" in inp else \
+            bytes.fromhex(inp["request_hex"]).decode("utf-8", "surrogateescape")
+    table = keys.TypeTable(json.dumps(inp.get("overrides", {})))
+    req = lifecycle.parse_create_request(request, time.parse_timestamp(inp["now"]), table)
+    return json.loads(req.to_json())
+
+
+ANSWER = {"key": answer_key, "scope": answer_scope, "hash": answer_hash, "time": answer_time,
+          "create": answer_create}
 
 
 def answer(file: str, inp: Dict[str, Any]) -> Dict[str, Any]:

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import List
 
 import finfusion
-from finfusion import hashing, keys, scopes, time
+from finfusion import hashing, keys, lifecycle, scopes, time
 
 
 def issue(type_: keys.KeyType) -> str:
@@ -48,6 +48,15 @@ def policy() -> dt.timedelta:
     return table.get(keys.KeyType.PRODUCTION).max_lifetime
 
 
+def create() -> dt.datetime:
+    req: lifecycle.CreateRequest = lifecycle.parse_create_request(
+        {"name": "Production API Key", "type": "production",
+         "permissions": ["payments", "kyc", "reporting"], "expiration": "2025-12-31"},
+        now=dt.datetime(2025, 6, 1, tzinfo=dt.timezone.utc))
+    names: List[str] = req.permissions.to_list()
+    return req.expires_at if names else req.expires_at
+
+
 def errors() -> str:
     try:
         keys.parse("nope")
@@ -60,4 +69,4 @@ if __name__ == "__main__":
     print(issue(keys.KeyType.DEVELOPMENT), check(keys.generate("production").reveal()),
           store(keys.generate("production").reveal(),
                 hashing.Hasher({"p": hashing.generate_pepper()}, current="p")) != "",
-          permissions(["payments"]), when(), policy(), errors())
+          permissions(["payments"]), when(), policy(), create(), errors())

@@ -69,10 +69,34 @@ function typeName(value) {
   return typeof value;
 }
 
+// A string with lone surrogates has no UTF-8 form; embind would mangle it into some other
+// valid character. Such strings cross as WTF-8 bytes instead (what Python's surrogatepass
+// gives), so the core sees, and refuses, the same invalid UTF-8 in every language.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?:^|[^\ud800-\udbff])[\udc00-\udfff]/;
+
+function wtf8(value) {
+  const out = [];
+  for (let i = 0; i < value.length; i++) {
+    let c = value.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < value.length) {
+      const d = value.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        i++;
+      }
+    }
+    if (c < 0x80) out.push(c);
+    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
+    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+  }
+  return Uint8Array.from(out);
+}
+
 // Type checks name the type, never the value (a key is a secret).
 function text(value, what) {
   if (typeof value !== 'string') throw new TypeError(`${what} must be a string, not ${typeName(value)}`);
-  return value;
+  return LONE_SURROGATE.test(value) ? wtf8(value) : value;
 }
 
 function bytes(value, what) {
@@ -82,8 +106,7 @@ function bytes(value, what) {
 
 function textList(value, what) {
   if (!Array.isArray(value)) throw new TypeError(`${what} must be an array of strings, not ${typeName(value)}`);
-  for (const item of value) text(item, `each of ${what}`);
-  return value;
+  return value.map((item) => text(item, `each of ${what}`));
 }
 
 // ---------------------------------------------------------------- keys
@@ -271,7 +294,7 @@ function toMillis(instant) {
 
 /** Milliseconds of a duration given as text ('48h') or as a number of seconds. */
 function durationMillis(duration) {
-  if (typeof duration === 'string') return unwrap(need().time_parse_duration(duration));
+  if (typeof duration === 'string') return unwrap(need().time_parse_duration(text(duration, 'duration')));
   if (typeof duration === 'number') {
     // Seconds as a float: 1.001 * 1000 is 1000.9999999999999, so round, then insist the
     // input really was a whole number of milliseconds.
@@ -295,6 +318,34 @@ const time = {
   /** End of a period, exclusive: '2025-12-31' -> 2026-01-01T00:00:00.000Z (the whole day is inside). */
   parseUntil(textValue) { return new Date(unwrap(need().time_parse_until(text(textValue, 'timestamp')))); },
   formatTimestamp(instant) { return unwrap(need().time_format_timestamp(toMillis(instant))); },
+};
+
+// ---------------------------------------------------------------- lifecycle
+
+const lifecycle = {
+  /**
+   * Validates the seed's create request (JSON text or an object) at `now` under `table`
+   * (default: the built-in policies). Throws FinFusionError invalid_request naming the field.
+   */
+  parseCreateRequest(request, now, table) {
+    const source = typeof request === 'string' ? request : JSON.stringify(request);
+    if (typeof source !== 'string') throw new TypeError(`request must be a string or an object, not ${typeName(request)}`);
+    const policy = table === undefined ? new TypeTable() : table;
+    if (!(policy instanceof TypeTable)) throw new TypeError(`table must be a TypeTable, not ${typeName(table)}`);
+    const v = unwrap(need().lifecycle_parse_create_request(text(source, 'request'), toMillis(now), String(policy)));
+    const fields = JSON.parse(v.json);
+    return Object.freeze({
+      name: fields.name,
+      type: fields.type,
+      permissions: new ScopeSet(fields.permissions),
+      expiresAt: new Date(v.expiresAtMs),
+      service: fields.service ?? '',
+      parentKeyId: fields.parentKeyId ?? '',
+      owner: fields.owner ?? '',
+      purpose: fields.purpose ?? '',
+      toJSON() { return fields; },
+    });
+  },
 };
 
 function version() { return need().version(); }

@@ -1,1 +1,1 @@
-module.exports = { ready, version, CODES, FinFusionError, keys, scopes, hashing, time };
+module.exports = { ready, version, CODES, FinFusionError, keys, scopes, hashing, time, lifecycle };

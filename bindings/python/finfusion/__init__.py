@@ -1,7 +1,7 @@
 """FinFusion Keys: mint, parse, validate and hash API keys on one C++ core.
 
 Modules: :mod:`finfusion.keys`, :mod:`finfusion.scopes`, :mod:`finfusion.hashing`,
-:mod:`finfusion.time`; errors in :mod:`finfusion.errors` (all subclasses of
+:mod:`finfusion.time`, :mod:`finfusion.lifecycle`; errors in :mod:`finfusion.errors` (all subclasses of
 :class:`FinFusionError`, each with the stable ``code`` string every language shares).
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import List
 
 from . import _core
-from . import errors, hashing, keys, scopes, time
+from . import errors, hashing, keys, lifecycle, scopes, time
 from .errors import *  # noqa: F401,F403  (the exception family is part of the top level)
 from .errors import __all__ as _error_names
 from .hashing import Hasher
@@ -28,6 +28,7 @@ __all__ = [
     "errors",
     "hashing",
     "keys",
+    "lifecycle",
     "scopes",
     "time",
     "ApiKey",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import collections.abc
 import finfusion.errors
 import typing
-__all__: list[str] = ['ApiKey', 'CODES', 'Hasher', 'KEY_MAX_LENGTH', 'KEY_SCANNER_PATTERN', 'KEY_TYPES', 'PEPPER_BYTES', 'ParsedKey', 'SCOPE_MAX_ENTRIES', 'ScopeSet', 'TIME_MAX_DURATION_MS', 'TIME_MAX_INSTANT_MS', 'TIME_MIN_INSTANT_MS', 'TypePolicy', 'TypeTable', 'hash_parse_stored', 'key_check_format', 'key_generate', 'key_generate_from_entropy', 'key_mask', 'key_parse', 'key_parse_id', 'key_type_info', 'random_secret', 'scope_allows', 'scope_allows_all', 'scope_is_subset', 'scope_parse', 'time_add', 'time_format_duration', 'time_format_timestamp', 'time_parse_duration', 'time_parse_timestamp', 'time_parse_until']
+__all__: list[str] = ['ApiKey', 'CODES', 'CreateRequest', 'Hasher', 'KEY_MAX_LENGTH', 'KEY_SCANNER_PATTERN', 'KEY_TYPES', 'PEPPER_BYTES', 'ParsedKey', 'SCOPE_MAX_ENTRIES', 'ScopeSet', 'TIME_MAX_DURATION_MS', 'TIME_MAX_INSTANT_MS', 'TIME_MIN_INSTANT_MS', 'TypePolicy', 'TypeTable', 'hash_parse_stored', 'key_check_format', 'key_generate', 'key_generate_from_entropy', 'key_mask', 'key_parse', 'key_parse_id', 'key_type_info', 'lifecycle_parse_create_request', 'random_secret', 'scope_allows', 'scope_allows_all', 'scope_is_subset', 'scope_parse', 'time_add', 'time_format_duration', 'time_format_timestamp', 'time_parse_duration', 'time_parse_timestamp', 'time_parse_until']
 class ApiKey:
     """
     A new key. repr() and str() never show it; reveal() does.
@@ -138,6 +138,36 @@ class Hasher:
     @property
     def current_pepper_id(self) -> str:
         ...
+class CreateRequest:
+    """
+    A validated create request.
+    """
+    def to_json(self) -> str:
+        ...
+    @property
+    def expires_at_ms(self) -> int:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def owner(self) -> str:
+        ...
+    @property
+    def parent_key_id(self) -> str:
+        ...
+    @property
+    def purpose(self) -> str:
+        ...
+    @property
+    def scopes(self) -> ScopeSet:
+        ...
+    @property
+    def service(self) -> str:
+        ...
+    @property
+    def type(self) -> str:
+        ...
 def hash_parse_stored(stored: str) -> tuple[str, str]:
     """
     (algorithm, pepper id) of a stored hash.
@@ -158,6 +188,8 @@ def key_type_info(name: str) -> tuple[str, str]:
     """
     (prefix, environment) of a key type.
     """
+def lifecycle_parse_create_request(request: str, now_ms: typing.SupportsInt | typing.SupportsIndex, table: TypeTable) -> CreateRequest:
+    ...
 def random_secret(size: typing.SupportsInt | typing.SupportsIndex) -> bytes:
     """
     size bytes from libsodium's CSPRNG.

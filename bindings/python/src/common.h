@@ -69,6 +69,7 @@ void register_keys(py::module_& m);
 void register_scopes(py::module_& m);
 void register_hashing(py::module_& m);
 void register_time(py::module_& m);
+void register_lifecycle(py::module_& m);
 
 }  // namespace finfusion::python
 

@@ -9,4 +9,5 @@ PYBIND11_MODULE(_core, m) {
   finfusion::python::register_scopes(m);
   finfusion::python::register_hashing(m);
   finfusion::python::register_time(m);
+  finfusion::python::register_lifecycle(m);
 }

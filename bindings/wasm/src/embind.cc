@@ -15,6 +15,7 @@
 #include "finfusion/hash.h"
 #include "finfusion/key.h"
 #include "finfusion/key_type.h"
+#include "finfusion/lifecycle.h"
 #include "finfusion/scope.h"
 #include "finfusion/secret.h"
 #include "finfusion/status.h"
@@ -68,8 +69,23 @@ val strings_to_array(const std::vector<std::string>& items) {
   return a;
 }
 
+// Text from JavaScript: a string (well-formed UTF-16, converted by embind), or a Uint8Array
+// holding the facade's WTF-8 encoding of a string with lone surrogates, which keeps them as
+// the invalid UTF-8 the core refuses, exactly as Python's surrogatepass does.
+std::string text_arg(const val& v) {
+  if (v.isString()) return v.as<std::string>();
+  auto n = v["length"].as<std::size_t>();
+  std::string out(n, '\0');
+  if (n) val(emscripten::typed_memory_view(n, reinterpret_cast<std::uint8_t*>(out.data()))).call<void>("set", v);
+  return out;
+}
+
 std::vector<std::string> strings_from(const val& array) {
-  return emscripten::vecFromJSArray<std::string>(array);
+  std::vector<std::string> out;
+  auto n = array["length"].as<std::size_t>();
+  out.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) out.push_back(text_arg(array[i]));
+  return out;
 }
 
 val parsed_key(const ff::keys::ParsedKey& k) {
@@ -99,24 +115,37 @@ val codes() {
 std::string version() { return std::string(ff::version()); }
 
 // ---- keys ----
-val key_generate(const std::string& type) {
+val key_generate(const val& type_js) {
+  const std::string type = text_arg(type_js);
   auto t = ff::keys::type_from_name(type);
   if (!t.ok()) return fail(t.status());
   return result(ff::keys::generate(*t), api_key);
 }
-val key_generate_from_entropy(const std::string& type, const val& entropy) {
+val key_generate_from_entropy(const val& type_js, const val& entropy) {
+  const std::string type = text_arg(type_js);
   auto t = ff::keys::type_from_name(type);
   if (!t.ok()) return fail(t.status());
   ff::SecretBytes bytes = bytes_from(entropy);
   return result(ff::keys::generate_from_entropy(*t, bytes.view()), api_key);
 }
-std::string key_check_format(const std::string& key) {
+std::string key_check_format(const val& key_js) {
+  const std::string key = text_arg(key_js);
   return std::string(ff::code_name(ff::keys::check_format(key)));
 }
-val key_parse(const std::string& key) { return result(ff::keys::parse(key), parsed_key); }
-val key_parse_id(const std::string& id) { return result(ff::keys::parse_id(id), parsed_key); }
-val key_mask(const std::string& key) { return result(ff::keys::mask(key)); }
-val key_type_info(const std::string& name) {
+val key_parse(const val& key_js) {
+  const std::string key = text_arg(key_js);
+  return result(ff::keys::parse(key), parsed_key);
+}
+val key_parse_id(const val& id_js) {
+  const std::string id = text_arg(id_js);
+  return result(ff::keys::parse_id(id), parsed_key);
+}
+val key_mask(const val& key_js) {
+  const std::string key = text_arg(key_js);
+  return result(ff::keys::mask(key));
+}
+val key_type_info(const val& name_js) {
+  const std::string name = text_arg(name_js);
   auto t = ff::keys::type_from_name(name);
   if (!t.ok()) return fail(t.status());
   val o = val::object();
@@ -133,7 +162,8 @@ val key_types() {
 std::string key_scanner_pattern() { return std::string(ff::keys::scanner_pattern()); }
 
 // The whole table: canonical JSON plus every policy (durations in ms, as doubles: exact).
-val type_table(const std::string& overrides_json) {
+val type_table(const val& overrides_json_js) {
+  const std::string overrides_json = text_arg(overrides_json_js);
   auto table = ff::keys::TypeTable::Create(overrides_json);
   if (!table.ok()) return fail(table.status());
   val policies = val::object();
@@ -163,7 +193,8 @@ val scope_parse(const val& list) {
   return result(ff::scopes::parse(strings_from(list)),
                 [](const ff::scopes::ScopeSet& s) { return strings_to_array(s.to_strings()); });
 }
-val scope_allows(const val& granted, const std::string& required) {
+val scope_allows(const val& granted, const val& required_js) {
+  const std::string required = text_arg(required_js);
   auto g = ff::scopes::parse(strings_from(granted));
   if (!g.ok()) return fail(g.status());
   return result(ff::scopes::allows(*g, required));
@@ -186,24 +217,32 @@ val scope_is_subset(const val& child, const val& parent) {
 
 // ---- hashing ----
 // ids: string[]; peppers: Uint8Array[] of the same length.
-val hasher_create(const val& ids, const val& peppers, const std::string& current) {
+val hasher_create(const val& ids, const val& peppers, const val& current_js) {
+  const std::string current = text_arg(current_js);
   std::vector<std::pair<std::string, ff::SecretBytes>> list;
   auto n = ids["length"].as<std::size_t>();
   for (std::size_t i = 0; i < n; ++i) {
-    list.emplace_back(ids[i].as<std::string>(), bytes_from(peppers[i]));
+    list.emplace_back(text_arg(ids[i]), bytes_from(peppers[i]));
   }
   return result(ff::hashing::Hasher::Create(std::move(list), current),
                 [](const ff::hashing::Hasher& h) { return val(h); });
 }
-val hasher_hash(const ff::hashing::Hasher& h, const std::string& key) { return result(h.hash(key)); }
-val hasher_verify(const ff::hashing::Hasher& h, const std::string& key, const std::string& stored) {
+val hasher_hash(const ff::hashing::Hasher& h, const val& key_js) {
+  const std::string key = text_arg(key_js);
+  return result(h.hash(key));
+}
+val hasher_verify(const ff::hashing::Hasher& h, const val& key_js, const val& stored_js) {
+  const std::string key = text_arg(key_js);
+  const std::string stored = text_arg(stored_js);
   return result(h.verify(key, stored));
 }
-val hasher_needs_rehash(const ff::hashing::Hasher& h, const std::string& stored) {
+val hasher_needs_rehash(const ff::hashing::Hasher& h, const val& stored_js) {
+  const std::string stored = text_arg(stored_js);
   return result(h.needs_rehash(stored));
 }
 std::string hasher_current(const ff::hashing::Hasher& h) { return h.current_pepper_id(); }
-val hash_parse_stored(const std::string& stored) {
+val hash_parse_stored(const val& stored_js) {
+  const std::string stored = text_arg(stored_js);
   return result(ff::hashing::parse_stored(stored), [](const ff::hashing::StoredHash& s) {
     val o = val::object();
     o.set("algorithm", s.algorithm);
@@ -221,14 +260,39 @@ val random_secret(std::size_t size) {
 
 // ---- time (milliseconds cross as doubles: every instant and duration here is below 2^53) ----
 val as_number(ff::time::Millis ms) { return val(static_cast<double>(ms)); }
-val time_parse_duration(const std::string& s) { return result(ff::time::parse_duration(s), as_number); }
+val time_parse_duration(const val& s_js) {
+  const std::string s = text_arg(s_js);
+  return result(ff::time::parse_duration(s), as_number);
+}
 val time_format_duration(double ms) {
   return result(ff::time::format_duration(static_cast<ff::time::Millis>(ms)));
 }
-val time_parse_timestamp(const std::string& s) { return result(ff::time::parse_timestamp(s), as_number); }
-val time_parse_until(const std::string& s) { return result(ff::time::parse_until(s), as_number); }
+val time_parse_timestamp(const val& s_js) {
+  const std::string s = text_arg(s_js);
+  return result(ff::time::parse_timestamp(s), as_number);
+}
+val time_parse_until(const val& s_js) {
+  const std::string s = text_arg(s_js);
+  return result(ff::time::parse_until(s), as_number);
+}
 val time_format_timestamp(double ms) {
   return result(ff::time::format_timestamp(static_cast<ff::time::Millis>(ms)));
+}
+
+// ---- lifecycle ----
+// The table crosses as its canonical JSON (TypeTable.toString() in the facade).
+val lifecycle_parse_create_request(const val& request_js, double now_ms, const val& table_json_js) {
+  const std::string request = text_arg(request_js);
+  const std::string table_json = text_arg(table_json_js);
+  auto table = ff::keys::TypeTable::Create(table_json);
+  if (!table.ok()) return fail(table.status());
+  return result(ff::lifecycle::parse_create_request(request, static_cast<ff::time::Millis>(now_ms), *table),
+                [](const ff::lifecycle::CreateRequest& r) {
+                  val o = val::object();
+                  o.set("json", r.to_json());
+                  o.set("expiresAtMs", static_cast<double>(r.expires_at));
+                  return o;
+                });
 }
 
 }  // namespace
@@ -264,4 +328,5 @@ EMSCRIPTEN_BINDINGS(finfusion) {
   function("time_parse_timestamp", &time_parse_timestamp);
   function("time_parse_until", &time_parse_until);
   function("time_format_timestamp", &time_format_timestamp);
+  function("lifecycle_parse_create_request", &lifecycle_parse_create_request);
 }

@@ -15,6 +15,7 @@
 namespace finfusion::internal {
 
 using Json = nlohmann::json;
+using OrderedJson = nlohmann::ordered_json;  // output whose field order is part of the format
 
 inline constexpr std::size_t kMaxJsonBytes = 64 * 1024;
 inline constexpr std::size_t kMaxJsonDepth = 16;
