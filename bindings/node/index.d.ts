@@ -166,3 +166,29 @@ export const lifecycle: {
   /** The seed's create request, validated at `now`; FinFusionError invalid_request names the field. */
   parseCreateRequest(request: string | object, now: Instant, table?: TypeTable): CreateRequest;
 };
+
+export interface RateLimitState {
+  readonly tatMs: number;
+  readonly tatFrac: number;
+}
+
+export interface RateLimitDecision {
+  readonly allowed: boolean;
+  readonly limit: number;
+  readonly remaining: number;
+  /** 0 when allowed. */
+  readonly retryAfterMs: number;
+  readonly resetAfterMs: number;
+  /** Store it with the key; unchanged when refused. */
+  readonly state: RateLimitState;
+}
+
+export type RateLimitSpec =
+  | { readonly requests: number; readonly window: Duration }
+  | { readonly requests: number; readonly windowMs: number }
+  | TypePolicy;
+
+export const ratelimit: {
+  /** GCRA: one request of `cost` (default 1) at `now`; `state` null is a fresh key. */
+  check(limit: RateLimitSpec, state: RateLimitState | null, now: Instant, cost?: number): RateLimitDecision;
+};

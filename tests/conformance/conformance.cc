@@ -6,6 +6,7 @@
 #include "finfusion/hash.h"
 #include "finfusion/key.h"
 #include "finfusion/lifecycle.h"
+#include "finfusion/ratelimit.h"
 #include "finfusion/scope.h"
 #include "finfusion/time.h"
 
@@ -198,6 +199,27 @@ Json answer_create(const std::string& op, const Json& in) {
   return r.ok() ? expect(Json::parse(r->to_json())) : error(r.status());
 }
 
+// A sequence of requests against one limit, threading the state from step to step.
+Json answer_ratelimit(const std::string& op, const Json& in) {
+  if (op != "sequence") throw BadCase("unknown ratelimit op " + op);
+  const Json& limit = field(in, "limit");
+  keys::RateLimit rl{limit.at("requests").get<std::int64_t>(), limit.at("window_ms").get<std::int64_t>()};
+  ratelimit::State state;
+  if (in.contains("state")) {
+    state = {field(in, "state").at("tat_ms").get<std::int64_t>(), field(in, "state").at("tat_frac").get<std::int64_t>()};
+  }
+  Json out = Json::array();
+  for (const Json& step : field(in, "steps")) {
+    std::int64_t cost = step.contains("cost") ? step.at("cost").get<std::int64_t>() : 1;
+    auto d = ratelimit::check(rl, state, step.at("at_ms").get<std::int64_t>(), cost);
+    if (!d.ok()) return error(d.status());
+    state = d->state;
+    out.push_back(Json{{"allowed", d->allowed}, {"remaining", d->remaining}, {"retry_after_ms", d->retry_after},
+                       {"reset_after_ms", d->reset_after}, {"tat_ms", d->state.tat_ms}, {"tat_frac", d->state.tat_frac}});
+  }
+  return expect(out);
+}
+
 }  // namespace
 
 Json answer(std::string_view file, const Json& input) {
@@ -208,6 +230,7 @@ Json answer(std::string_view file, const Json& input) {
     if (file == "hash") return answer_hash(op, input);
     if (file == "time") return answer_time(op, input);
     if (file == "create") return answer_create(op, input);
+    if (file == "ratelimit") return answer_ratelimit(op, input);
     throw BadCase("unknown vector file");
   } catch (const BadCase& e) {
     return Json{{"bad_case", e.what()}};

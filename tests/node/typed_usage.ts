@@ -1,6 +1,6 @@
 // Typed use of @finfusion/keys; `tsc --noEmit -p tests/node` must accept it against the
 // hand-written index.d.ts (make test runs it).
-import { ready, keys, scopes, hashing, time, lifecycle, FinFusionError, CODES, type ApiKey, type Code, type CreateRequest, type ParsedKey, type TypePolicy } from '@finfusion/keys';
+import { ready, keys, scopes, hashing, time, lifecycle, ratelimit, FinFusionError, CODES, type ApiKey, type Code, type CreateRequest, type ParsedKey, type TypePolicy } from '@finfusion/keys';
 
 export async function main(): Promise<string> {
   await ready();
@@ -27,6 +27,9 @@ export async function main(): Promise<string> {
   const all: readonly Code[] = CODES;
   const req: CreateRequest = lifecycle.parseCreateRequest({ name: 'Production API Key', type: 'production', permissions: ['payments'], expiration: '2025-12-31' }, new Date('2025-06-01T00:00:00Z'));
   const expires: Date = req.expiresAt;
+  const first = ratelimit.check(policy, null, Date.now());
+  const second = ratelimit.check({ requests: 10, window: '1s' }, first.state, new Date(), 2);
+  const waitMs: number = second.retryAfterMs;
   return [code, parsed.environment, masked, ok, allowed, time.formatTimestamp(until.getTime() - grace),
-    policy.rateLimit.requests, failure, all.length, expires.getTime()].join(' ');
+    policy.rateLimit.requests, failure, all.length, expires.getTime(), waitMs].join(' ');
 }

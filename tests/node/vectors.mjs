@@ -1,6 +1,6 @@
 // The JavaScript answers to tests/vectors/*.json, shared by the Node runner and the browser
 // page: `answer(api, file, input)` returns {expect} or {error}, exactly as the C++ core wrote.
-export const FILES = ['key', 'scope', 'hash', 'time', 'create'];
+export const FILES = ['key', 'scope', 'hash', 'time', 'create', 'ratelimit'];
 
 function fromHex(hex) {
   const out = new Uint8Array(hex.length / 2);
@@ -105,6 +105,17 @@ const ANSWER = {
     const request = 'request' in input ? input.request : text(input, 'request_text');
     const table = new api.keys.TypeTable(input.overrides ?? {});
     return api.lifecycle.parseCreateRequest(request, api.time.parseTimestamp(input.now), table).toJSON();
+  },
+  ratelimit(api, op, input) {
+    if (op !== 'sequence') throw new Error(`unknown ratelimit op ${op}`);
+    const limit = { requests: input.limit.requests, windowMs: input.limit.window_ms };
+    let state = input.state ? { tatMs: input.state.tat_ms, tatFrac: input.state.tat_frac } : null;
+    return input.steps.map((step) => {
+      const d = api.ratelimit.check(limit, state, step.at_ms, step.cost ?? 1);
+      state = d.state;
+      return { allowed: d.allowed, remaining: d.remaining, retry_after_ms: d.retryAfterMs, reset_after_ms: d.resetAfterMs,
+        tat_ms: d.state.tatMs, tat_frac: d.state.tatFrac };
+    });
   },
 };
 

@@ -10,10 +10,10 @@ from typing import Any, Callable, Dict
 import pytest
 
 import finfusion
-from finfusion import hashing, keys, lifecycle, scopes, time
+from finfusion import hashing, keys, lifecycle, ratelimit, scopes, time
 
 VECTORS = pathlib.Path(__file__).resolve().parents[1] / "vectors"
-FILES = ["key", "scope", "hash", "time", "create"]
+FILES = ["key", "scope", "hash", "time", "create", "ratelimit"]
 
 
 def text(inp: Dict[str, Any], name: str) -> str:
@@ -102,8 +102,23 @@ def answer_create(op: str, inp: Dict[str, Any]) -> Any:
     return json.loads(req.to_json())
 
 
+def answer_ratelimit(op: str, inp: Dict[str, Any]) -> Any:
+    assert op == "sequence", op
+    limit = ratelimit.RateLimit(inp["limit"]["requests"], inp["limit"]["window_ms"])
+    state = ratelimit.State(**inp["state"]) if "state" in inp else None
+    out = []
+    for step in inp["steps"]:
+        d = ratelimit.check(limit, state, step["at_ms"], step.get("cost", 1))
+        state = d.state
+        out.append({"allowed": d.allowed, "remaining": d.remaining,
+                    "retry_after_ms": time.duration_millis(d.retry_after),
+                    "reset_after_ms": time.duration_millis(d.reset_after),
+                    "tat_ms": d.state.tat_ms, "tat_frac": d.state.tat_frac})
+    return out
+
+
 ANSWER = {"key": answer_key, "scope": answer_scope, "hash": answer_hash, "time": answer_time,
-          "create": answer_create}
+          "create": answer_create, "ratelimit": answer_ratelimit}
 
 
 def answer(file: str, inp: Dict[str, Any]) -> Dict[str, Any]:

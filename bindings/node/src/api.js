@@ -348,4 +348,36 @@ const lifecycle = {
   },
 };
 
+// ---------------------------------------------------------------- rate limits
+
+function wholeNumber(value, what) {
+  if (typeof value !== 'number') throw new TypeError(`${what} must be a number, not ${typeName(value)}`);
+  if (!Number.isSafeInteger(value)) throw new FinFusionError('invalid_request', `${what} must be a whole number`);
+  return value;
+}
+
+const ratelimit = {
+  /**
+   * Decides one request of `cost` at `now` (GCRA). `limit` is {requests, window} (window as
+   * '1s' or seconds), {requests, windowMs}, or a TypePolicy; `state` null is a fresh key.
+   * Returns {allowed, limit, remaining, retryAfterMs, resetAfterMs, state}.
+   */
+  check(limit, state, now, cost = 1) {
+    if (limit === null || typeof limit !== 'object') throw new TypeError(`limit must be an object, not ${typeName(limit)}`);
+    const source = limit.rateLimit ?? limit;  // a TypePolicy carries its limit as rateLimit
+    const windowMs = 'windowMs' in source ? wholeNumber(source.windowMs, 'limit.windowMs') : durationMillis(source.window);
+    const requests = wholeNumber(source.requests, 'limit.requests');
+    let tatMs = null;
+    let tatFrac = 0;
+    if (state !== null && state !== undefined) {
+      if (typeof state !== 'object') throw new TypeError(`state must be an object or null, not ${typeName(state)}`);
+      tatMs = wholeNumber(state.tatMs, 'state.tatMs');
+      tatFrac = wholeNumber(state.tatFrac, 'state.tatFrac');
+    }
+    const d = unwrap(need().ratelimit_check(requests, windowMs, tatMs, tatFrac, toMillis(now), wholeNumber(cost, 'cost')));
+    Object.freeze(d.state);
+    return Object.freeze(d);
+  },
+};
+
 function version() { return need().version(); }

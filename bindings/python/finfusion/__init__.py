@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import List
 
 from . import _core
-from . import errors, hashing, keys, lifecycle, scopes, time
+from . import errors, hashing, keys, lifecycle, ratelimit, scopes, time
 from .errors import *  # noqa: F401,F403  (the exception family is part of the top level)
 from .errors import __all__ as _error_names
 from .hashing import Hasher
@@ -29,6 +29,7 @@ __all__ = [
     "hashing",
     "keys",
     "lifecycle",
+    "ratelimit",
     "scopes",
     "time",
     "ApiKey",

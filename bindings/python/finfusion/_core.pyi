@@ -5,7 +5,7 @@ from __future__ import annotations
 import collections.abc
 import finfusion.errors
 import typing
-__all__: list[str] = ['ApiKey', 'CODES', 'CreateRequest', 'Hasher', 'KEY_MAX_LENGTH', 'KEY_SCANNER_PATTERN', 'KEY_TYPES', 'PEPPER_BYTES', 'ParsedKey', 'SCOPE_MAX_ENTRIES', 'ScopeSet', 'TIME_MAX_DURATION_MS', 'TIME_MAX_INSTANT_MS', 'TIME_MIN_INSTANT_MS', 'TypePolicy', 'TypeTable', 'hash_parse_stored', 'key_check_format', 'key_generate', 'key_generate_from_entropy', 'key_mask', 'key_parse', 'key_parse_id', 'key_type_info', 'lifecycle_parse_create_request', 'random_secret', 'scope_allows', 'scope_allows_all', 'scope_is_subset', 'scope_parse', 'time_add', 'time_format_duration', 'time_format_timestamp', 'time_parse_duration', 'time_parse_timestamp', 'time_parse_until']
+__all__: list[str] = ['ApiKey', 'CODES', 'CreateRequest', 'Hasher', 'KEY_MAX_LENGTH', 'KEY_SCANNER_PATTERN', 'KEY_TYPES', 'PEPPER_BYTES', 'ParsedKey', 'SCOPE_MAX_ENTRIES', 'ScopeSet', 'TIME_MAX_DURATION_MS', 'TIME_MAX_INSTANT_MS', 'TIME_MIN_INSTANT_MS', 'TypePolicy', 'TypeTable', 'hash_parse_stored', 'key_check_format', 'key_generate', 'key_generate_from_entropy', 'key_mask', 'key_parse', 'key_parse_id', 'key_type_info', 'lifecycle_parse_create_request', 'random_secret', 'ratelimit_check', 'scope_allows', 'scope_allows_all', 'scope_is_subset', 'scope_parse', 'time_add', 'time_format_duration', 'time_format_timestamp', 'time_parse_duration', 'time_parse_timestamp', 'time_parse_until']
 class ApiKey:
     """
     A new key. repr() and str() never show it; reveal() does.
@@ -193,6 +193,10 @@ def lifecycle_parse_create_request(request: str, now_ms: typing.SupportsInt | ty
 def random_secret(size: typing.SupportsInt | typing.SupportsIndex) -> bytes:
     """
     size bytes from libsodium's CSPRNG.
+    """
+def ratelimit_check(requests: typing.SupportsInt | typing.SupportsIndex, window_ms: typing.SupportsInt | typing.SupportsIndex, tat_ms: typing.SupportsInt | typing.SupportsIndex | None, tat_frac: typing.SupportsInt | typing.SupportsIndex, now_ms: typing.SupportsInt | typing.SupportsIndex, cost: typing.SupportsInt | typing.SupportsIndex) -> tuple[bool, int, int, int, int, int, int]:
+    """
+    (allowed, limit, remaining, retry_after_ms, reset_after_ms, tat_ms, tat_frac); tat_ms None: a fresh key.
     """
 def scope_allows(granted: ScopeSet, required: str) -> bool:
     ...

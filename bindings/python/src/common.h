@@ -70,6 +70,7 @@ void register_scopes(py::module_& m);
 void register_hashing(py::module_& m);
 void register_time(py::module_& m);
 void register_lifecycle(py::module_& m);
+void register_ratelimit(py::module_& m);
 
 }  // namespace finfusion::python
 

@@ -16,6 +16,7 @@
 #include "finfusion/key.h"
 #include "finfusion/key_type.h"
 #include "finfusion/lifecycle.h"
+#include "finfusion/ratelimit.h"
 #include "finfusion/scope.h"
 #include "finfusion/secret.h"
 #include "finfusion/status.h"
@@ -295,6 +296,30 @@ val lifecycle_parse_create_request(const val& request_js, double now_ms, const v
                 });
 }
 
+// ---- rate limits (tat_ms null: a fresh key) ----
+val ratelimit_check(double requests, double window_ms, const val& tat_ms, double tat_frac, double now_ms,
+                    double cost) {
+  ff::ratelimit::State state;
+  if (!tat_ms.isNull() && !tat_ms.isUndefined()) {
+    state = {static_cast<ff::time::Millis>(tat_ms.as<double>()), static_cast<std::int64_t>(tat_frac)};
+  }
+  return result(ff::ratelimit::check({static_cast<std::int64_t>(requests), static_cast<ff::time::Millis>(window_ms)},
+                                     state, static_cast<ff::time::Millis>(now_ms), static_cast<std::int64_t>(cost)),
+                [](const ff::ratelimit::Decision& d) {
+                  val o = val::object();
+                  o.set("allowed", d.allowed);
+                  o.set("limit", static_cast<double>(d.limit));
+                  o.set("remaining", static_cast<double>(d.remaining));
+                  o.set("retryAfterMs", static_cast<double>(d.retry_after));
+                  o.set("resetAfterMs", static_cast<double>(d.reset_after));
+                  val st = val::object();
+                  st.set("tatMs", static_cast<double>(d.state.tat_ms));
+                  st.set("tatFrac", static_cast<double>(d.state.tat_frac));
+                  o.set("state", st);
+                  return o;
+                });
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(finfusion) {
@@ -329,4 +354,5 @@ EMSCRIPTEN_BINDINGS(finfusion) {
   function("time_parse_until", &time_parse_until);
   function("time_format_timestamp", &time_format_timestamp);
   function("lifecycle_parse_create_request", &lifecycle_parse_create_request);
+  function("ratelimit_check", &ratelimit_check);
 }
