@@ -192,3 +192,95 @@ export const ratelimit: {
   /** GCRA: one request of `cost` (default 1) at `now`; `state` null is a fresh key. */
   check(limit: RateLimitSpec, state: RateLimitState | null, now: Instant, cost?: number): RateLimitDecision;
 };
+
+export type EventType = 'key.created' | 'key.rotated' | 'key.revoked' | 'key.expired' | 'key.accessed'
+  | 'key.verification_failed' | 'key.rate_limited';
+
+/** What the registry keeps about a key: metadata, never the key or its hash. */
+export interface KeyRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly type: KeyTypeName;
+  readonly environment: EnvironmentName;
+  readonly permissions: readonly string[];
+  readonly service: string;
+  readonly parentKeyId: string;
+  readonly owner: string;
+  readonly purpose: string;
+  readonly createdAt: Date;
+  readonly expiresAt: Date;
+  readonly status: 'active' | 'disabled' | 'revoked';
+  readonly revokedAt: Date | null;
+  readonly revokeReason: string;
+  readonly version: number;
+  readonly replaces: string;
+  readonly replacedBy: string;
+  readonly graceUntil: Date | null;
+  readonly lastUsedAt: Date | null;
+  toJSON(): object;
+}
+
+/** The outcome of a verification: a value, never a throw. */
+export interface Decision {
+  readonly valid: boolean;
+  readonly code: Code;
+  readonly keyId: string;
+  readonly type: string;
+  readonly environment: string;
+  readonly permissions: readonly string[];
+  readonly expiresAt: Date | null;
+  readonly inGrace: boolean;
+  readonly replacedBy: string;
+  readonly graceUntil: Date | null;
+  readonly rateLimit: { readonly limit: number; readonly remaining: number; readonly retryAfterMs: number };
+  toJSON(): object;
+}
+
+export interface KeyState {
+  readonly code: Code;
+  readonly valid: boolean;
+  readonly inGrace: boolean;
+  readonly key: KeyRecord;
+  toJSON(): object;
+}
+
+export interface AuditEvent {
+  readonly seq: number;
+  readonly at: Date;
+  readonly type: EventType;
+  readonly keyId: string;
+  readonly actor: string;
+  readonly outcome: Code;
+  readonly details: Readonly<Record<string, unknown>>;
+  readonly prevHash: string;
+  readonly hash: string;
+  toJSON(): object;
+}
+
+export interface ChainReport {
+  readonly ok: boolean;
+  readonly checked: number;
+  readonly firstBad: number;
+  readonly head: string;
+}
+
+export class Registry {
+  /** An in-memory registry; `seed` makes key generation deterministic (tests only). */
+  constructor(hasher: Hasher, table?: TypeTable | null, options?: { seed?: string });
+  create(request: string | object, options: { now: Instant; actor?: string }): { readonly key: ApiKey; readonly record: KeyRecord };
+  verify(key: string, options: { now: Instant; required?: readonly string[]; environment?: EnvironmentName; service?: string; cost?: number; actor?: string }): Decision;
+  status(keyId: string, options: { now: Instant }): KeyState;
+  rotate(options: { currentKey: string; gracePeriod?: Duration; notifyEmails?: readonly string[]; force?: boolean; now: Instant; actor?: string }):
+    { readonly key: ApiKey; readonly id: string; readonly previous: KeyRecord; readonly current: KeyRecord };
+  revoke(keyId: string, options: { now: Instant; reason?: string; actor?: string }): KeyRecord;
+  get(keyId: string): KeyRecord;
+  list(): KeyRecord[];
+  logs(options?: { keyId?: string; limit?: number; eventTypes?: readonly EventType[] }): AuditEvent[];
+  verifyChain(): ChainReport;
+  dispose(): void;
+}
+
+export const registry: {
+  readonly Registry: typeof Registry;
+  readonly EVENT_TYPES: readonly EventType[];
+};

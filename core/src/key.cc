@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <array>
+#include <memory>
 
 #include "internal/base62.h"
 #include "internal/crc32.h"
@@ -138,6 +139,32 @@ Result<ApiKey> generate(KeyType type, const RandomSource& random) {
   std::string checksum = checksum_of(std::string_view(p, pos));
   for (char c : checksum) p[pos++] = c;
   return KeyBuilder::make(type, std::string(p, id_end), std::move(text));
+}
+
+RandomSource deterministic_random(std::string_view seed) {
+  struct Stream {
+    std::string seed;
+    std::uint64_t counter = 0;
+    std::array<std::uint8_t, 64> block{};
+    std::size_t used = 64;
+  };
+  auto stream = std::make_shared<Stream>();
+  stream->seed = std::string(seed);
+  return [stream](std::uint8_t* out, std::size_t size) {
+    internal::sodium_ready();
+    for (std::size_t i = 0; i < size; ++i) {
+      if (stream->used == stream->block.size()) {
+        std::string input = stream->seed;
+        for (int b = 0; b < 8; ++b) input.push_back(static_cast<char>((stream->counter >> (8 * b)) & 0xFF));
+        ++stream->counter;
+        crypto_generichash(stream->block.data(), stream->block.size(),
+                           reinterpret_cast<const unsigned char*>(input.data()), input.size(), nullptr, 0);
+        stream->used = 0;
+      }
+      out[i] = stream->block[stream->used++];
+    }
+    return Status::Ok();
+  };
 }
 
 Result<ApiKey> generate_from_entropy(KeyType type, std::string_view entropy) {

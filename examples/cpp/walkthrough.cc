@@ -7,6 +7,7 @@
 
 #include "finfusion/hash.h"
 #include "finfusion/key.h"
+#include "finfusion/registry.h"
 #include "finfusion/scope.h"
 #include "finfusion/time.h"
 #include "finfusion/version.h"
@@ -102,6 +103,45 @@ int main() {
   std::printf("  \"99999999999h\" -> %s\n", ft::parse_duration("99999999999h").status().to_string().c_str());
   std::printf("  next rotation (90d policy) at %s\n",
               ft::format_timestamp(*ft::add(now, 90 * ft::kDay))->c_str());
+
+  step("6. The lifecycle: the seed's create, verify, rotate with a 48h grace, revoke, the audit log");
+  finfusion::registry::Registry reg(*rotated, finfusion::keys::TypeTable::Defaults());
+  // The seed's request; without "expiration" the key gets its type's maximum lifetime (the
+  // seed's own date, 2025-12-31, is already in the past here and would be refused).
+  auto created = reg.create(R"({"name": "Production API Key", "type": "production",
+                               "permissions": ["payments", "kyc", "reporting"]})",
+                            now, "admin:alice");
+  if (!created.ok()) {
+    std::printf("  create failed: %s\n", created.status().to_string().c_str());
+    return 1;
+  }
+  std::string issued(created->key.reveal());
+  std::printf("  created %s, expires %s\n", created->record.id.c_str(),
+              ft::format_timestamp(created->record.expires_at)->c_str());
+  finfusion::registry::VerifyContext ctx;
+  ctx.required = {"payments:charge"};
+  ctx.environment = "production";
+  expect(reg.verify(issued, ctx, now)->valid, "verify: valid for payments:charge in production");
+  ctx.environment = "sandbox";
+  expect(reg.verify(issued, ctx, now)->code == finfusion::Code::kEnvironmentMismatch,
+         "the same key in the sandbox: environment_mismatch");
+  ctx.environment = "production";
+  auto next = reg.rotate(created->record.id, 48 * ft::kHour, {"security@yourcompany.com"}, false, now, "admin:alice");
+  if (!next.ok()) return 1;
+  std::printf("  rotated to %s; the old key works until %s\n", next->current.id.c_str(),
+              ft::format_timestamp(next->previous.grace_until)->c_str());
+  expect(reg.verify(issued, ctx, now + 47 * ft::kHour)->in_grace, "the old key 47h later: valid, in its grace window");
+  expect(reg.verify(issued, ctx, now + 48 * ft::kHour)->code == finfusion::Code::kExpired,
+         "the old key at 48h: expired");
+  expect(reg.revoke(next->current.id, "compromised", now + ft::kHour, "admin:bob").ok(), "emergency revoke of the new key");
+  expect(reg.verify(std::string(next->key.reveal()), ctx, now + ft::kHour)->code == finfusion::Code::kRevoked,
+         "the revoked key: revoked");
+  auto logs = reg.logs({"", {}, 100});
+  for (const auto& e : *logs) {
+    std::printf("  audit #%llu %-24s %-22s %-10s %s\n", static_cast<unsigned long long>(e.seq), e.type.c_str(),
+                e.key_id.c_str(), e.outcome.c_str(), e.actor.c_str());
+  }
+  expect(reg.verify_chain()->ok, "the audit chain verifies");
 
   std::printf("\n%s\n", failures ? "walkthrough FAILED" : "walkthrough complete");
   return failures ? 1 : 0;

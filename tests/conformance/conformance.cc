@@ -7,6 +7,7 @@
 #include "finfusion/key.h"
 #include "finfusion/lifecycle.h"
 #include "finfusion/ratelimit.h"
+#include "finfusion/registry.h"
 #include "finfusion/scope.h"
 #include "finfusion/time.h"
 
@@ -220,6 +221,101 @@ Json answer_ratelimit(const std::string& op, const Json& in) {
   return expect(out);
 }
 
+// A scenario against one registry: steps in order, each answered {"ok": value} or
+// {"error": code}; "key_of"/"id_of" name the key made by an earlier step (create or rotate),
+// "parent_of" sets a create request's parentKeyId to such a key's id.
+Json answer_registry(const std::string& op, const Json& in) {
+  if (op != "scenario") throw BadCase("unknown registry op " + op);
+  std::vector<std::pair<std::string, SecretBytes>> peppers;
+  for (const Json& p : field(in, "peppers")) {
+    peppers.emplace_back(p.at(0).get<std::string>(), SecretBytes::FromView(from_hex(p.at(1).get<std::string>())));
+  }
+  auto hasher = hashing::Hasher::Create(std::move(peppers), str(in, "current"));
+  if (!hasher.ok()) throw BadCase("bad peppers");
+  registry::Registry reg(*hasher, keys::TypeTable::Defaults(), nullptr, keys::deterministic_random(str(in, "seed")));
+  std::vector<std::string> made_keys, made_ids;
+  auto ref = [&](const Json& step, const char* name, const std::vector<std::string>& made) -> std::string {
+    if (!step.contains(name)) return "";
+    auto i = step.at(name).get<std::size_t>();
+    if (i >= made.size() || made[i].empty()) throw BadCase(std::string(name) + " names no key");
+    return made[i];
+  };
+  auto at = [&](const Json& step) {
+    auto t = time::parse_timestamp(step.at("at").get<std::string>());
+    if (!t.ok()) throw BadCase("bad at");
+    return *t;
+  };
+  auto list_of = [](const Json& step, const char* name) {
+    std::vector<std::string> out;
+    if (step.contains(name)) for (const auto& s : step.at(name)) out.push_back(s.get<std::string>());
+    return out;
+  };
+  Json out = Json::array();
+  for (const Json& step : field(in, "steps")) {
+    std::string action = step.at("do").get<std::string>();
+    std::string key = ref(step, "key_of", made_keys);
+    std::string id = step.contains("id") ? step.at("id").get<std::string>() : ref(step, "id_of", made_ids);
+    if (step.contains("key")) key = step.at("key").get<std::string>();
+    std::string actor = step.contains("actor") ? step.at("actor").get<std::string>() : "system";
+    Json result;
+    std::string new_key, new_id;
+    auto record_json = [](const registry::KeyRecord& r) { return Json::parse(r.to_json()); };
+    if (action == "create") {
+      Json body = step.at("request");
+      if (step.contains("parent_of")) body["parentKeyId"] = ref(step, "parent_of", made_ids);
+      std::string request = body.dump();
+      auto r = reg.create(request, at(step), actor);
+      if (r.ok()) {
+        new_key = std::string(r->key.reveal());
+        new_id = r->record.id;
+        result = Json{{"ok", Json{{"key", new_key}, {"record", record_json(r->record)}}}};
+      } else {
+        result = error(r.status());
+      }
+    } else if (action == "verify") {
+      registry::VerifyContext ctx{list_of(step, "required"), step.value("environment", ""), step.value("service", ""),
+                                  step.value("cost", std::int64_t{1}), step.value("actor", "")};
+      auto r = reg.verify(key, ctx, at(step));
+      result = r.ok() ? Json{{"ok", Json::parse(r->to_json())}} : error(r.status());
+    } else if (action == "status") {
+      auto r = reg.status(id, at(step));
+      result = r.ok() ? Json{{"ok", Json::parse(r->to_json())}} : error(r.status());
+    } else if (action == "rotate") {
+      auto grace = time::parse_duration(step.at("grace").get<std::string>());
+      if (!grace.ok()) throw BadCase("bad grace");
+      auto r = reg.rotate(id, *grace, list_of(step, "notify"), step.value("force", false), at(step), actor);
+      if (r.ok()) {
+        new_key = std::string(r->key.reveal());
+        new_id = r->current.id;
+        result = Json{{"ok", Json{{"key", new_key}, {"previous", record_json(r->previous)}, {"current", record_json(r->current)}}}};
+      } else {
+        result = error(r.status());
+      }
+    } else if (action == "revoke") {
+      auto r = reg.revoke(id, step.value("reason", ""), at(step), actor);
+      result = r.ok() ? Json{{"ok", record_json(*r)}} : error(r.status());
+    } else if (action == "logs") {
+      auto r = reg.logs({id, list_of(step, "types"), step.value("limit", std::size_t{100})});
+      if (r.ok()) {
+        Json events = Json::array();
+        for (const auto& e : *r) events.push_back(Json::parse(e.to_json()));
+        result = Json{{"ok", events}};
+      } else {
+        result = error(r.status());
+      }
+    } else if (action == "verify_chain") {
+      auto r = reg.verify_chain();
+      result = Json{{"ok", Json{{"ok", r->ok}, {"checked", r->checked}, {"firstBad", r->first_bad}, {"head", r->head}}}};
+    } else {
+      throw BadCase("unknown step " + action);
+    }
+    made_keys.push_back(new_key);
+    made_ids.push_back(new_id);
+    out.push_back(result);
+  }
+  return expect(out);
+}
+
 }  // namespace
 
 Json answer(std::string_view file, const Json& input) {
@@ -231,6 +327,7 @@ Json answer(std::string_view file, const Json& input) {
     if (file == "time") return answer_time(op, input);
     if (file == "create") return answer_create(op, input);
     if (file == "ratelimit") return answer_ratelimit(op, input);
+    if (file == "registry") return answer_registry(op, input);
     throw BadCase("unknown vector file");
   } catch (const BadCase& e) {
     return Json{{"bad_case", e.what()}};

@@ -1,6 +1,6 @@
 // The JavaScript answers to tests/vectors/*.json, shared by the Node runner and the browser
 // page: `answer(api, file, input)` returns {expect} or {error}, exactly as the C++ core wrote.
-export const FILES = ['key', 'scope', 'hash', 'time', 'create', 'ratelimit'];
+export const FILES = ['key', 'scope', 'hash', 'time', 'create', 'ratelimit', 'registry'];
 
 function fromHex(hex) {
   const out = new Uint8Array(hex.length / 2);
@@ -116,6 +116,62 @@ const ANSWER = {
       return { allowed: d.allowed, remaining: d.remaining, retry_after_ms: d.retryAfterMs, reset_after_ms: d.resetAfterMs,
         tat_ms: d.state.tatMs, tat_frac: d.state.tatFrac };
     });
+  },
+  registry(api, op, input) {
+    if (op !== 'scenario') throw new Error(`unknown registry op ${op}`);
+    const hasher = new api.hashing.Hasher(new Map(input.peppers.map(([id, hex]) => [id, fromHex(hex)])), input.current);
+    const reg = new api.registry.Registry(hasher, undefined, { seed: input.seed });
+    const madeKeys = [];
+    const madeIds = [];
+    const raw = (value) => JSON.parse(JSON.stringify(value));
+    try {
+      return input.steps.map((step) => {
+        const key = step.key ?? (step.key_of !== undefined ? madeKeys[step.key_of] : '');
+        const id = step.id ?? (step.id_of !== undefined ? madeIds[step.id_of] : '');
+        const now = step.at ? new Date(step.at) : undefined;
+        const actor = step.actor ?? 'system';
+        let newKey = '';
+        let newId = '';
+        let out;
+        try {
+          switch (step.do) {
+            case 'create': {
+              const body = { ...step.request };
+              if (step.parent_of !== undefined) body.parentKeyId = madeIds[step.parent_of];
+              const c = reg.create(body, { now, actor });
+              newKey = c.key.reveal();
+              newId = c.record.id;
+              out = { ok: { key: newKey, record: raw(c.record) } };
+              break;
+            }
+            case 'verify':
+              out = { ok: raw(reg.verify(key, { now, required: step.required ?? [], environment: step.environment, service: step.service, cost: step.cost ?? 1, actor: step.actor })) };
+              break;
+            case 'status': out = { ok: raw(reg.status(id, { now })) }; break;
+            case 'rotate': {
+              const r = reg.rotate({ currentKey: id, gracePeriod: step.grace, notifyEmails: step.notify ?? [], force: step.force ?? false, now, actor });
+              newKey = r.key.reveal();
+              newId = r.current.id;
+              out = { ok: { key: newKey, previous: raw(r.previous), current: raw(r.current) } };
+              break;
+            }
+            case 'revoke': out = { ok: raw(reg.revoke(id, { now, reason: step.reason ?? '', actor })) }; break;
+            case 'logs': out = { ok: raw(reg.logs({ keyId: id, limit: step.limit ?? 100, eventTypes: step.types ?? [] })) }; break;
+            case 'verify_chain': out = { ok: raw(reg.verifyChain()) }; break;
+            default: throw new Error(`unknown step ${step.do}`);
+          }
+        } catch (e) {
+          if (!(e instanceof api.FinFusionError)) throw e;
+          out = { error: e.code };
+        }
+        madeKeys.push(newKey);
+        madeIds.push(newId);
+        return out;
+      });
+    } finally {
+      reg.dispose();
+      hasher.dispose();
+    }
   },
 };
 

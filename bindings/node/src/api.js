@@ -232,6 +232,9 @@ const scopes = {
 
 // ---------------------------------------------------------------- hashing
 
+// The native object behind each Hasher, for the Registry (which keeps its own copy).
+const nativeHashers = new WeakMap();
+
 // Frees the native hasher (and wipes its peppers) when the JS object is collected.
 const hasherCleanup = typeof FinalizationRegistry === 'function'
   ? new FinalizationRegistry((native) => { if (!native.isDeleted()) native.delete(); })
@@ -247,6 +250,7 @@ class Hasher {
     const ids = entries.map(([id]) => text(id, 'pepper id'));
     const values = entries.map(([, value]) => bytes(value, 'pepper'));
     this.#native = unwrap(need().hasher_create(ids, values, text(current, 'current')));
+    nativeHashers.set(this, this.#native);
     if (hasherCleanup) hasherCleanup.register(this, this.#native, this);
   }
   #live() {
@@ -261,6 +265,7 @@ class Hasher {
   dispose() {
     if (this.#native) {
       if (hasherCleanup) hasherCleanup.unregister(this);
+      nativeHashers.delete(this);
       this.#native.delete();
       this.#native = null;
     }
@@ -379,5 +384,113 @@ const ratelimit = {
     return Object.freeze(d);
   },
 };
+
+// ---------------------------------------------------------------- registry
+
+const INSTANT_FIELDS = new Set(['createdAt', 'expiresAt', 'revokedAt', 'graceUntil', 'lastUsedAt', 'at']);
+
+// A value from the core's canonical JSON: instants become Dates; toJSON() gives the JSON back.
+function fromCore(textValue) {
+  const raw = JSON.parse(textValue);
+  const convert = (value) => {
+    if (Array.isArray(value)) return Object.freeze(value.map(convert));
+    if (value === null || typeof value !== 'object') return value;
+    const out = {};
+    for (const [k, v] of Object.entries(value)) out[k] = INSTANT_FIELDS.has(k) && typeof v === 'string' ? new Date(v) : convert(v);
+    return out;
+  };
+  const value = convert(raw);
+  Object.defineProperty(value, 'toJSON', { value: () => raw, enumerable: false });
+  return Object.freeze(value);
+}
+
+function options(value, what) {
+  if (value === undefined) return {};
+  if (value === null || typeof value !== 'object') throw new TypeError(`${what} must be an object, not ${typeName(value)}`);
+  return value;
+}
+
+function optionalText(value, what) {
+  return value === undefined || value === null ? '' : text(value, what);
+}
+
+const registryCleanup = typeof FinalizationRegistry === 'function'
+  ? new FinalizationRegistry((native) => { if (!native.isDeleted()) native.delete(); })
+  : null;
+
+/**
+ * Keys, their lifecycle and the audit log, in memory (WebAssembly). Every call takes `now`
+ * (a Date or epoch ms): the core reads no clock. `seed` makes key generation deterministic,
+ * for tests and conformance vectors only.
+ */
+class Registry {
+  #native;
+  constructor(hasher, table, opts) {
+    const native = nativeHashers.get(hasher);
+    if (!native) throw new TypeError('hasher must be a live Hasher');
+    const policy = table === undefined || table === null ? new TypeTable() : table;
+    if (!(policy instanceof TypeTable)) throw new TypeError(`table must be a TypeTable, not ${typeName(table)}`);
+    const { seed } = options(opts, 'options');
+    this.#native = unwrap(need().registry_new(native, String(policy), seed === undefined ? null : text(seed, 'seed')));
+    if (registryCleanup) registryCleanup.register(this, this.#native, this);
+  }
+  #live() {
+    if (!this.#native) throw new FinFusionError('precondition_failed', 'this registry was disposed');
+    return this.#native;
+  }
+  /** Creates a key from the seed's request; `key` is shown once. */
+  create(request, opts) {
+    const { now, actor } = options(opts, 'options');
+    const source = typeof request === 'string' ? request : JSON.stringify(request);
+    const v = unwrap(this.#live().create(text(source, 'request'), toMillis(now), optionalText(actor, 'actor') || 'system'));
+    return Object.freeze({ key: new ApiKey(v.key), record: fromCore(v.record) });
+  }
+  /** Verifies a presented key; the decision is a value ({valid, code, ...}), never a throw. */
+  verify(key, opts) {
+    const { now, required = [], environment, service, cost = 1, actor } = options(opts, 'options');
+    return fromCore(unwrap(this.#live().verify(text(key, 'key'), textList(required, 'required'),
+      optionalText(environment, 'environment'), optionalText(service, 'service'), wholeNumber(cost, 'cost'),
+      optionalText(actor, 'actor'), toMillis(now))));
+  }
+  /** The state of a key by id, as the seed's apiKeys.verify(newKey.id). */
+  status(keyId, opts) {
+    const { now } = options(opts, 'options');
+    return fromCore(unwrap(this.#live().status(text(keyId, 'keyId'), toMillis(now))));
+  }
+  /** The seed's rotate({currentKey, gracePeriod: '48h', notifyEmails}); gracePeriod 0 is an emergency rotation. */
+  rotate(opts) {
+    const { currentKey, gracePeriod = '48h', notifyEmails = [], force = false, now, actor } = options(opts, 'options');
+    if (typeof force !== 'boolean') throw new TypeError(`force must be a boolean, not ${typeName(force)}`);
+    const v = unwrap(this.#live().rotate(text(currentKey, 'currentKey'), durationMillis(gracePeriod),
+      textList(notifyEmails, 'notifyEmails'), force, toMillis(now), optionalText(actor, 'actor') || 'system'));
+    return Object.freeze({ key: new ApiKey(v.key), id: v.key.id, previous: fromCore(v.previous), current: fromCore(v.current) });
+  }
+  revoke(keyId, opts) {
+    const { now, reason, actor } = options(opts, 'options');
+    return fromCore(unwrap(this.#live().revoke(text(keyId, 'keyId'), optionalText(reason, 'reason'), toMillis(now),
+      optionalText(actor, 'actor') || 'system')));
+  }
+  get(keyId) { return fromCore(unwrap(this.#live().get(text(keyId, 'keyId')))); }
+  list() { return unwrap(this.#live().list()).map(fromCore); }
+  /** The seed's getLogs({keyId, limit: 100, eventTypes: [...]}): the newest `limit`, oldest first. */
+  logs(opts) {
+    const { keyId, limit = 100, eventTypes = [] } = options(opts, 'options');
+    return unwrap(this.#live().logs(optionalText(keyId, 'keyId'), textList(eventTypes, 'eventTypes'), wholeNumber(limit, 'limit'))).map(fromCore);
+  }
+  verifyChain() { return Object.freeze(unwrap(this.#live().verifyChain())); }
+  /** Frees the native registry now. */
+  dispose() {
+    if (this.#native) {
+      if (registryCleanup) registryCleanup.unregister(this);
+      this.#native.delete();
+      this.#native = null;
+    }
+  }
+  toString() { return 'Registry()'; }
+  toJSON() { return {}; }
+  [INSPECT]() { return this.toString(); }
+}
+
+const registry = { Registry, EVENT_TYPES: Object.freeze(['key.created', 'key.rotated', 'key.revoked', 'key.expired', 'key.accessed', 'key.verification_failed', 'key.rate_limited']) };
 
 function version() { return need().version(); }

@@ -10,11 +10,12 @@ from __future__ import annotations
 from typing import List
 
 from . import _core
-from . import errors, hashing, keys, lifecycle, ratelimit, scopes, time
+from . import errors, hashing, keys, lifecycle, ratelimit, registry, scopes, time
 from .errors import *  # noqa: F401,F403  (the exception family is part of the top level)
 from .errors import __all__ as _error_names
 from .hashing import Hasher
 from .keys import ApiKey, Environment, KeyType, ParsedKey
+from .registry import Registry
 from .scopes import ScopeSet
 
 __version__: str = _core.__version__
@@ -30,6 +31,7 @@ __all__ = [
     "keys",
     "lifecycle",
     "ratelimit",
+    "registry",
     "scopes",
     "time",
     "ApiKey",
@@ -37,6 +39,7 @@ __all__ = [
     "Hasher",
     "KeyType",
     "ParsedKey",
+    "Registry",
     "ScopeSet",
     *_error_names,
 ]

@@ -11,4 +11,5 @@ PYBIND11_MODULE(_core, m) {
   finfusion::python::register_time(m);
   finfusion::python::register_lifecycle(m);
   finfusion::python::register_ratelimit(m);
+  finfusion::python::register_registry(m);
 }

@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "finfusion/key_type.h"
 #include "finfusion/lifecycle.h"
 #include "finfusion/ratelimit.h"
+#include "finfusion/registry.h"
 #include "finfusion/scope.h"
 #include "finfusion/secret.h"
 #include "finfusion/status.h"
@@ -320,6 +322,83 @@ val ratelimit_check(double requests, double window_ms, const val& tat_ms, double
                 });
 }
 
+// ---- registry (records, decisions and events cross as the core's canonical JSON) ----
+val json_list(const std::vector<std::string>& items) { return strings_to_array(items); }
+
+val registry_new(const ff::hashing::Hasher& hasher, const val& table_json_js, const val& seed_js) {
+  const std::string table_json = text_arg(table_json_js);
+  auto table = ff::keys::TypeTable::Create(table_json);
+  if (!table.ok()) return fail(table.status());
+  std::optional<ff::keys::RandomSource> random;
+  if (!seed_js.isNull() && !seed_js.isUndefined()) random = ff::keys::deterministic_random(text_arg(seed_js));
+  return ok(val(ff::registry::Registry(hasher, *table, nullptr, random)));
+}
+val registry_create(ff::registry::Registry& r, const val& request_js, double now, const val& actor_js) {
+  const std::string request = text_arg(request_js);
+  return result(r.create(request, static_cast<ff::time::Millis>(now), text_arg(actor_js)), [](const ff::registry::Created& c) {
+    val o = val::object();
+    o.set("key", api_key(c.key));
+    o.set("record", c.record.to_json());
+    return o;
+  });
+}
+val registry_verify(ff::registry::Registry& r, const val& key_js, const val& required, const val& environment,
+                    const val& service, double cost, const val& actor, double now) {
+  const std::string key = text_arg(key_js);
+  ff::registry::VerifyContext ctx{strings_from(required), text_arg(environment), text_arg(service),
+                                  static_cast<std::int64_t>(cost), text_arg(actor)};
+  return result(r.verify(key, ctx, static_cast<ff::time::Millis>(now)),
+                [](const ff::registry::Decision& d) { return val(d.to_json()); });
+}
+val registry_status(ff::registry::Registry& r, const val& id, double now) {
+  return result(r.status(text_arg(id), static_cast<ff::time::Millis>(now)),
+                [](const ff::registry::KeyState& s) { return val(s.to_json()); });
+}
+val registry_rotate(ff::registry::Registry& r, const val& id, double grace, const val& emails, bool force, double now,
+                    const val& actor) {
+  return result(r.rotate(text_arg(id), static_cast<ff::time::Millis>(grace), strings_from(emails), force,
+                         static_cast<ff::time::Millis>(now), text_arg(actor)),
+                [](const ff::registry::Rotated& rot) {
+                  val o = val::object();
+                  o.set("key", api_key(rot.key));
+                  o.set("previous", rot.previous.to_json());
+                  o.set("current", rot.current.to_json());
+                  return o;
+                });
+}
+val registry_revoke(ff::registry::Registry& r, const val& id, const val& reason, double now, const val& actor) {
+  return result(r.revoke(text_arg(id), text_arg(reason), static_cast<ff::time::Millis>(now), text_arg(actor)),
+                [](const ff::registry::KeyRecord& k) { return val(k.to_json()); });
+}
+val registry_get(ff::registry::Registry& r, const val& id) {
+  return result(r.get(text_arg(id)), [](const ff::registry::KeyRecord& k) { return val(k.to_json()); });
+}
+val registry_list(ff::registry::Registry& r) {
+  return result(r.list(), [](const std::vector<ff::registry::KeyRecord>& all) {
+    std::vector<std::string> out;
+    for (const auto& k : all) out.push_back(k.to_json());
+    return json_list(out);
+  });
+}
+val registry_logs(ff::registry::Registry& r, const val& key_id, const val& types, double limit) {
+  return result(r.logs({text_arg(key_id), strings_from(types), static_cast<std::size_t>(limit)}),
+                [](const std::vector<ff::audit::Event>& events) {
+                  std::vector<std::string> out;
+                  for (const auto& e : events) out.push_back(e.to_json());
+                  return json_list(out);
+                });
+}
+val registry_verify_chain(ff::registry::Registry& r) {
+  return result(r.verify_chain(), [](const ff::audit::ChainReport& c) {
+    val o = val::object();
+    o.set("ok", c.ok);
+    o.set("checked", static_cast<double>(c.checked));
+    o.set("firstBad", static_cast<double>(c.first_bad));
+    o.set("head", c.head);
+    return o;
+  });
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(finfusion) {
@@ -355,4 +434,15 @@ EMSCRIPTEN_BINDINGS(finfusion) {
   function("time_format_timestamp", &time_format_timestamp);
   function("lifecycle_parse_create_request", &lifecycle_parse_create_request);
   function("ratelimit_check", &ratelimit_check);
+  emscripten::class_<ff::registry::Registry>("Registry")
+      .function("create", &registry_create)
+      .function("verify", &registry_verify)
+      .function("status", &registry_status)
+      .function("rotate", &registry_rotate)
+      .function("revoke", &registry_revoke)
+      .function("get", &registry_get)
+      .function("list", &registry_list)
+      .function("logs", &registry_logs)
+      .function("verifyChain", &registry_verify_chain);
+  function("registry_new", &registry_new);
 }

@@ -78,6 +78,10 @@ Result<ApiKey> generate(KeyType type);
 // Errors: whatever `random` returns.
 Result<ApiKey> generate(KeyType type, const RandomSource& random);
 
+// A deterministic RandomSource: the bytes of BLAKE2b-512(seed || 64-bit block counter),
+// block after block. For tests and conformance vectors only: never for real keys.
+RandomSource deterministic_random(std::string_view seed);
+
 // The same draw from a fixed byte string. Errors: invalid_request when `entropy` runs out.
 Result<ApiKey> generate_from_entropy(KeyType type, std::string_view entropy);
 

@@ -1,0 +1,234 @@
+"""The key registry: create, verify, rotate, revoke, and the audit log, over an in-memory
+store (persistent stores arrive behind the same interface).
+
+>>> reg = Registry(Hasher({"2026a": pepper}, current="2026a"))            # doctest: +SKIP
+>>> created = reg.create({"name": "Production API Key", "type": "production",
+...                       "permissions": ["payments", "kyc", "reporting"],
+...                       "expiration": "2025-12-31"}, now=now, actor="admin:alice")
+>>> show_once(created.key.reveal())
+>>> d = reg.verify(presented, now=now, required=["payments:charge"], environment="production")
+>>> d.valid, d.code                                                       # (False, 'revoked')
+
+Every call takes ``now`` (an aware datetime or epoch milliseconds): the core reads no clock.
+Verification returns a :class:`Decision` value; only bad arguments and storage failures raise.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import json
+import re
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Type, TypeVar, Union
+
+from . import _core
+from .hashing import Hasher
+from .keys import ApiKey, TypeTable
+from .time import Duration, Instant, duration_millis, parse_timestamp, to_millis
+
+__all__ = ["Registry", "KeyRecord", "Decision", "KeyState", "AuditEvent", "ChainReport", "Created", "Rotated",
+           "EVENT_TYPES"]
+
+#: The audit event types (the seed's, and those the lifecycle adds).
+EVENT_TYPES = ("key.created", "key.rotated", "key.revoked", "key.expired", "key.accessed",
+               "key.verification_failed", "key.rate_limited")
+
+T = TypeVar("T")
+_CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+def _snake(name: str) -> str:
+    return _CAMEL.sub("_", name).lower()
+
+
+def _typed(cls: Type[T], text: str, **extra: Any) -> T:
+    """A frozen dataclass from the core's canonical JSON: camelCase -> snake_case, UTC
+    instant text -> aware datetime (fields typed Optional[datetime] / datetime)."""
+    data = json.loads(text)
+    values: Dict[str, Any] = {}
+    hints = {f.name: f.type for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    for key, value in data.items():
+        name = _snake(key)
+        if name not in hints:
+            continue
+        if "datetime" in str(hints[name]) and isinstance(value, str):
+            value = parse_timestamp(value)
+        values[name] = value
+    values.update(extra)
+    return cls(_json=text, **values)  # type: ignore[call-arg]
+
+
+@dataclasses.dataclass(frozen=True)
+class KeyRecord:
+    """What the registry keeps about a key: metadata, never the key or its hash."""
+
+    id: str
+    name: str
+    type: str
+    environment: str
+    permissions: List[str]
+    service: str
+    parent_key_id: str
+    owner: str
+    purpose: str
+    created_at: _dt.datetime
+    expires_at: _dt.datetime
+    status: str
+    revoked_at: Optional[_dt.datetime]
+    revoke_reason: str
+    version: int
+    replaces: str
+    replaced_by: str
+    grace_until: Optional[_dt.datetime]
+    last_used_at: Optional[_dt.datetime]
+    _json: str = dataclasses.field(repr=False, compare=False)
+
+    def to_json(self) -> str:
+        return self._json
+
+
+@dataclasses.dataclass(frozen=True)
+class Decision:
+    """The outcome of a verification; ``code`` is "valid" or why not."""
+
+    valid: bool
+    code: str
+    key_id: str
+    type: str
+    environment: str
+    permissions: List[str]
+    expires_at: Optional[_dt.datetime]
+    in_grace: bool
+    replaced_by: str
+    grace_until: Optional[_dt.datetime]
+    rate_limit: Dict[str, int]
+    _json: str = dataclasses.field(repr=False, compare=False)
+
+    @property
+    def retry_after(self) -> _dt.timedelta:
+        return _dt.timedelta(milliseconds=self.rate_limit["retryAfterMs"])
+
+    def to_json(self) -> str:
+        return self._json
+
+
+@dataclasses.dataclass(frozen=True)
+class KeyState:
+    """A key's state by id (the seed's ``apiKeys.verify(newKey.id)``)."""
+
+    code: str
+    valid: bool
+    in_grace: bool
+    key: KeyRecord
+    _json: str = dataclasses.field(repr=False, compare=False)
+
+    def to_json(self) -> str:
+        return self._json
+
+
+@dataclasses.dataclass(frozen=True)
+class AuditEvent:
+    seq: int
+    at: _dt.datetime
+    type: str
+    key_id: str
+    actor: str
+    outcome: str
+    details: Dict[str, Any]
+    prev_hash: str
+    hash: str
+    _json: str = dataclasses.field(repr=False, compare=False)
+
+    def to_json(self) -> str:
+        return self._json
+
+
+@dataclasses.dataclass(frozen=True)
+class ChainReport:
+    ok: bool
+    checked: int
+    first_bad: int
+    head: str
+    _json: str = dataclasses.field(repr=False, compare=False)
+
+    def to_json(self) -> str:
+        return self._json
+
+
+@dataclasses.dataclass(frozen=True)
+class Created:
+    key: ApiKey         # shown once
+    record: KeyRecord
+
+
+@dataclasses.dataclass(frozen=True)
+class Rotated:
+    key: ApiKey         # the new key, shown once
+    previous: KeyRecord
+    current: KeyRecord
+
+
+def _record(text: str) -> KeyRecord:
+    return _typed(KeyRecord, text)
+
+
+class Registry:
+    """Keys, their lifecycle and the audit log. ``seed`` makes key generation deterministic:
+    for tests and conformance vectors only, never in production."""
+
+    __slots__ = ("_core",)
+
+    def __init__(self, hasher: Hasher, table: Optional[TypeTable] = None, *,
+                 seed: Union[bytes, str, None] = None) -> None:
+        policy = table if table is not None else TypeTable()
+        raw = seed.encode() if isinstance(seed, str) else seed
+        self._core = _core.Registry(hasher, policy._table, raw)
+
+    def __repr__(self) -> str:
+        return "Registry()"
+
+    def __reduce__(self) -> Any:
+        raise TypeError("objects that hold secrets cannot be pickled")
+
+    def create(self, request: Union[str, Mapping[str, Any]], *, now: Instant, actor: str = "system") -> Created:
+        """Creates a key from the seed's request; the key is in ``.key`` (shown once)."""
+        text = request if isinstance(request, str) else json.dumps(request)
+        key, record = self._core.create(text, to_millis(now), actor)
+        return Created(key, _record(record))
+
+    def verify(self, key: str, *, now: Instant, required: Iterable[str] = (),
+               environment: Optional[str] = None, service: Optional[str] = None, cost: int = 1,
+               actor: Optional[str] = None) -> Decision:
+        """Verifies a presented key for a request needing ``required`` scopes."""
+        text = self._core.verify(key, list(required), environment or "", service or "", cost, actor or "",
+                                 to_millis(now))
+        return _typed(Decision, text)
+
+    def status(self, key_id: str, *, now: Instant) -> KeyState:
+        text = self._core.status(key_id, to_millis(now))
+        return _typed(KeyState, text, key=_record(json.dumps(json.loads(text)["key"], separators=(",", ":"))))
+
+    def rotate(self, key_id: str, *, now: Instant, grace_period: Duration = "48h",
+               notify_emails: Sequence[str] = (), force: bool = False, actor: str = "system") -> Rotated:
+        """A successor key; the old one works until ``now + grace_period`` (capped at its
+        expiry). ``grace_period`` 0 is an emergency rotation."""
+        key, previous, current = self._core.rotate(key_id, duration_millis(grace_period), list(notify_emails),
+                                                   force, to_millis(now), actor)
+        return Rotated(key, _record(previous), _record(current))
+
+    def revoke(self, key_id: str, *, now: Instant, reason: str = "", actor: str = "system") -> KeyRecord:
+        return _record(self._core.revoke(key_id, reason, to_millis(now), actor))
+
+    def get(self, key_id: str) -> KeyRecord:
+        return _record(self._core.get(key_id))
+
+    def list(self) -> List[KeyRecord]:
+        return [_record(t) for t in self._core.list()]
+
+    def logs(self, key_id: Optional[str] = None, *, limit: int = 100,
+             event_types: Iterable[str] = ()) -> List[AuditEvent]:
+        """The newest ``limit`` events (oldest first), as the seed's ``getLogs``."""
+        return [_typed(AuditEvent, t) for t in self._core.logs(key_id or "", list(event_types), limit)]
+
+    def verify_chain(self) -> ChainReport:
+        return _typed(ChainReport, self._core.verify_chain())

@@ -1,0 +1,74 @@
+#include <pybind11/stl.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common.h"
+#include "finfusion/registry.h"
+
+namespace finfusion::python {
+namespace {
+
+std::string chain_json(const audit::ChainReport& r) {
+  return std::string("{\"ok\":") + (r.ok ? "true" : "false") + ",\"checked\":" + std::to_string(r.checked) +
+         ",\"firstBad\":" + std::to_string(r.first_bad) + ",\"head\":\"" + r.head + "\"}";
+}
+
+std::vector<std::string> to_json_list(const std::vector<registry::KeyRecord>& records) {
+  std::vector<std::string> out;
+  for (const auto& r : records) out.push_back(r.to_json());
+  return out;
+}
+
+}  // namespace
+
+void register_registry(py::module_& m) {
+  // Records, decisions and events cross as the core's canonical JSON; the facade
+  // (finfusion.registry) turns them into typed Python values.
+  py::class_<registry::Registry>(m, "Registry", "The key registry over an in-memory store.")
+      .def(py::init([](const hashing::Hasher& hasher, const keys::TypeTable& table, std::optional<py::bytes> seed) {
+             std::optional<keys::RandomSource> random;
+             if (seed) random = keys::deterministic_random(std::string(*seed));
+             return registry::Registry(hasher, table, nullptr, random);
+           }),
+           py::arg("hasher"), py::arg("table"), py::arg("seed"))
+      .def("create", [](registry::Registry& r, const StrArg& request, time::Millis now, const std::string& actor) {
+             auto c = unwrap(r.create(Text(request, "request").view(), now, actor));
+             return py::make_tuple(std::move(c.key), c.record.to_json());
+           }, py::arg("request"), py::arg("now_ms"), py::arg("actor"))
+      .def("verify", [](registry::Registry& r, const StrArg& key, std::vector<std::string> required,
+                        std::string environment, std::string service, std::int64_t cost, std::string actor,
+                        time::Millis now) {
+             registry::VerifyContext ctx{std::move(required), std::move(environment), std::move(service), cost,
+                                         std::move(actor)};
+             return unwrap(r.verify(Text(key, "key").view(), ctx, now)).to_json();
+           }, py::arg("key"), py::arg("required"), py::arg("environment"), py::arg("service"), py::arg("cost"),
+           py::arg("actor"), py::arg("now_ms"))
+      .def("status", [](registry::Registry& r, const std::string& id, time::Millis now) {
+             return unwrap(r.status(id, now)).to_json();
+           }, py::arg("key_id"), py::arg("now_ms"))
+      .def("rotate", [](registry::Registry& r, const std::string& id, time::Millis grace,
+                        const std::vector<std::string>& emails, bool force, time::Millis now, const std::string& actor) {
+             auto rot = unwrap(r.rotate(id, grace, emails, force, now, actor));
+             return py::make_tuple(std::move(rot.key), rot.previous.to_json(), rot.current.to_json());
+           }, py::arg("key_id"), py::arg("grace_ms"), py::arg("notify_emails"), py::arg("force"), py::arg("now_ms"),
+           py::arg("actor"))
+      .def("revoke", [](registry::Registry& r, const std::string& id, const std::string& reason, time::Millis now,
+                        const std::string& actor) { return unwrap(r.revoke(id, reason, now, actor)).to_json(); },
+           py::arg("key_id"), py::arg("reason"), py::arg("now_ms"), py::arg("actor"))
+      .def("get", [](registry::Registry& r, const std::string& id) { return unwrap(r.get(id)).to_json(); },
+           py::arg("key_id"))
+      .def("list", [](registry::Registry& r) { return to_json_list(unwrap(r.list())); })
+      .def("logs", [](registry::Registry& r, const std::string& key_id, std::vector<std::string> types, std::size_t limit) {
+             std::vector<std::string> out;
+             for (const auto& e : unwrap(r.logs({key_id, std::move(types), limit}))) out.push_back(e.to_json());
+             return out;
+           }, py::arg("key_id"), py::arg("event_types"), py::arg("limit"))
+      .def("verify_chain", [](registry::Registry& r) { return chain_json(unwrap(r.verify_chain())); })
+      .def("__reduce__", [](py::handle) -> py::object {
+        throw py::type_error("objects that hold secrets cannot be pickled");
+      });
+}
+
+}  // namespace finfusion::python

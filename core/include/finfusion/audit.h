@@ -1,0 +1,60 @@
+// finfusion/audit.h - the audit log: every lifecycle event, hash-chained.
+//
+// Each event commits to the one before it: hash = BLAKE2b-256(previous hash || the event's
+// canonical JSON without its hash). Editing, reordering or deleting an event (except at
+// the very end, which the head hash kept elsewhere reveals) breaks the chain.
+//
+//   auto report = finfusion::audit::verify_chain(events);   // report.ok, report.first_bad
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "finfusion/status.h"
+#include "finfusion/time.h"
+
+namespace finfusion::audit {
+
+// The seed's event types, and the ones the lifecycle adds.
+inline constexpr std::string_view kKeyCreated = "key.created";
+inline constexpr std::string_view kKeyRotated = "key.rotated";
+inline constexpr std::string_view kKeyRevoked = "key.revoked";
+inline constexpr std::string_view kKeyExpired = "key.expired";
+inline constexpr std::string_view kKeyAccessed = "key.accessed";
+inline constexpr std::string_view kKeyVerificationFailed = "key.verification_failed";
+inline constexpr std::string_view kKeyRateLimited = "key.rate_limited";
+
+// True for the event types above.
+bool is_event_type(std::string_view type) noexcept;
+
+struct Event {
+  std::uint64_t seq = 0;     // 1, 2, ... in one log
+  time::Millis at = 0;
+  std::string type;          // "key.created", ...
+  std::string key_id;        // empty when no key could be named
+  std::string actor;         // who did it ("admin:alice", "service:ledger", "system")
+  std::string outcome;       // a code from the closed list ("valid", "revoked", ...)
+  std::string details;       // a JSON object (canonical), never a secret
+  std::string prev_hash;     // hex; "" for the first event
+  std::string hash;          // hex
+
+  // Canonical JSON of the event (with its hash).
+  std::string to_json() const;
+};
+
+// Sets e.seq, e.prev_hash and e.hash to follow `previous` (nullptr for the first event).
+void seal(Event& e, const Event* previous);
+
+struct ChainReport {
+  bool ok = true;
+  std::uint64_t checked = 0;
+  std::uint64_t first_bad = 0;  // seq of the first event that does not follow (0 if ok)
+  std::string head;             // hash of the last event
+};
+
+// Checks that `events` (in order) form one unbroken chain from the start.
+ChainReport verify_chain(const std::vector<Event>& events);
+
+}  // namespace finfusion::audit

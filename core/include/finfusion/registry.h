@@ -1,0 +1,206 @@
+// finfusion/registry.h - key records, verification decisions, rotation and revocation, and
+// the Registry that applies them to a store.
+//
+// The decisions are pure functions of records, a request and `now`; the Registry is the
+// imperative shell: it generates keys, hashes them, looks records up in its Store and
+// applies each change (records plus audit events) in one step.
+//
+//   finfusion::registry::Registry reg(hasher, table);           // in-memory store
+//   auto created = reg.create(R"({"name": "Production API Key", "type": "production",
+//                                 "permissions": ["payments"], "expiration": "2025-12-31"})",
+//                             now, "admin:alice");
+//   show_once(created->key.reveal());
+//   auto d = reg.verify(presented, {.required = {"payments:charge"}, .environment = "production"}, now);
+//   if (!d->valid) reject(d->code);                              // "revoked", "expired", ...
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "finfusion/audit.h"
+#include "finfusion/hash.h"
+#include "finfusion/key.h"
+#include "finfusion/key_type.h"
+#include "finfusion/ratelimit.h"
+#include "finfusion/scope.h"
+#include "finfusion/status.h"
+#include "finfusion/time.h"
+
+namespace finfusion::registry {
+
+enum class KeyStatus : std::uint8_t { kActive = 0, kDisabled = 1, kRevoked = 2 };
+std::string_view status_name(KeyStatus status) noexcept;  // "active", "disabled", "revoked"
+
+// What the registry keeps about a key: metadata and the stored hash, never the key.
+struct KeyRecord {
+  std::string id;
+  std::string name;
+  keys::KeyType type = keys::KeyType::kDevelopment;
+  scopes::ScopeSet scopes;
+  std::string service;        // restricted keys
+  std::string parent_id;      // restricted keys: the key they derive from
+  std::string owner;
+  std::string purpose;
+  time::Millis created_at = 0;
+  time::Millis expires_at = 0;        // first instant the key no longer works
+  KeyStatus status = KeyStatus::kActive;
+  time::Millis revoked_at = 0;
+  std::string revoke_reason;
+  std::int64_t version = 1;           // position in its rotation chain
+  std::string replaces;               // the key this one rotated
+  std::string replaced_by;            // the key that rotated this one
+  time::Millis grace_until = 0;       // a replaced key works until this instant
+  std::string stored_hash;
+  ratelimit::State rate;              // the rate limiter's state
+  time::Millis last_used_at = 0;
+
+  keys::Environment environment() const noexcept { return keys::type_environment(type); }
+  // Canonical JSON (camelCase, instants in UTC text, no stored hash or limiter state).
+  std::string to_json() const;
+};
+
+// Who presents the key, and for what.
+struct VerifyContext {
+  std::vector<std::string> required;  // scopes the request needs (all of them)
+  std::string environment;            // "sandbox" / "production", or "" for any
+  std::string service;                // the calling service (restricted keys must match)
+  std::int64_t cost = 1;              // rate-limit units this request uses
+  std::string actor;                  // for the audit log; "" -> the key's own id
+};
+
+// The outcome of a verification: a value, never an exception.
+struct Decision {
+  bool valid = false;
+  Code code = Code::kNotFound;        // kValid when valid
+  std::string key_id;                 // when the key could be named
+  std::string type, environment;
+  std::vector<std::string> scopes;
+  time::Millis expires_at = 0;
+  bool in_grace = false;              // an old key inside its rotation window
+  std::string replaced_by;
+  time::Millis grace_until = 0;
+  std::int64_t rate_limit = 0, rate_remaining = 0;
+  time::Millis retry_after = 0;
+
+  std::string to_json() const;
+};
+
+// The state of a key by id at `now`, as the seed's `apiKeys.verify(newKey.id)`.
+struct KeyState {
+  KeyRecord record;
+  Code code = Code::kValid;           // valid, expired, revoked, disabled
+  bool in_grace = false;
+  std::string to_json() const;
+};
+
+// Pure: the decision for `record` (nullptr: no such key) presented at `now`, with the
+// stored hash already checked (`hash_matches`). Does not look at the rate limiter.
+// Order: not_found (no record, or wrong secret) -> revoked -> disabled -> expired (past
+// its expiry, or a replaced key past its grace) -> environment_mismatch ->
+// insufficient_scope (scopes, or a restricted key used by another service) -> valid.
+Decision decide(const KeyRecord* record, bool hash_matches, const VerifyContext& context, time::Millis now);
+
+// Pure: the state of a record at `now`.
+KeyState state_of(const KeyRecord& record, time::Millis now);
+
+// A change to apply in one step: records to write (whole) and events to append.
+struct Plan {
+  std::vector<KeyRecord> records;
+  std::vector<audit::Event> events;
+};
+
+// Where records and events live. Implementations apply a plan atomically.
+class Store {
+ public:
+  virtual ~Store() = default;
+  virtual Result<std::optional<KeyRecord>> get(std::string_view id) = 0;
+  virtual Result<std::vector<KeyRecord>> list() = 0;
+  // Writes the records and appends the events (sealing them into the chain).
+  virtual Status apply(Plan plan) = 0;
+  // Events in order; `key_id` "" for all.
+  virtual Result<std::vector<audit::Event>> events(std::string_view key_id) = 0;
+};
+
+// The in-memory store (what WebAssembly uses). Not thread-safe on its own: the Registry
+// serialises access.
+std::unique_ptr<Store> make_memory_store();
+
+struct LogQuery {
+  std::string key_id;                   // "" for every key
+  std::vector<std::string> event_types; // empty for all
+  std::size_t limit = 100;              // the newest `limit` matching events, oldest first
+};
+
+struct Created {
+  KeyRecord record;
+  keys::ApiKey key;  // shown once
+};
+
+struct Rotated {
+  KeyRecord previous;  // now in its grace window (or dead, for a zero grace)
+  KeyRecord current;
+  keys::ApiKey key;    // the new key, shown once
+};
+
+class Registry {
+ public:
+  // An in-memory registry. `random` replaces libsodium's CSPRNG for key generation (tests
+  // and conformance vectors only).
+  Registry(hashing::Hasher hasher, keys::TypeTable table, std::unique_ptr<Store> store = nullptr,
+           std::optional<keys::RandomSource> random = std::nullopt);
+
+  // Creates a key from the seed's request (see lifecycle::parse_create_request). A
+  // restricted key's parent must exist, be active and unexpired, hold every requested
+  // scope (scopes::is_subset) and outlive it; its expiry is capped at the parent's.
+  // Errors: invalid_request (the request), not_found (parent), precondition_failed (parent
+  // not usable), insufficient_scope (scopes exceed the parent's), storage errors.
+  Result<Created> create(std::string_view request_json, time::Millis now, std::string_view actor);
+
+  // Verifies a presented key: format and checksum first (no lookup for a malformed key),
+  // then lookup, constant-time hash check, decide(), then the rate limit. Records
+  // key.accessed, key.verification_failed or key.rate_limited. The decision is the result;
+  // only storage failures are errors.
+  Result<Decision> verify(std::string_view key, const VerifyContext& context, time::Millis now);
+
+  // The state of a key by id. Errors: malformed_key / unknown_prefix (the id), not_found.
+  Result<KeyState> status(std::string_view id, time::Millis now);
+
+  // Rotates a key: a new key with the same name, type, scopes, service, parent and owner,
+  // version + 1, expiring no later than the old key did; the old key keeps working until
+  // now + grace (never past its own expiry). A grace of 0 is an emergency rotation.
+  // `notify_emails` are validated and recorded on the event. Errors: not_found,
+  // conflict (already replaced, revoked or expired, unless `force`), invalid_request (bad
+  // grace or email).
+  Result<Rotated> rotate(std::string_view id, time::Millis grace, const std::vector<std::string>& notify_emails,
+                         bool force, time::Millis now, std::string_view actor);
+
+  // Revokes a key at once. Errors: not_found, conflict (already revoked).
+  Result<KeyRecord> revoke(std::string_view id, std::string_view reason, time::Millis now, std::string_view actor);
+
+  Result<KeyRecord> get(std::string_view id);
+  Result<std::vector<KeyRecord>> list();
+  Result<std::vector<audit::Event>> logs(const LogQuery& query);
+  Result<audit::ChainReport> verify_chain();
+
+  const keys::TypeTable& table() const noexcept { return table_; }
+
+ private:
+  Result<keys::ApiKey> new_key(keys::KeyType type);
+  audit::Event event(std::string_view type, const KeyRecord* record, std::string_view actor, Code outcome,
+                     std::string details, time::Millis now) const;
+
+  hashing::Hasher hasher_;
+  keys::TypeTable table_;
+  std::unique_ptr<Store> store_;
+  std::optional<keys::RandomSource> random_;
+};
+
+// An email address as notify_emails accepts it: local@domain, ASCII, at most 254 bytes.
+bool is_email(std::string_view address) noexcept;
+
+}  // namespace finfusion::registry

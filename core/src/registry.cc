@@ -1,0 +1,492 @@
+#include "finfusion/registry.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "finfusion/lifecycle.h"
+#include "internal/json.h"
+#include "internal/text.h"
+
+namespace finfusion::registry {
+namespace {
+
+using internal::OrderedJson;
+
+std::string instant_text(time::Millis ms) {
+  auto t = time::format_timestamp(ms);
+  return t.ok() ? *t : std::string();
+}
+
+OrderedJson instant_or_null(time::Millis ms, bool present) {
+  return present ? OrderedJson(instant_text(ms)) : OrderedJson(nullptr);
+}
+
+bool has_control(std::string_view s) {
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return true;
+  }
+  return false;
+}
+
+class MemoryStore final : public Store {
+ public:
+  Result<std::optional<KeyRecord>> get(std::string_view id) override {
+    auto it = records_.find(std::string(id));
+    if (it == records_.end()) return std::optional<KeyRecord>();
+    return std::optional<KeyRecord>(it->second);
+  }
+  Result<std::vector<KeyRecord>> list() override {
+    std::vector<KeyRecord> out;
+    out.reserve(records_.size());
+    for (const auto& [id, r] : records_) out.push_back(r);
+    return out;
+  }
+  Status apply(Plan plan) override {
+    for (auto& r : plan.records) records_[r.id] = std::move(r);
+    for (auto& e : plan.events) {
+      audit::seal(e, events_.empty() ? nullptr : &events_.back());
+      events_.push_back(std::move(e));
+    }
+    return Status::Ok();
+  }
+  Result<std::vector<audit::Event>> events(std::string_view key_id) override {
+    if (key_id.empty()) return events_;
+    std::vector<audit::Event> out;
+    for (const auto& e : events_) {
+      if (e.key_id == key_id) out.push_back(e);
+    }
+    return out;
+  }
+
+ private:
+  std::map<std::string, KeyRecord> records_;
+  std::vector<audit::Event> events_;
+};
+
+}  // namespace
+
+std::string_view status_name(KeyStatus status) noexcept {
+  switch (status) {
+    case KeyStatus::kActive: return "active";
+    case KeyStatus::kDisabled: return "disabled";
+    case KeyStatus::kRevoked: return "revoked";
+  }
+  return "active";
+}
+
+std::string KeyRecord::to_json() const {
+  OrderedJson j = OrderedJson::object();
+  j["id"] = id;
+  j["name"] = name;
+  j["type"] = std::string(keys::type_name(type));
+  j["environment"] = std::string(keys::environment_name(environment()));
+  j["permissions"] = scopes.to_strings();
+  j["service"] = service;
+  j["parentKeyId"] = parent_id;
+  j["owner"] = owner;
+  j["purpose"] = purpose;
+  j["createdAt"] = instant_text(created_at);
+  j["expiresAt"] = instant_text(expires_at);
+  j["status"] = std::string(status_name(status));
+  j["revokedAt"] = instant_or_null(revoked_at, status == KeyStatus::kRevoked);
+  j["revokeReason"] = revoke_reason;
+  j["version"] = version;
+  j["replaces"] = replaces;
+  j["replacedBy"] = replaced_by;
+  j["graceUntil"] = instant_or_null(grace_until, !replaced_by.empty());
+  j["lastUsedAt"] = instant_or_null(last_used_at, last_used_at != 0);
+  return j.dump();
+}
+
+std::string Decision::to_json() const {
+  OrderedJson j = OrderedJson::object();
+  j["valid"] = valid;
+  j["code"] = std::string(code_name(code));
+  j["keyId"] = key_id;
+  j["type"] = type;
+  j["environment"] = environment;
+  j["permissions"] = scopes;
+  j["expiresAt"] = instant_or_null(expires_at, !key_id.empty() && expires_at != 0);
+  j["inGrace"] = in_grace;
+  j["replacedBy"] = replaced_by;
+  j["graceUntil"] = instant_or_null(grace_until, !replaced_by.empty());
+  j["rateLimit"] = {{"limit", rate_limit}, {"remaining", rate_remaining}, {"retryAfterMs", retry_after}};
+  return j.dump();
+}
+
+std::string KeyState::to_json() const {
+  OrderedJson j = OrderedJson::object();
+  j["code"] = std::string(code_name(code));
+  j["valid"] = code == Code::kValid;
+  j["inGrace"] = in_grace;
+  j["key"] = OrderedJson::parse(record.to_json());
+  return j.dump();
+}
+
+KeyState state_of(const KeyRecord& record, time::Millis now) {
+  KeyState s;
+  s.record = record;
+  if (record.status == KeyStatus::kRevoked) {
+    s.code = Code::kRevoked;
+  } else if (record.status == KeyStatus::kDisabled) {
+    s.code = Code::kDisabled;
+  } else if (now >= record.expires_at || (!record.replaced_by.empty() && now >= record.grace_until)) {
+    s.code = Code::kExpired;
+  } else {
+    s.code = Code::kValid;
+    s.in_grace = !record.replaced_by.empty();
+  }
+  return s;
+}
+
+Decision decide(const KeyRecord* record, bool hash_matches, const VerifyContext& context, time::Millis now) {
+  Decision d;
+  if (!record || !hash_matches) {
+    d.code = Code::kNotFound;  // the same answer for "no such key" and "wrong secret"
+    return d;
+  }
+  d.key_id = record->id;
+  d.type = std::string(keys::type_name(record->type));
+  d.environment = std::string(keys::environment_name(record->environment()));
+  d.scopes = record->scopes.to_strings();
+  d.expires_at = record->expires_at;
+  d.replaced_by = record->replaced_by;
+  d.grace_until = record->grace_until;
+  KeyState s = state_of(*record, now);
+  d.in_grace = s.in_grace;
+  if (s.code != Code::kValid) {
+    d.code = s.code;
+    return d;
+  }
+  if (!context.environment.empty() && context.environment != d.environment) {
+    d.code = Code::kEnvironmentMismatch;
+    return d;
+  }
+  if (!record->service.empty() && context.service != record->service) {
+    d.code = Code::kInsufficientScope;
+    return d;
+  }
+  for (const auto& text : context.required) {
+    auto required = scopes::Scope::Create(text);
+    if (!required.ok() || !scopes::allows(record->scopes, *required)) {
+      d.code = Code::kInsufficientScope;
+      return d;
+    }
+  }
+  d.valid = true;
+  d.code = Code::kValid;
+  return d;
+}
+
+std::unique_ptr<Store> make_memory_store() { return std::make_unique<MemoryStore>(); }
+
+bool is_email(std::string_view a) noexcept {
+  if (a.empty() || a.size() > 254) return false;
+  auto at = a.find('@');
+  if (at == std::string_view::npos || at == 0 || at > 64 || a.find('@', at + 1) != std::string_view::npos) return false;
+  std::string_view local = a.substr(0, at), domain = a.substr(at + 1);
+  for (char c : local) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              std::string_view(".!#$%&'*+/=?^_`{|}~-").find(c) != std::string_view::npos;
+    if (!ok) return false;
+  }
+  if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string_view::npos) return false;
+  if (domain.empty() || domain.find('.') == std::string_view::npos) return false;
+  std::size_t start = 0;
+  while (start <= domain.size()) {
+    std::size_t end = domain.find('.', start);
+    if (end == std::string_view::npos) end = domain.size();
+    std::string_view label = domain.substr(start, end - start);
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') return false;
+    for (char c : label) {
+      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-')) return false;
+    }
+    start = end + 1;
+  }
+  return true;
+}
+
+Registry::Registry(hashing::Hasher hasher, keys::TypeTable table, std::unique_ptr<Store> store,
+                   std::optional<keys::RandomSource> random)
+    : hasher_(std::move(hasher)),
+      table_(std::move(table)),
+      store_(store ? std::move(store) : make_memory_store()),
+      random_(std::move(random)) {}
+
+Result<keys::ApiKey> Registry::new_key(keys::KeyType type) {
+  // A fresh id is 95 random bits; a clash is astronomically unlikely, but never overwrite.
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    auto key = random_ ? keys::generate(type, *random_) : keys::generate(type);
+    if (!key.ok()) return key.status();
+    auto existing = store_->get(key->id());
+    if (!existing.ok()) return existing.status();
+    if (!existing->has_value()) return key;
+  }
+  return Status(Code::kInternal, "could not find a free key id");
+}
+
+audit::Event Registry::event(std::string_view type, const KeyRecord* record, std::string_view actor, Code outcome,
+                             std::string details, time::Millis now) const {
+  audit::Event e;
+  e.at = now;
+  e.type = std::string(type);
+  e.key_id = record ? record->id : std::string();
+  e.actor = actor.empty() ? (record ? "key:" + record->id : std::string("system")) : std::string(actor);
+  e.outcome = std::string(code_name(outcome));
+  e.details = details.empty() ? "{}" : std::move(details);
+  return e;
+}
+
+Result<Created> Registry::create(std::string_view request_json, time::Millis now, std::string_view actor) {
+  auto req = lifecycle::parse_create_request(request_json, now, table_);
+  if (!req.ok()) return req.status();
+  time::Millis expires_at = req->expires_at;
+  if (!req->parent_key_id.empty()) {
+    auto parent = store_->get(req->parent_key_id);
+    if (!parent.ok()) return parent.status();
+    if (!parent->has_value()) return Status(Code::kNotFound, "parentKeyId: no such key");
+    const KeyRecord& p = **parent;
+    if (state_of(p, now).code != Code::kValid) {
+      return Status(Code::kPreconditionFailed, "parentKeyId: the parent key is not usable (" +
+                                                   std::string(code_name(state_of(p, now).code)) + ")");
+    }
+    if (!scopes::is_subset(req->scopes, p.scopes)) {
+      return Status(Code::kInsufficientScope, "permissions: exceed the parent key's scopes");
+    }
+    // A restricted key never outlives its parent (nor the parent's rotation window).
+    expires_at = std::min(expires_at, p.replaced_by.empty() ? p.expires_at : std::min(p.expires_at, p.grace_until));
+  }
+  auto key = new_key(req->type);
+  if (!key.ok()) return key.status();
+  auto stored = hasher_.hash(key->reveal());
+  if (!stored.ok()) return stored.status();
+
+  KeyRecord r;
+  r.id = key->id();
+  r.name = req->name;
+  r.type = req->type;
+  r.scopes = req->scopes;
+  r.service = req->service;
+  r.parent_id = req->parent_key_id;
+  r.owner = req->owner;
+  r.purpose = req->purpose;
+  r.created_at = now;
+  r.expires_at = expires_at;
+  r.stored_hash = *stored;
+  OrderedJson details = {{"name", r.name}, {"type", std::string(keys::type_name(r.type))},
+                         {"permissions", r.scopes.to_strings()}, {"expiresAt", instant_text(r.expires_at)}};
+  if (!r.parent_id.empty()) details["parentKeyId"] = r.parent_id;
+  Plan plan;
+  plan.events.push_back(event(audit::kKeyCreated, &r, actor, Code::kValid, details.dump(), now));
+  plan.records.push_back(r);
+  Status applied = store_->apply(std::move(plan));
+  if (!applied.ok()) return applied;
+  return Created{std::move(r), std::move(key).value()};
+}
+
+Result<Decision> Registry::verify(std::string_view key, const VerifyContext& context, time::Millis now) {
+  if (!context.environment.empty()) {
+    auto env = keys::environment_from_name(context.environment);
+    if (!env.ok()) return env.status();
+  }
+  for (const auto& s : context.required) {
+    auto scope = scopes::Scope::Create(s);
+    if (!scope.ok()) return scope.status();
+    if (scope->deny()) return Status(Code::kInvalidScope, "a required scope cannot be a deny entry");
+  }
+  if (context.cost < 1) return Status(Code::kInvalidRequest, "cost must be at least 1");
+
+  Decision d;
+  auto parsed = keys::parse(key);
+  if (!parsed.ok()) {
+    d.code = parsed.code();  // no lookup for a malformed key
+    Plan plan;
+    plan.events.push_back(event(audit::kKeyVerificationFailed, nullptr, context.actor, d.code, "{}", now));
+    Status applied = store_->apply(std::move(plan));
+    if (!applied.ok()) return applied;
+    return d;
+  }
+  auto found = store_->get(parsed->id);
+  if (!found.ok()) return found.status();
+  const KeyRecord* record = found->has_value() ? &**found : nullptr;
+  bool matches = false;
+  if (record) {
+    auto check = hasher_.verify(key, record->stored_hash);
+    if (!check.ok()) return check.status();
+    matches = *check;
+  }
+  d = decide(record, matches, context, now);
+  Plan plan;
+  if (!d.valid) {
+    audit::Event e = event(audit::kKeyVerificationFailed, record && matches ? record : nullptr, context.actor, d.code,
+                           "{}", now);
+    if (e.key_id.empty()) e.key_id = parsed->id;  // the presented id is public; name it
+    plan.events.push_back(std::move(e));
+  } else {
+    KeyRecord updated = *record;
+    auto limited = ratelimit::check(table_.get(record->type).rate_limit, record->rate, now, context.cost);
+    if (!limited.ok()) return limited.status();
+    d.rate_limit = limited->limit;
+    d.rate_remaining = limited->remaining;
+    d.retry_after = limited->retry_after;
+    if (!limited->allowed) {
+      d.valid = false;
+      d.code = Code::kRateLimited;
+      OrderedJson details = {{"retryAfterMs", limited->retry_after}};
+      plan.events.push_back(event(audit::kKeyRateLimited, record, context.actor, d.code, details.dump(), now));
+    } else {
+      updated.rate = limited->state;
+      updated.last_used_at = now;
+      OrderedJson details = OrderedJson::object();
+      if (d.in_grace) details["inGrace"] = true;
+      plan.events.push_back(event(audit::kKeyAccessed, record, context.actor, d.code, details.dump(), now));
+      plan.records.push_back(std::move(updated));
+    }
+  }
+  Status applied = store_->apply(std::move(plan));
+  if (!applied.ok()) return applied;
+  return d;
+}
+
+Result<KeyState> Registry::status(std::string_view id, time::Millis now) {
+  auto parsed = keys::parse_id(id);
+  if (!parsed.ok()) return parsed.status();
+  auto found = store_->get(id);
+  if (!found.ok()) return found.status();
+  if (!found->has_value()) return Status(Code::kNotFound, "no such key");
+  return state_of(**found, now);
+}
+
+Result<Rotated> Registry::rotate(std::string_view id, time::Millis grace, const std::vector<std::string>& notify_emails,
+                                 bool force, time::Millis now, std::string_view actor) {
+  if (grace < 0 || grace > time::kMaxDurationMs) return Status(Code::kInvalidDuration, "gracePeriod: out of range");
+  if (notify_emails.size() > 20) return Status(Code::kInvalidRequest, "notifyEmails: at most 20 addresses");
+  for (std::size_t i = 0; i < notify_emails.size(); ++i) {
+    if (!is_email(notify_emails[i])) {
+      return Status(Code::kInvalidRequest, "notifyEmails[" + std::to_string(i) + "]: not an email address");
+    }
+  }
+  auto parsed = keys::parse_id(id);
+  if (!parsed.ok()) return parsed.status();
+  auto found = store_->get(id);
+  if (!found.ok()) return found.status();
+  if (!found->has_value()) return Status(Code::kNotFound, "no such key");
+  KeyRecord old = **found;
+  KeyState s = state_of(old, now);
+  if (!force) {
+    if (!old.replaced_by.empty() && s.code == Code::kValid) {
+      return Status(Code::kConflict, "the key is already in its rotation window (rotated to " + old.replaced_by + ")");
+    }
+    if (s.code != Code::kValid) {
+      return Status(Code::kConflict, "the key is " + std::string(code_name(s.code)) + "; force to rotate anyway");
+    }
+  }
+  const keys::TypePolicy& policy = table_.get(old.type);
+  auto key = new_key(old.type);
+  if (!key.ok()) return key.status();
+  auto stored = hasher_.hash(key->reveal());
+  if (!stored.ok()) return stored.status();
+  auto longest = time::add(now, policy.max_lifetime);
+  if (!longest.ok()) return longest.status();
+
+  KeyRecord next;
+  next.id = key->id();
+  next.name = old.name;
+  next.type = old.type;
+  next.scopes = old.scopes;
+  next.service = old.service;
+  next.parent_id = old.parent_id;
+  next.owner = old.owner;
+  next.purpose = old.purpose;
+  next.created_at = now;
+  // The credential's lifetime carries over; a forced rotation of a dead key starts afresh.
+  next.expires_at = old.expires_at > now ? std::min(old.expires_at, *longest) : *longest;
+  next.version = old.version + 1;
+  next.replaces = old.id;
+  next.stored_hash = *stored;
+
+  old.replaced_by = next.id;
+  old.grace_until = std::min(now + grace, old.expires_at);
+  OrderedJson details = {{"replacedBy", next.id},
+                         {"gracePeriod", *time::format_duration(grace)},
+                         {"graceUntil", instant_text(old.grace_until)},
+                         {"notifyEmails", notify_emails},
+                         {"version", next.version},
+                         {"forced", force}};
+  OrderedJson created = {{"replaces", old.id}, {"version", next.version}, {"expiresAt", instant_text(next.expires_at)}};
+  Plan plan;
+  plan.events.push_back(event(audit::kKeyRotated, &old, actor, Code::kValid, details.dump(), now));
+  plan.events.push_back(event(audit::kKeyCreated, &next, actor, Code::kValid, created.dump(), now));
+  plan.records.push_back(old);
+  plan.records.push_back(next);
+  Status applied = store_->apply(std::move(plan));
+  if (!applied.ok()) return applied;
+  return Rotated{std::move(old), std::move(next), std::move(key).value()};
+}
+
+Result<KeyRecord> Registry::revoke(std::string_view id, std::string_view reason, time::Millis now,
+                                   std::string_view actor) {
+  if (reason.size() > 256 || has_control(reason)) {
+    return Status(Code::kInvalidRequest, "reason: at most 256 bytes, no control characters");
+  }
+  auto parsed = keys::parse_id(id);
+  if (!parsed.ok()) return parsed.status();
+  auto found = store_->get(id);
+  if (!found.ok()) return found.status();
+  if (!found->has_value()) return Status(Code::kNotFound, "no such key");
+  KeyRecord r = **found;
+  if (r.status == KeyStatus::kRevoked) return Status(Code::kConflict, "the key is already revoked");
+  r.status = KeyStatus::kRevoked;
+  r.revoked_at = now;
+  r.revoke_reason = std::string(reason);
+  OrderedJson details = {{"reason", r.revoke_reason}};
+  Plan plan;
+  plan.events.push_back(event(audit::kKeyRevoked, &r, actor, Code::kRevoked, details.dump(), now));
+  plan.records.push_back(r);
+  Status applied = store_->apply(std::move(plan));
+  if (!applied.ok()) return applied;
+  return r;
+}
+
+Result<KeyRecord> Registry::get(std::string_view id) {
+  auto parsed = keys::parse_id(id);
+  if (!parsed.ok()) return parsed.status();
+  auto found = store_->get(id);
+  if (!found.ok()) return found.status();
+  if (!found->has_value()) return Status(Code::kNotFound, "no such key");
+  return **found;
+}
+
+Result<std::vector<KeyRecord>> Registry::list() { return store_->list(); }
+
+Result<std::vector<audit::Event>> Registry::logs(const LogQuery& query) {
+  if (query.limit < 1 || query.limit > 1000) return Status(Code::kInvalidRequest, "limit: between 1 and 1000");
+  for (const auto& t : query.event_types) {
+    if (!audit::is_event_type(t)) {
+      return Status(Code::kInvalidRequest, "eventTypes: unknown event type " + internal::quote(t, 32));
+    }
+  }
+  if (!query.key_id.empty()) {
+    auto parsed = keys::parse_id(query.key_id);
+    if (!parsed.ok()) return parsed.status();
+  }
+  auto all = store_->events(query.key_id);
+  if (!all.ok()) return all.status();
+  std::vector<audit::Event> matching;
+  for (auto& e : *all) {
+    if (query.event_types.empty() ||
+        std::find(query.event_types.begin(), query.event_types.end(), e.type) != query.event_types.end()) {
+      matching.push_back(std::move(e));
+    }
+  }
+  if (matching.size() > query.limit) matching.erase(matching.begin(), matching.end() - static_cast<std::ptrdiff_t>(query.limit));
+  return matching;
+}
+
+Result<audit::ChainReport> Registry::verify_chain() {
+  auto all = store_->events("");
+  if (!all.ok()) return all.status();
+  return audit::verify_chain(*all);
+}
+
+}  // namespace finfusion::registry

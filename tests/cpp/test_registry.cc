@@ -1,0 +1,200 @@
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "finfusion/registry.h"
+
+using namespace finfusion;
+using registry::Registry;
+using registry::VerifyContext;
+
+namespace {
+const time::Millis kNow = *time::parse_timestamp("2025-06-01T12:00:00Z");
+const time::Millis kHour = time::kHour;
+
+Registry make(std::string seed = "test") {
+  auto hasher = hashing::Hasher::Create({{"p1", SecretBytes::FromView(std::string(32, '\x07'))}}, "p1");
+  return Registry(*hasher, keys::TypeTable::Defaults(), nullptr, keys::deterministic_random(seed));
+}
+
+const char* kSeed = R"({"name": "Production API Key", "type": "production",
+                        "permissions": ["payments", "kyc", "reporting"], "expiration": "2025-12-31"})";
+
+VerifyContext need(std::vector<std::string> scopes, std::string env = "production") {
+  VerifyContext c;
+  c.required = std::move(scopes);
+  c.environment = std::move(env);
+  return c;
+}
+}  // namespace
+
+TEST_CASE("create and verify the seed's key", "[registry]") {
+  Registry reg = make();
+  auto created = reg.create(kSeed, kNow, "admin:alice");
+  REQUIRE(created.ok());
+  std::string key(created->key.reveal());
+  CHECK(created->record.stored_hash.rfind("ffk$1$b2b256$p1$", 0) == 0);
+  CHECK(created->record.to_json().find(key.substr(22)) == std::string::npos);
+  auto d = reg.verify(key, need({"payments:charge"}), kNow + 1);
+  REQUIRE(d.ok());
+  CHECK(d->valid);
+  CHECK(d->code == Code::kValid);
+  CHECK(d->key_id == created->record.id);
+  CHECK(d->rate_limit == 100);
+  CHECK(d->rate_remaining == 99);
+  CHECK(reg.get(created->record.id)->last_used_at == kNow + 1);
+  // Deterministic generation reproduces the same key.
+  Registry again = make();
+  CHECK(again.create(kSeed, kNow, "admin:alice")->key.reveal() == key);
+}
+
+TEST_CASE("verification refusals, in order", "[registry]") {
+  Registry reg = make();
+  auto prod = reg.create(kSeed, kNow, "admin");
+  auto dev = reg.create(R"({"name": "dev", "type": "development", "permissions": ["payments"]})", kNow, "admin");
+  std::string key(prod->key.reveal());
+  CHECK(reg.verify("garbage", need({}), kNow)->code == Code::kMalformedKey);
+  CHECK(reg.verify("rest" + key.substr(4), need({}), kNow)->code == Code::kBadChecksum);
+  // Another key of the same id-shape that the registry never issued.
+  auto stranger = keys::generate(keys::KeyType::kProduction);
+  CHECK(reg.verify(stranger->reveal(), need({}), kNow)->code == Code::kNotFound);
+  CHECK(reg.verify(key, need({"payments"}, "sandbox"), kNow)->code == Code::kEnvironmentMismatch);
+  CHECK(reg.verify(std::string(dev->key.reveal()), need({"payments"}, "production"), kNow)->code ==
+        Code::kEnvironmentMismatch);
+  CHECK(reg.verify(key, need({"payouts"}), kNow)->code == Code::kInsufficientScope);
+  CHECK(reg.verify(key, need({}), *time::parse_timestamp("2025-12-31T23:59:59.999Z"))->valid);
+  CHECK(reg.verify(key, need({}), *time::parse_timestamp("2026-01-01T00:00:00Z"))->code == Code::kExpired);
+  CHECK(reg.verify(key, need({"Payments"}), kNow).code() == Code::kInvalidScope);
+  CHECK(reg.verify(key, need({}, "staging"), kNow).code() == Code::kInvalidRequest);
+  REQUIRE(reg.revoke(prod->record.id, "leaked in a ticket", kNow + kHour, "admin").ok());
+  CHECK(reg.verify(key, need({}), kNow + kHour)->code == Code::kRevoked);
+  CHECK(reg.revoke(prod->record.id, "again", kNow + kHour, "admin").code() == Code::kConflict);
+  CHECK(reg.revoke(stranger->id(), "x", kNow, "admin").code() == Code::kNotFound);
+}
+
+TEST_CASE("rotation windows: the exact grace boundary and the expiry cap", "[registry]") {
+  Registry reg = make();
+  auto created = reg.create(kSeed, kNow, "admin");
+  std::string old_key(created->key.reveal());
+  auto rotated = reg.rotate(created->record.id, 48 * kHour, {"security@yourcompany.com"}, false, kNow, "admin");
+  REQUIRE(rotated.ok());
+  std::string new_key(rotated->key.reveal());
+  CHECK(rotated->current.version == 2);
+  CHECK(rotated->current.replaces == created->record.id);
+  CHECK(rotated->current.expires_at == created->record.expires_at);
+  CHECK(rotated->previous.grace_until == kNow + 48 * kHour);
+  auto before = reg.verify(old_key, need({}), kNow + 48 * kHour - 1);
+  CHECK(before->valid);
+  CHECK(before->in_grace);
+  CHECK(before->replaced_by == rotated->current.id);
+  CHECK(reg.verify(old_key, need({}), kNow + 48 * kHour)->code == Code::kExpired);
+  CHECK(reg.verify(new_key, need({}), kNow + 48 * kHour)->valid);
+  // Rotating the old key again during its window is a conflict; forced it goes through.
+  CHECK(reg.rotate(created->record.id, kHour, {}, false, kNow + kHour, "admin").code() == Code::kConflict);
+  CHECK(reg.rotate(created->record.id, kHour, {}, true, kNow + kHour, "admin").ok());
+  // The window never runs past the old key's own expiry.
+  auto late = reg.create(R"({"name": "x", "type": "production", "permissions": [], "expiration": "2025-06-02T00:00:00Z"})",
+                         kNow, "admin");
+  auto capped = reg.rotate(late->record.id, 48 * kHour, {}, false, kNow, "admin");
+  CHECK(capped->previous.grace_until == *time::parse_timestamp("2025-06-02T00:00:00Z"));
+  // An emergency rotation (grace 0) kills the old key at once.
+  auto third = reg.create(kSeed, kNow, "admin");
+  auto emergency = reg.rotate(third->record.id, 0, {}, false, kNow, "admin");
+  CHECK(reg.verify(std::string(third->key.reveal()), need({}), kNow)->code == Code::kExpired);
+  CHECK(reg.verify(std::string(emergency->key.reveal()), need({}), kNow)->valid);
+  // Bad arguments.
+  CHECK(reg.rotate(rotated->current.id, -1, {}, false, kNow, "a").code() == Code::kInvalidDuration);
+  CHECK(reg.rotate(rotated->current.id, kHour, {"not an email"}, false, kNow, "a").code() == Code::kInvalidRequest);
+  CHECK(reg.rotate(keys::generate(keys::KeyType::kProduction)->id(), kHour, {}, false, kNow, "a").code() ==
+        Code::kNotFound);
+}
+
+TEST_CASE("restricted keys never exceed or outlive their parent", "[registry]") {
+  Registry reg = make();
+  auto parent = reg.create(R"({"name": "p", "type": "production", "permissions": ["payments", "!payments:refund"],
+                               "expiration": "2025-09-01"})", kNow, "admin");
+  auto make_child = [&](const std::string& perms, const std::string& parent_id) {
+    return reg.create(R"({"name": "c", "type": "restricted", "service": "ledger", "permissions": )" + perms +
+                          R"(, "parentKeyId": ")" + parent_id + "\"}",
+                      kNow, "admin");
+  };
+  auto child = make_child(R"(["payments:charge"])", parent->record.id);
+  REQUIRE(child.ok());
+  CHECK(child->record.expires_at == parent->record.expires_at);  // capped at the parent's
+  CHECK(make_child(R"(["payments"])", parent->record.id).code() == Code::kInsufficientScope);
+  CHECK(make_child(R"(["kyc"])", parent->record.id).code() == Code::kInsufficientScope);
+  CHECK(make_child(R"(["payments:charge"])", keys::generate(keys::KeyType::kProduction)->id()).code() ==
+        Code::kNotFound);
+  std::string key(child->key.reveal());
+  VerifyContext ctx = need({"payments:charge"});
+  ctx.service = "ledger";
+  CHECK(reg.verify(key, ctx, kNow)->valid);
+  ctx.service = "reports";
+  CHECK(reg.verify(key, ctx, kNow)->code == Code::kInsufficientScope);
+  REQUIRE(reg.revoke(parent->record.id, "retired", kNow, "admin").ok());
+  CHECK(make_child(R"(["payments:charge"])", parent->record.id).code() == Code::kPreconditionFailed);
+}
+
+TEST_CASE("rate limits per key", "[registry]") {
+  Registry reg = make();
+  auto dev = reg.create(R"({"name": "dev", "type": "development", "permissions": []})", kNow, "admin");
+  std::string key(dev->key.reveal());
+  for (int i = 0; i < 10; ++i) REQUIRE(reg.verify(key, need({}, ""), kNow)->valid);
+  auto limited = reg.verify(key, need({}, ""), kNow);
+  CHECK(limited->code == Code::kRateLimited);
+  CHECK(limited->retry_after == 100);
+  CHECK(reg.verify(key, need({}, ""), kNow + 100)->valid);
+}
+
+TEST_CASE("the audit log: queries and a tamper-evident chain", "[registry]") {
+  Registry reg = make();
+  auto a = reg.create(kSeed, kNow, "admin:alice");
+  reg.verify(std::string(a->key.reveal()), need({}), kNow).value();
+  reg.verify("prod_nope", need({}), kNow).value();
+  auto r = reg.rotate(a->record.id, 48 * kHour, {"security@yourcompany.com"}, false, kNow, "admin:bob");
+  auto logs = reg.logs({a->record.id, {}, 100});
+  REQUIRE(logs.ok());
+  REQUIRE(logs->size() == 3);
+  CHECK((*logs)[0].type == "key.created");
+  CHECK((*logs)[0].actor == "admin:alice");
+  CHECK((*logs)[1].type == "key.accessed");
+  CHECK((*logs)[2].type == "key.rotated");
+  CHECK((*logs)[2].details.find("security@yourcompany.com") != std::string::npos);
+  CHECK(reg.logs({"", {"key.created"}, 100})->size() == 2);
+  CHECK(reg.logs({"", {}, 1})->back().type == "key.created");
+  CHECK(reg.logs({"", {"key.exploded"}, 100}).code() == Code::kInvalidRequest);
+  CHECK(reg.logs({"", {}, 0}).code() == Code::kInvalidRequest);
+  auto all = reg.logs({"", {}, 1000});
+  for (const auto& e : *all) CHECK(e.to_json().find(std::string(a->key.reveal()).substr(22, 20)) == std::string::npos);
+  auto report = reg.verify_chain();
+  REQUIRE(report.ok());
+  CHECK(report->ok);
+  CHECK(report->checked == all->size());
+  // Tampering: edit, delete, reorder.
+  auto edited = *all;
+  edited[1].outcome = "revoked";
+  CHECK(audit::verify_chain(edited).first_bad == 2);
+  auto deleted = *all;
+  deleted.erase(deleted.begin() + 1);
+  CHECK_FALSE(audit::verify_chain(deleted).ok);
+  auto swapped = *all;
+  std::swap(swapped[1], swapped[2]);
+  CHECK_FALSE(audit::verify_chain(swapped).ok);
+  (void)r;
+}
+
+TEST_CASE("status by id, as the seed's verify(newKey.id)", "[registry]") {
+  Registry reg = make();
+  auto a = reg.create(kSeed, kNow, "admin");
+  auto rotated = reg.rotate(a->record.id, 48 * kHour, {}, false, kNow, "admin");
+  auto old_state = reg.status(a->record.id, kNow + kHour);
+  CHECK(old_state->code == Code::kValid);
+  CHECK(old_state->in_grace);
+  CHECK(reg.status(rotated->current.id, kNow)->code == Code::kValid);
+  CHECK(reg.status(a->record.id, kNow + 48 * kHour)->code == Code::kExpired);
+  CHECK(reg.status("prod_short", kNow).code() == Code::kMalformedKey);
+  CHECK(reg.status(keys::generate(keys::KeyType::kProduction)->id(), kNow).code() == Code::kNotFound);
+  CHECK(registry::is_email("security@yourcompany.com"));
+  CHECK_FALSE(registry::is_email("security@localhost"));
+  CHECK_FALSE(registry::is_email("a b@x.com"));
+  CHECK_FALSE(registry::is_email("@x.com"));
+}

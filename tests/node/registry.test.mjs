@@ -1,0 +1,60 @@
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { inspect } from 'node:util';
+import { ready, hashing, registry } from '@finfusion/keys';
+
+before(() => ready());
+
+const NOW = new Date('2025-06-01T12:00:00Z');
+const HOUR = 3600000;
+const SEED = { name: 'Production API Key', type: 'production', permissions: ['payments', 'kyc', 'reporting'], expiration: '2025-12-31' };
+
+function fresh() {
+  return new registry.Registry(new hashing.Hasher({ p1: hashing.generatePepper() }, 'p1'));
+}
+
+test("the seed's calls: create, verify, rotate with gracePeriod, verify(newKey.id), getLogs", () => {
+  const reg = fresh();
+  const created = reg.create(SEED, { now: NOW, actor: 'admin:alice' });
+  const key = created.key.reveal();
+  assert.equal(reg.verify(key, { now: NOW, required: ['payments:charge'], environment: 'production' }).code, 'valid');
+  const newKey = reg.rotate({ currentKey: created.record.id, gracePeriod: '48h', notifyEmails: ['security@yourcompany.com'], now: NOW });
+  assert.equal(newKey.current.version, 2);
+  assert.equal(reg.status(newKey.id, { now: NOW }).valid, true);
+  const before = reg.verify(key, { now: NOW.getTime() + 48 * HOUR - 1 });
+  assert.equal(before.valid, true);
+  assert.equal(before.inGrace, true);
+  assert.equal(reg.verify(key, { now: NOW.getTime() + 48 * HOUR }).code, 'expired');
+  const logs = reg.logs({ keyId: created.record.id, limit: 100, eventTypes: ['key.created', 'key.rotated', 'key.accessed'] });
+  assert.deepEqual(logs.map((e) => e.type), ['key.created', 'key.accessed', 'key.rotated', 'key.accessed']);
+  assert.ok(logs[0].at instanceof Date);
+  assert.equal(reg.verifyChain().ok, true);
+  for (const e of reg.logs({ limit: 1000 })) assert.ok(!JSON.stringify(e).includes(key.slice(22, 40)));
+  reg.dispose();
+});
+
+test('refusals are values; bad arguments throw', () => {
+  const reg = fresh();
+  const created = reg.create(SEED, { now: NOW });
+  const key = created.key.reveal();
+  assert.equal(reg.verify('garbage', { now: NOW }).code, 'malformed_key');
+  assert.equal(reg.verify(key, { now: NOW, environment: 'sandbox' }).code, 'environment_mismatch');
+  assert.equal(reg.verify(key, { now: NOW, required: ['payouts'] }).code, 'insufficient_scope');
+  reg.revoke(created.record.id, { now: NOW, reason: 'leaked' });
+  assert.equal(reg.verify(key, { now: NOW }).code, 'revoked');
+  assert.throws(() => reg.revoke(created.record.id, { now: NOW }), (e) => e.code === 'conflict');
+  assert.throws(() => reg.verify(key, { now: NOW, required: ['Payments'] }), (e) => e.code === 'invalid_scope');
+  assert.throws(() => reg.verify(42, { now: NOW }), TypeError);
+  assert.throws(() => reg.create(SEED, { now: 'now' }), TypeError);
+  assert.throws(() => reg.rotate({ currentKey: created.record.id, gracePeriod: '-1h', now: NOW }), (e) => e.code === 'invalid_duration');
+  assert.throws(() => new registry.Registry({}), TypeError);
+});
+
+test('no secret in inspect, JSON or the registry itself', () => {
+  const reg = fresh();
+  const created = reg.create(SEED, { now: NOW });
+  const secret = created.key.reveal().slice(22, 60);
+  for (const textValue of [inspect(created, { depth: 5 }), JSON.stringify(created), String(reg), inspect(reg)]) {
+    assert.ok(!textValue.includes(secret), textValue);
+  }
+});

@@ -1,0 +1,82 @@
+import datetime as dt
+import pickle
+
+import pytest
+
+import finfusion
+from finfusion import hashing, registry
+
+NOW = dt.datetime(2025, 6, 1, 12, tzinfo=dt.timezone.utc)
+HOUR = dt.timedelta(hours=1)
+SEED = {"name": "Production API Key", "type": "production",
+        "permissions": ["payments", "kyc", "reporting"], "expiration": "2025-12-31"}
+
+
+def fresh() -> registry.Registry:
+    return registry.Registry(hashing.Hasher({"p1": hashing.generate_pepper()}, current="p1"))
+
+
+def test_the_seeds_calls(recorder):
+    reg = fresh()
+    created = reg.create(SEED, now=NOW, actor="admin:alice")
+    key = created.key.reveal()
+    recorder(created, created.record, reg)
+    assert created.record.expires_at == dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    d = reg.verify(key, now=NOW, required=["payments:charge"], environment="production")
+    assert (d.valid, d.code, d.key_id) == (True, "valid", created.record.id)
+    recorder(d)
+    rotated = reg.rotate(created.record.id, now=NOW, grace_period="48h", notify_emails=["security@yourcompany.com"])
+    assert rotated.current.version == 2 and rotated.previous.replaced_by == rotated.current.id
+    assert reg.status(rotated.current.id, now=NOW).valid
+    edge = reg.verify(key, now=NOW + 48 * HOUR - dt.timedelta(milliseconds=1))
+    assert edge.valid and edge.in_grace and edge.grace_until == NOW + 48 * HOUR
+    assert reg.verify(key, now=NOW + 48 * HOUR).code == "expired"
+    logs = reg.logs(created.record.id, limit=100, event_types=["key.created", "key.rotated", "key.accessed"])
+    assert [e.type for e in logs] == ["key.created", "key.accessed", "key.rotated", "key.accessed"]
+    assert logs[2].details["notifyEmails"] == ["security@yourcompany.com"]
+    assert reg.verify_chain().ok
+    for e in reg.logs(limit=1000):
+        recorder(e)
+        assert key[22:40] not in e.to_json()
+
+
+def test_refusals_are_values_and_bad_arguments_raise():
+    reg = fresh()
+    created = reg.create(SEED, now=NOW)
+    key = created.key.reveal()
+    assert reg.verify("garbage", now=NOW).code == "malformed_key"
+    assert reg.verify(key, now=NOW, environment="sandbox").code == "environment_mismatch"
+    assert reg.verify(key, now=NOW, required=["payouts"]).code == "insufficient_scope"
+    revoked = reg.revoke(created.record.id, now=NOW, reason="leaked")
+    assert revoked.status == "revoked" and revoked.revoked_at == NOW
+    assert reg.verify(key, now=NOW).code == "revoked"
+    with pytest.raises(finfusion.ConflictError):
+        reg.revoke(created.record.id, now=NOW)
+    with pytest.raises(finfusion.InvalidScopeError):
+        reg.verify(key, now=NOW, required=["Payments"])
+    with pytest.raises(finfusion.InvalidDurationError):
+        reg.rotate(created.record.id, now=NOW, grace_period="-1h")
+    with pytest.raises(finfusion.NotFoundError):
+        reg.get("prod_0000000000000000")
+    with pytest.raises(finfusion.InvalidRequestError):
+        reg.create({**SEED, "expiration": "2020-01-01"}, now=NOW)
+    with pytest.raises(TypeError):
+        pickle.dumps(reg)
+
+
+def test_restricted_keys_and_rate_limits():
+    reg = fresh()
+    parent = reg.create({"name": "p", "type": "production", "permissions": ["payments", "!payments:refund"]}, now=NOW)
+    child = reg.create({"name": "c", "type": "restricted", "service": "ledger", "permissions": ["payments:charge"],
+                        "parentKeyId": parent.record.id}, now=NOW)
+    assert reg.verify(child.key.reveal(), now=NOW, required=["payments:charge"], service="ledger").valid
+    assert reg.verify(child.key.reveal(), now=NOW, service="reports").code == "insufficient_scope"
+    with pytest.raises(finfusion.InsufficientScopeError):
+        reg.create({"name": "g", "type": "restricted", "service": "ledger", "permissions": ["payments"],
+                    "parentKeyId": parent.record.id}, now=NOW)
+    dev = reg.create({"name": "dev", "type": "development", "permissions": []}, now=NOW)
+    results = [reg.verify(dev.key.reveal(), now=NOW).code for _ in range(11)]
+    assert results == ["valid"] * 10 + ["rate_limited"]
+    limited = reg.verify(dev.key.reveal(), now=NOW)
+    assert limited.retry_after == dt.timedelta(milliseconds=100)
+    assert len(reg.list()) == 3
