@@ -257,6 +257,16 @@ export interface AuditEvent {
   toJSON(): object;
 }
 
+export interface UsageReport {
+  readonly keyId: string;
+  readonly timeframe: { readonly start: string; readonly end: string };
+  readonly requests?: number;
+  readonly outcomes?: Readonly<Record<string, number>>;
+  readonly errors?: number;
+  readonly errorRate?: number;
+  readonly latency?: { readonly count: number; readonly p50Ms: number | null; readonly p95Ms: number | null; readonly p99Ms: number | null; readonly maxMs: number | null };
+}
+
 export interface ChainReport {
   readonly ok: boolean;
   readonly checked: number;
@@ -268,7 +278,9 @@ export class Registry {
   /** An in-memory registry; `seed` makes key generation deterministic (tests only). */
   constructor(hasher: Hasher, table?: TypeTable | null, options?: { seed?: string });
   create(request: string | object, options: { now: Instant; actor?: string }): { readonly key: ApiKey; readonly record: KeyRecord };
-  verify(key: string, options: { now: Instant; required?: readonly string[]; environment?: EnvironmentName; service?: string; cost?: number; actor?: string }): Decision;
+  verify(key: string, options: { now: Instant; required?: readonly string[]; environment?: EnvironmentName; service?: string; cost?: number; actor?: string; latencyMs?: number }): Decision;
+  /** The seed's getUsage: requests, errors, latency percentiles over a timeframe (a date as end covers the whole day). */
+  getUsage(query: { keyId: string; timeframe: { start: string | Instant; end: string | Instant }; metrics?: readonly ('requests' | 'errors' | 'latency')[] }): UsageReport;
   status(keyId: string, options: { now: Instant }): KeyState;
   rotate(options: { currentKey: string; gracePeriod?: Duration; notifyEmails?: readonly string[]; force?: boolean; now: Instant; actor?: string }):
     { readonly key: ApiKey; readonly id: string; readonly previous: KeyRecord; readonly current: KeyRecord };

@@ -43,11 +43,23 @@ class MemoryStore final : public Store {
   }
   Status apply(Plan plan) override {
     for (auto& r : plan.records) records_[r.id] = std::move(r);
+    for (auto& [id, delta] : plan.usage) {
+      usage::Aggregate& slot = usage_[id][delta.start];
+      slot.start = delta.start;
+      slot.merge(delta);
+    }
     for (auto& e : plan.events) {
       audit::seal(e, events_.empty() ? nullptr : &events_.back());
       events_.push_back(std::move(e));
     }
     return Status::Ok();
+  }
+  Result<std::vector<usage::Aggregate>> usage(std::string_view key_id, time::Millis start, time::Millis end) override {
+    std::vector<usage::Aggregate> out;
+    auto it = usage_.find(std::string(key_id));
+    if (it == usage_.end()) return out;
+    for (auto a = it->second.lower_bound(start); a != it->second.end() && a->first < end; ++a) out.push_back(a->second);
+    return out;
   }
   Result<std::vector<audit::Event>> events(std::string_view key_id) override {
     if (key_id.empty()) return events_;
@@ -61,7 +73,17 @@ class MemoryStore final : public Store {
  private:
   std::map<std::string, KeyRecord> records_;
   std::vector<audit::Event> events_;
+  std::map<std::string, std::map<time::Millis, usage::Aggregate>> usage_;
 };
+
+// The usage delta of one verification, in the interval that holds `now`.
+usage::Aggregate usage_delta(const Decision& d, double latency_ms, time::Millis now) {
+  usage::Aggregate a;
+  a.start = now - ((now % usage::kIntervalMs) + usage::kIntervalMs) % usage::kIntervalMs;
+  std::int64_t micros = latency_ms >= 0 && latency_ms < 1e10 ? static_cast<std::int64_t>(latency_ms * 1000.0 + 0.5) : -1;
+  a.add(code_name(d.code), !d.valid, micros);
+  return a;
+}
 
 }  // namespace
 
@@ -317,6 +339,7 @@ Result<Decision> Registry::verify(std::string_view key, const VerifyContext& con
   }
   d = decide(record, matches, context, now);
   Plan plan;
+  const bool counted = record && matches;  // usage only for real keys: unknown ids cannot grow it
   if (!d.valid) {
     audit::Event e = event(audit::kKeyVerificationFailed, record && matches ? record : nullptr, context.actor, d.code,
                            "{}", now);
@@ -343,6 +366,7 @@ Result<Decision> Registry::verify(std::string_view key, const VerifyContext& con
       plan.records.push_back(std::move(updated));
     }
   }
+  if (counted) plan.usage.emplace_back(record->id, usage_delta(d, context.latency_ms, now));
   Status applied = store_->apply(std::move(plan));
   if (!applied.ok()) return applied;
   return d;
@@ -481,6 +505,17 @@ Result<std::vector<audit::Event>> Registry::logs(const LogQuery& query) {
   }
   if (matching.size() > query.limit) matching.erase(matching.begin(), matching.end() - static_cast<std::ptrdiff_t>(query.limit));
   return matching;
+}
+
+Result<std::string> Registry::get_usage(std::string_view query_json) {
+  auto q = usage::parse_query(query_json);
+  if (!q.ok()) return q.status();
+  auto found = store_->get(q->key_id);
+  if (!found.ok()) return found.status();
+  if (!found->has_value()) return Status(Code::kNotFound, "keyId: no such key");
+  auto aggregates = store_->usage(q->key_id, q->start, q->end);
+  if (!aggregates.ok()) return aggregates.status();
+  return usage::report(*q, *aggregates);
 }
 
 Result<audit::ChainReport> Registry::verify_chain() {

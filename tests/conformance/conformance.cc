@@ -274,7 +274,8 @@ Json answer_registry(const std::string& op, const Json& in) {
       }
     } else if (action == "verify") {
       registry::VerifyContext ctx{list_of(step, "required"), step.value("environment", ""), step.value("service", ""),
-                                  step.value("cost", std::int64_t{1}), step.value("actor", "")};
+                                  step.value("cost", std::int64_t{1}), step.value("actor", ""),
+                                  step.value("latency_ms", -1.0)};
       auto r = reg.verify(key, ctx, at(step));
       result = r.ok() ? Json{{"ok", Json::parse(r->to_json())}} : error(r.status());
     } else if (action == "status") {
@@ -303,6 +304,11 @@ Json answer_registry(const std::string& op, const Json& in) {
       } else {
         result = error(r.status());
       }
+    } else if (action == "usage") {
+      Json query = step.at("query");
+      if (step.contains("id_of")) query["keyId"] = id;
+      auto r = reg.get_usage(query.dump());
+      result = r.ok() ? Json{{"ok", Json::parse(*r)}} : error(r.status());
     } else if (action == "verify_chain") {
       auto r = reg.verify_chain();
       result = Json{{"ok", Json{{"ok", r->ok}, {"checked", r->checked}, {"firstBad", r->first_bad}, {"head", r->head}}}};

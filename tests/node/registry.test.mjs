@@ -58,3 +58,18 @@ test('no secret in inspect, JSON or the registry itself', () => {
     assert.ok(!textValue.includes(secret), textValue);
   }
 });
+
+test("getUsage as the seed asks", () => {
+  const reg = fresh();
+  const created = reg.create(SEED, { now: NOW });
+  for (const ms of [10, 20, 30, 40]) reg.verify(created.key.reveal(), { now: NOW, latencyMs: ms });
+  reg.verify(created.key.reveal(), { now: NOW, required: ['payouts'], latencyMs: 5 });
+  const usage = reg.getUsage({ keyId: created.record.id, timeframe: { start: '2025-06-01', end: '2025-06-01' }, metrics: ['requests', 'errors', 'latency'] });
+  assert.deepEqual([usage.requests, usage.errors, usage.latency.count], [5, 1, 5]);
+  assert.ok(Math.abs(usage.latency.p50Ms - 20) <= 20 / 16);
+  const onlyErrors = reg.getUsage({ keyId: created.record.id, timeframe: { start: NOW, end: new Date(NOW.getTime() + HOUR) }, metrics: ['errors'] });
+  assert.equal(onlyErrors.errors, 1);
+  assert.equal('requests' in onlyErrors, false);
+  assert.throws(() => reg.getUsage({ keyId: created.record.id, timeframe: { start: '2025-06-01', end: '2025-06-01' }, metrics: ['cpu'] }), (e) => e.code === 'invalid_request');
+  assert.throws(() => reg.verify(created.key.reveal(), { now: NOW, latencyMs: '5' }), TypeError);
+});

@@ -145,7 +145,7 @@ const ANSWER = {
               break;
             }
             case 'verify':
-              out = { ok: raw(reg.verify(key, { now, required: step.required ?? [], environment: step.environment, service: step.service, cost: step.cost ?? 1, actor: step.actor })) };
+              out = { ok: raw(reg.verify(key, { now, required: step.required ?? [], environment: step.environment, service: step.service, cost: step.cost ?? 1, actor: step.actor, latencyMs: step.latency_ms })) };
               break;
             case 'status': out = { ok: raw(reg.status(id, { now })) }; break;
             case 'rotate': {
@@ -157,6 +157,11 @@ const ANSWER = {
             }
             case 'revoke': out = { ok: raw(reg.revoke(id, { now, reason: step.reason ?? '', actor })) }; break;
             case 'logs': out = { ok: raw(reg.logs({ keyId: id, limit: step.limit ?? 100, eventTypes: step.types ?? [] })) }; break;
+            case 'usage': {
+              const q = step.query;
+              out = { ok: raw(reg.getUsage({ keyId: id || q.keyId, timeframe: q.timeframe, metrics: q.metrics })) };
+              break;
+            }
             case 'verify_chain': out = { ok: raw(reg.verifyChain()) }; break;
             default: throw new Error(`unknown step ${step.do}`);
           }

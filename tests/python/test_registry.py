@@ -80,3 +80,22 @@ def test_restricted_keys_and_rate_limits():
     limited = reg.verify(dev.key.reveal(), now=NOW)
     assert limited.retry_after == dt.timedelta(milliseconds=100)
     assert len(reg.list()) == 3
+
+
+def test_get_usage_as_the_seed_asks():
+    reg = fresh()
+    created = reg.create(SEED, now=NOW)
+    for ms in (10, 20, 30, 40):
+        reg.verify(created.key.reveal(), now=NOW, latency_ms=ms)
+    reg.verify(created.key.reveal(), now=NOW, required=["payouts"], latency_ms=5)
+    usage = reg.get_usage(created.record.id, start="2025-06-01", end="2025-06-01",
+                          metrics=["requests", "errors", "latency"])
+    assert (usage["requests"], usage["errors"], usage["latency"]["count"]) == (5, 1, 5)
+    assert usage["timeframe"] == {"start": "2025-06-01T00:00:00.000Z", "end": "2025-06-02T00:00:00.000Z"}
+    assert abs(usage["latency"]["p50Ms"] - 20) <= 20 / 16
+    only_errors = reg.get_usage(created.record.id, start=NOW, end=NOW + HOUR, metrics=["errors"])
+    assert "requests" not in only_errors and only_errors["errors"] == 1
+    with pytest.raises(finfusion.InvalidRequestError):
+        reg.get_usage(created.record.id, start="2025-06-01", end="2025-06-01", metrics=["cpu"])
+    with pytest.raises(finfusion.NotFoundError):
+        reg.get_usage("prod_0000000000000000", start="2025-06-01", end="2025-06-01")

@@ -146,7 +146,8 @@ def answer_registry(op: str, inp: Dict[str, Any]) -> Any:
             elif action == "verify":
                 result = raw(reg.verify(key, now=now, required=step.get("required", ()),
                                         environment=step.get("environment"), service=step.get("service"),
-                                        cost=step.get("cost", 1), actor=step.get("actor")))
+                                        cost=step.get("cost", 1), actor=step.get("actor"),
+                                        latency_ms=step.get("latency_ms")))
             elif action == "status":
                 result = raw(reg.status(key_id, now=now))
             elif action == "rotate":
@@ -159,6 +160,10 @@ def answer_registry(op: str, inp: Dict[str, Any]) -> Any:
             elif action == "logs":
                 result = [raw(e) for e in reg.logs(key_id or None, limit=step.get("limit", 100),
                                                    event_types=step.get("types", ()))]
+            elif action == "usage":
+                q = step["query"]
+                result = reg.get_usage(key_id or q["keyId"], start=q["timeframe"]["start"],
+                                       end=q["timeframe"]["end"], metrics=q.get("metrics"))
             elif action == "verify_chain":
                 result = raw(reg.verify_chain())
             else:

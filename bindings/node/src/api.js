@@ -447,10 +447,22 @@ class Registry {
   }
   /** Verifies a presented key; the decision is a value ({valid, code, ...}), never a throw. */
   verify(key, opts) {
-    const { now, required = [], environment, service, cost = 1, actor } = options(opts, 'options');
+    const { now, required = [], environment, service, cost = 1, actor, latencyMs } = options(opts, 'options');
+    if (latencyMs !== undefined && latencyMs !== null && typeof latencyMs !== 'number') {
+      throw new TypeError(`latencyMs must be a number, not ${typeName(latencyMs)}`);
+    }
     return fromCore(unwrap(this.#live().verify(text(key, 'key'), textList(required, 'required'),
       optionalText(environment, 'environment'), optionalText(service, 'service'), wholeNumber(cost, 'cost'),
-      optionalText(actor, 'actor'), toMillis(now))));
+      optionalText(actor, 'actor'), latencyMs ?? -1, toMillis(now))));
+  }
+  /** The seed's getUsage({keyId, timeframe: {start, end}, metrics: ['requests', 'errors', 'latency']}). */
+  getUsage(query) {
+    const { keyId, timeframe, metrics } = options(query, 'query');
+    const { start, end } = options(timeframe, 'timeframe');
+    const instant = (value, what) => (value instanceof Date || typeof value === 'number' ? time.formatTimestamp(value) : optionalText(value, what));
+    const body = { keyId: text(keyId, 'keyId'), timeframe: { start: instant(start, 'timeframe.start'), end: instant(end, 'timeframe.end') } };
+    if (metrics !== undefined) body.metrics = metrics;
+    return JSON.parse(unwrap(this.#live().getUsage(JSON.stringify(body))));
   }
   /** The state of a key by id, as the seed's apiKeys.verify(newKey.id). */
   status(keyId, opts) {

@@ -24,7 +24,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Type,
 from . import _core
 from .hashing import Hasher
 from .keys import ApiKey, TypeTable
-from .time import Duration, Instant, duration_millis, parse_timestamp, to_millis
+from .time import Duration, Instant, duration_millis, format_timestamp, parse_timestamp, to_millis
 
 __all__ = ["Registry", "KeyRecord", "Decision", "KeyState", "AuditEvent", "ChainReport", "Created", "Rotated",
            "EVENT_TYPES"]
@@ -198,11 +198,24 @@ class Registry:
 
     def verify(self, key: str, *, now: Instant, required: Iterable[str] = (),
                environment: Optional[str] = None, service: Optional[str] = None, cost: int = 1,
-               actor: Optional[str] = None) -> Decision:
-        """Verifies a presented key for a request needing ``required`` scopes."""
+               actor: Optional[str] = None, latency_ms: Optional[float] = None) -> Decision:
+        """Verifies a presented key for a request needing ``required`` scopes.
+        ``latency_ms`` (the request's measured latency) feeds :meth:`get_usage`."""
         text = self._core.verify(key, list(required), environment or "", service or "", cost, actor or "",
-                                 to_millis(now))
+                                 -1.0 if latency_ms is None else float(latency_ms), to_millis(now))
         return _typed(Decision, text)
+
+    def get_usage(self, key_id: str, *, start: Union[str, _dt.datetime], end: Union[str, _dt.datetime],
+                  metrics: Optional[Sequence[str]] = None) -> Dict[str, Any]:
+        """The seed's ``getUsage``: requests, errors and latency percentiles of a key over a
+        timeframe (a date as ``end`` covers that whole day). Returns the report as a dict."""
+        def instant(value: Union[str, _dt.datetime]) -> str:
+            return value if isinstance(value, str) else format_timestamp(value)
+        query: Dict[str, Any] = {"keyId": key_id, "timeframe": {"start": instant(start), "end": instant(end)}}
+        if metrics is not None:
+            query["metrics"] = list(metrics)
+        result: Dict[str, Any] = json.loads(self._core.get_usage(json.dumps(query)))
+        return result
 
     def status(self, key_id: str, *, now: Instant) -> KeyState:
         text = self._core.status(key_id, to_millis(now))

@@ -343,10 +343,10 @@ val registry_create(ff::registry::Registry& r, const val& request_js, double now
   });
 }
 val registry_verify(ff::registry::Registry& r, const val& key_js, const val& required, const val& environment,
-                    const val& service, double cost, const val& actor, double now) {
+                    const val& service, double cost, const val& actor, double latency_ms, double now) {
   const std::string key = text_arg(key_js);
   ff::registry::VerifyContext ctx{strings_from(required), text_arg(environment), text_arg(service),
-                                  static_cast<std::int64_t>(cost), text_arg(actor)};
+                                  static_cast<std::int64_t>(cost), text_arg(actor), latency_ms};
   return result(r.verify(key, ctx, static_cast<ff::time::Millis>(now)),
                 [](const ff::registry::Decision& d) { return val(d.to_json()); });
 }
@@ -387,6 +387,9 @@ val registry_logs(ff::registry::Registry& r, const val& key_id, const val& types
                   for (const auto& e : events) out.push_back(e.to_json());
                   return json_list(out);
                 });
+}
+val registry_get_usage(ff::registry::Registry& r, const val& query) {
+  return result(r.get_usage(text_arg(query)), [](const std::string& json) { return val(json); });
 }
 val registry_verify_chain(ff::registry::Registry& r) {
   return result(r.verify_chain(), [](const ff::audit::ChainReport& c) {
@@ -443,6 +446,7 @@ EMSCRIPTEN_BINDINGS(finfusion) {
       .function("get", &registry_get)
       .function("list", &registry_list)
       .function("logs", &registry_logs)
+      .function("getUsage", &registry_get_usage)
       .function("verifyChain", &registry_verify_chain);
   function("registry_new", &registry_new);
 }

@@ -30,6 +30,7 @@
 #include "finfusion/scope.h"
 #include "finfusion/status.h"
 #include "finfusion/time.h"
+#include "finfusion/usage.h"
 
 namespace finfusion::registry {
 
@@ -71,6 +72,7 @@ struct VerifyContext {
   std::string service;                // the calling service (restricted keys must match)
   std::int64_t cost = 1;              // rate-limit units this request uses
   std::string actor;                  // for the audit log; "" -> the key's own id
+  double latency_ms = -1;             // the caller-measured latency of the request, if known
 };
 
 // The outcome of a verification: a value, never an exception.
@@ -108,10 +110,11 @@ Decision decide(const KeyRecord* record, bool hash_matches, const VerifyContext&
 // Pure: the state of a record at `now`.
 KeyState state_of(const KeyRecord& record, time::Millis now);
 
-// A change to apply in one step: records to write (whole) and events to append.
+// A change to apply in one step: records to write (whole), events to append, usage to add.
 struct Plan {
   std::vector<KeyRecord> records;
   std::vector<audit::Event> events;
+  std::vector<std::pair<std::string, usage::Aggregate>> usage;  // key id -> one interval's delta
 };
 
 // Where records and events live. Implementations apply a plan atomically.
@@ -124,6 +127,9 @@ class Store {
   virtual Status apply(Plan plan) = 0;
   // Events in order; `key_id` "" for all.
   virtual Result<std::vector<audit::Event>> events(std::string_view key_id) = 0;
+  // One key's usage aggregates whose interval starts in [start, end).
+  virtual Result<std::vector<usage::Aggregate>> usage(std::string_view key_id, time::Millis start,
+                                                      time::Millis end) = 0;
 };
 
 // The in-memory store (what WebAssembly uses). Not thread-safe on its own: the Registry
@@ -185,6 +191,9 @@ class Registry {
   Result<KeyRecord> get(std::string_view id);
   Result<std::vector<KeyRecord>> list();
   Result<std::vector<audit::Event>> logs(const LogQuery& query);
+  // The seed's getUsage({keyId, timeframe: {start, end}, metrics}) as JSON in, JSON out
+  // (usage::report). Errors: as usage::parse_query, and not_found for an unknown key.
+  Result<std::string> get_usage(std::string_view query_json);
   Result<audit::ChainReport> verify_chain();
 
   const keys::TypeTable& table() const noexcept { return table_; }

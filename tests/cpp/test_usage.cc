@@ -1,0 +1,98 @@
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "finfusion/registry.h"
+#include "finfusion/usage.h"
+
+using namespace finfusion;
+
+TEST_CASE("histogram buckets are exact below 16 us and within 1/16 above", "[usage]") {
+  for (std::int64_t v = 0; v < 16; ++v) CHECK(usage::bucket_value(usage::bucket_of(v)) == v);
+  for (std::int64_t v : {16LL, 17LL, 100LL, 1000LL, 12345LL, 999999LL, 86400000000LL}) {
+    std::int64_t rep = usage::bucket_value(usage::bucket_of(v));
+    INFO(v << " -> " << rep);
+    CHECK(rep * 16 >= v * 15);
+    CHECK(rep * 16 <= v * 17);
+  }
+  // Buckets are ordered like the values.
+  std::int32_t last = -1;
+  for (std::int64_t v = 0; v < 200000; v += 7) {
+    std::int32_t b = usage::bucket_of(v);
+    CHECK(b >= last);
+    last = b;
+  }
+}
+
+TEST_CASE("percentiles against a known sample", "[usage]") {
+  usage::Aggregate a;
+  a.start = 0;
+  // 1..100 ms: p50 = 50 ms, p95 = 95 ms, p99 = 99 ms (nearest rank), each within 1/16.
+  for (int ms = 1; ms <= 100; ++ms) a.add("valid", false, ms * 1000);
+  usage::Query q{"prod_0000000000000000", 0, usage::kIntervalMs, true, true, true};
+  std::string r = usage::report(q, {a});
+  auto value = [&](const char* field) {
+    auto pos = r.find(std::string("\"") + field + "\":");
+    return std::stod(r.substr(pos + std::string(field).size() + 3));
+  };
+  CHECK(value("p50Ms") == Approx(50).epsilon(1.0 / 16));
+  CHECK(value("p95Ms") == Approx(95).epsilon(1.0 / 16));
+  CHECK(value("p99Ms") == Approx(99).epsilon(1.0 / 16));
+  CHECK(value("maxMs") == Approx(100).epsilon(1.0 / 16));
+  CHECK(r.find("\"requests\":100") != std::string::npos);
+  CHECK(r.find("\"errors\":0") != std::string::npos);
+  // Merging two halves gives the same report as one aggregate.
+  usage::Aggregate lo, hi;
+  for (int ms = 1; ms <= 50; ++ms) lo.add("valid", false, ms * 1000);
+  for (int ms = 51; ms <= 100; ++ms) hi.add("valid", false, ms * 1000);
+  lo.merge(hi);
+  CHECK(usage::report(q, {lo}) == r);
+}
+
+TEST_CASE("the seed's getUsage query", "[usage]") {
+  auto q = usage::parse_query(R"({"keyId": "prod_7kNsV0dGlOW9eHuP", "timeframe": {"start": "2024-01-01", "end": "2024-01-31"},
+                                  "metrics": ["requests", "errors", "latency"]})");
+  REQUIRE(q.ok());
+  CHECK(*time::format_timestamp(q->start) == "2024-01-01T00:00:00.000Z");
+  CHECK(*time::format_timestamp(q->end) == "2024-02-01T00:00:00.000Z");  // through all of Jan 31
+  for (const char* bad : {R"({"timeframe": {"start": "2024-01-01", "end": "2024-01-31"}})",
+                          R"({"keyId": "prod_7kNsV0dGlOW9eHuP"})",
+                          R"({"keyId": "prod_7kNsV0dGlOW9eHuP", "timeframe": {"start": "2024-02-01", "end": "2024-01-01"}})",
+                          R"({"keyId": "prod_7kNsV0dGlOW9eHuP", "timeframe": {"start": "2023-01-01", "end": "2024-12-31"}})",
+                          R"({"keyId": "prod_7kNsV0dGlOW9eHuP", "timeframe": {"start": "2024-01-01", "end": "2024-01-31"}, "metrics": ["cpu"]})",
+                          R"({"keyId": "prod_7kNsV0dGlOW9eHuP", "timeframe": {"start": "x", "end": "2024-01-31"}})"}) {
+    INFO(bad);
+    CHECK(usage::parse_query(bad).code() == Code::kInvalidRequest);
+  }
+  CHECK(usage::parse_query(R"({"keyId": "prod_x", "timeframe": {"start": "2024-01-01", "end": "2024-01-31"}})").code() ==
+        Code::kMalformedKey);
+}
+
+TEST_CASE("verifications feed getUsage", "[usage]") {
+  auto hasher = hashing::Hasher::Create({{"p1", SecretBytes::FromView(std::string(32, '\x07'))}}, "p1");
+  registry::Registry reg(*hasher, keys::TypeTable::Defaults());
+  const time::Millis now = *time::parse_timestamp("2025-06-01T12:00:00Z");
+  auto created = reg.create(R"({"name": "x", "type": "production", "permissions": ["payments"]})", now, "admin");
+  std::string key(created->key.reveal());
+  registry::VerifyContext ok;
+  ok.latency_ms = 12.5;
+  registry::VerifyContext bad = ok;
+  bad.required = {"kyc"};
+  for (int i = 0; i < 8; ++i) reg.verify(key, ok, now + i * 1000).value();
+  for (int i = 0; i < 2; ++i) reg.verify(key, bad, now + 120000).value();
+  std::string q = R"({"keyId": ")" + created->record.id +
+                  R"(", "timeframe": {"start": "2025-06-01", "end": "2025-06-01"}})";
+  auto r = reg.get_usage(q);
+  REQUIRE(r.ok());
+  CHECK(r->find("\"requests\":10") != std::string::npos);
+  CHECK(r->find("\"errors\":2") != std::string::npos);
+  CHECK(r->find("\"errorRate\":0.2") != std::string::npos);
+  CHECK(r->find("\"insufficient_scope\":2") != std::string::npos);
+  CHECK(r->find("\"count\":10") != std::string::npos);
+  std::string later = R"({"keyId": ")" + created->record.id +
+                      R"(", "timeframe": {"start": "2025-06-01T12:01:00Z", "end": "2025-06-01T13:00:00Z"}, "metrics": ["errors"]})";
+  auto r2 = reg.get_usage(later);
+  CHECK(r2->find("\"errors\":2") != std::string::npos);
+  CHECK(r2->find("requests") == std::string::npos);
+  CHECK(reg.get_usage(R"({"keyId": "prod_0000000000000000", "timeframe": {"start": "2025-06-01", "end": "2025-06-01"}})")
+            .code() == Code::kNotFound);
+}
