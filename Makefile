@@ -68,11 +68,11 @@ python-stubs: $(VENV)/.tools
 	$(VENV)/bin/pybind11-stubgen finfusion._core -o build/stubs
 	cp build/stubs/finfusion/_core.pyi bindings/python/finfusion/_core.pyi
 
-# The WebAssembly core (libsodium for WASM comes from a cache outside the clone, built once
+# The WebAssembly core, optimised for size (libsodium for WASM comes from a cache outside the clone, built once
 # by scripts/build-libsodium-wasm.sh) and the npm package's dist/ (bindings/node/build.mjs).
 wasm: deps
 	sodium=$$(scripts/build-libsodium-wasm.sh) && \
-	  $(EMSDK_ENV) emcmake cmake -S . -B $(WASM_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release \
+	  $(EMSDK_ENV) emcmake cmake -S . -B $(WASM_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=MinSizeRel \
 	    -DFINFUSION_BUILD_WASM=ON -DFINFUSION_BUILD_TESTS=OFF -DFINFUSION_BUILD_EXAMPLES=OFF \
 	    -DFINFUSION_SODIUM_WASM="$$sodium" >/dev/null
 	$(EMSDK_ENV) cmake --build $(WASM_BUILD)

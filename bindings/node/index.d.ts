@@ -296,3 +296,32 @@ export const registry: {
   readonly Registry: typeof Registry;
   readonly EVENT_TYPES: readonly EventType[];
 };
+
+export interface ApiKeys {
+  create(request: string | object, options?: { now?: Instant }): Promise<{ readonly key: ApiKey; readonly record: KeyRecord }>;
+  rotate(options: { currentKey: string; gracePeriod?: Duration; notifyEmails?: readonly string[]; force?: boolean; now?: Instant }):
+    Promise<{ readonly key: ApiKey; readonly id: string; readonly previous: KeyRecord; readonly current: KeyRecord }>;
+  /** A key id gives its state (the seed's verify(newKey.id)); a full key is verified for this client's environment. */
+  verify(keyOrId: string, options?: { now?: Instant; required?: readonly string[]; service?: string; latencyMs?: number }): Promise<Decision | KeyState>;
+  revoke(keyId: string, options?: { now?: Instant; reason?: string }): Promise<KeyRecord>;
+  list(): Promise<KeyRecord[]>;
+  getUsage(query: { keyId: string; timeframe: { start: string | Instant; end: string | Instant }; metrics?: readonly ('requests' | 'errors' | 'latency')[] }): Promise<UsageReport>;
+  getLogs(query?: { keyId?: string; limit?: number; eventTypes?: readonly EventType[] }): Promise<AuditEvent[]>;
+}
+
+/** The seed's client. Call after `await ready()`. */
+export class FinFusion {
+  constructor(config: {
+    apiKey: string | undefined | null;
+    environment?: 'production' | 'sandbox' | 'development';
+    options?: { timeout?: number; retries?: number };
+    registry?: Registry;
+    clock?: () => Date;
+  });
+  readonly keyId: string;
+  readonly type: KeyTypeName;
+  readonly environment: EnvironmentName;
+  readonly timeoutMs: number;
+  readonly retries: number;
+  readonly apiKeys: ApiKeys;
+}

@@ -57,6 +57,15 @@ def create() -> dt.datetime:
     return req.expires_at if names else req.expires_at
 
 
+def seed_client() -> bool:
+    client = finfusion.FinFusion(api_key=keys.generate("production").reveal(), environment="production",
+                                 options={"timeout": 30000, "retries": 3})
+    created = client.api_keys.create({"name": "x", "type": "production", "permissions": ["payments"]})
+    new_key = client.api_keys.rotate(current_key=created.record.id, grace_period="48h",
+                                     notify_emails=["security@yourcompany.com"])
+    return client.api_keys.verify(new_key.id).valid
+
+
 def errors() -> str:
     try:
         keys.parse("nope")
@@ -69,4 +78,4 @@ if __name__ == "__main__":
     print(issue(keys.KeyType.DEVELOPMENT), check(keys.generate("production").reveal()),
           store(keys.generate("production").reveal(),
                 hashing.Hasher({"p": hashing.generate_pepper()}, current="p")) != "",
-          permissions(["payments"]), when(), policy(), create(), errors())
+          permissions(["payments"]), when(), policy(), create(), seed_client(), errors())

@@ -505,4 +505,54 @@ class Registry {
 
 const registry = { Registry, EVENT_TYPES: Object.freeze(['key.created', 'key.rotated', 'key.revoked', 'key.expired', 'key.accessed', 'key.verification_failed', 'key.rate_limited']) };
 
+// ---------------------------------------------------------------- the seed's client
+
+/**
+ * The seed's client: new FinFusion({apiKey, environment, options: {timeout, retries}}), with
+ * apiKeys.create / rotate / verify / revoke / list / getUsage / getLogs (async, as the seed
+ * awaits them) over a registry (in memory unless one is passed). Arguments are checked by
+ * the core: a key whose prefix contradicts `environment` is environment_mismatch.
+ */
+class FinFusion {
+  #registry;
+  #clock;
+  constructor(config) {
+    const { apiKey, environment = 'production', options: clientOptions = {}, registry: reg, clock } = options(config, 'config');
+    const c = unwrap(need().client_configure(apiKey === undefined || apiKey === null ? '' : text(apiKey, 'apiKey'),
+      text(environment, 'environment'), JSON.stringify(options(clientOptions, 'options'))));
+    this.keyId = c.keyId;
+    this.type = c.type;
+    this.environment = c.environment;
+    this.timeoutMs = c.timeoutMs;
+    this.retries = c.retries;
+    if (reg !== undefined && !(reg instanceof Registry)) throw new TypeError(`registry must be a Registry, not ${typeName(reg)}`);
+    this.#registry = reg ?? new Registry(new Hasher({ local: hashing.generatePepper() }, 'local'));
+    this.#clock = clock ?? (() => new Date());
+    const client = this;
+    const now = (value) => (value === undefined ? client.#clock() : value);
+    const actor = `key:${c.keyId}`;
+    this.apiKeys = Object.freeze({
+      async create(request, opts = {}) { return client.#registry.create(request, { now: now(opts.now), actor }); },
+      async rotate({ currentKey, gracePeriod = '48h', notifyEmails = [], force = false, now: at } = {}) {
+        return client.#registry.rotate({ currentKey, gracePeriod, notifyEmails, force, now: now(at), actor });
+      },
+      /** A key id gives its state (the seed's verify(newKey.id)); a full key is verified here. */
+      async verify(keyOrId, opts = {}) {
+        const { required = [], service, latencyMs, now: at } = options(opts, 'options');
+        if (keys.checkFormat(text(keyOrId, 'key')) === 'valid') {
+          return client.#registry.verify(keyOrId, { now: now(at), required, environment: client.environment, service, latencyMs, actor });
+        }
+        return client.#registry.status(keyOrId, { now: now(at) });
+      },
+      async revoke(keyId, opts = {}) { return client.#registry.revoke(keyId, { now: now(opts.now), reason: opts.reason, actor }); },
+      async list() { return client.#registry.list(); },
+      async getUsage(query) { return client.#registry.getUsage(query); },
+      async getLogs(query = {}) { return client.#registry.logs(query); },
+    });
+    Object.freeze(this);
+  }
+  toString() { return `FinFusion(keyId=${this.keyId}, environment=${this.environment})`; }
+  [INSPECT]() { return this.toString(); }
+}
+
 function version() { return need().version(); }

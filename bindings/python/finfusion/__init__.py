@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import List
 
 from . import _core
-from . import errors, hashing, keys, lifecycle, ratelimit, registry, scopes, time
+from . import client, errors, hashing, keys, lifecycle, ratelimit, registry, scopes, time
+from .client import FinFusion
 from .errors import *  # noqa: F401,F403  (the exception family is part of the top level)
 from .errors import __all__ as _error_names
 from .hashing import Hasher
@@ -26,7 +27,9 @@ CODES: List[str] = list(_core.CODES)
 __all__ = [
     "__version__",
     "CODES",
+    "client",
     "errors",
+    "FinFusion",
     "hashing",
     "keys",
     "lifecycle",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import collections.abc
 import finfusion.errors
 import typing
-__all__: list[str] = ['ApiKey', 'CODES', 'CreateRequest', 'Hasher', 'KEY_MAX_LENGTH', 'KEY_SCANNER_PATTERN', 'KEY_TYPES', 'PEPPER_BYTES', 'ParsedKey', 'Registry', 'SCOPE_MAX_ENTRIES', 'ScopeSet', 'TIME_MAX_DURATION_MS', 'TIME_MAX_INSTANT_MS', 'TIME_MIN_INSTANT_MS', 'TypePolicy', 'TypeTable', 'hash_parse_stored', 'key_check_format', 'key_generate', 'key_generate_from_entropy', 'key_mask', 'key_parse', 'key_parse_id', 'key_type_info', 'lifecycle_parse_create_request', 'random_secret', 'ratelimit_check', 'scope_allows', 'scope_allows_all', 'scope_is_subset', 'scope_parse', 'time_add', 'time_format_duration', 'time_format_timestamp', 'time_parse_duration', 'time_parse_timestamp', 'time_parse_until']
+__all__: list[str] = ['ApiKey', 'CODES', 'CreateRequest', 'Hasher', 'KEY_MAX_LENGTH', 'KEY_SCANNER_PATTERN', 'KEY_TYPES', 'PEPPER_BYTES', 'ParsedKey', 'Registry', 'SCOPE_MAX_ENTRIES', 'ScopeSet', 'TIME_MAX_DURATION_MS', 'TIME_MAX_INSTANT_MS', 'TIME_MIN_INSTANT_MS', 'TypePolicy', 'TypeTable', 'client_configure', 'hash_parse_stored', 'key_check_format', 'key_generate', 'key_generate_from_entropy', 'key_mask', 'key_parse', 'key_parse_id', 'key_type_info', 'lifecycle_parse_create_request', 'random_secret', 'ratelimit_check', 'scope_allows', 'scope_allows_all', 'scope_is_subset', 'scope_parse', 'time_add', 'time_format_duration', 'time_format_timestamp', 'time_parse_duration', 'time_parse_timestamp', 'time_parse_until']
 class ApiKey:
     """
     A new key. repr() and str() never show it; reveal() does.
@@ -196,6 +196,10 @@ class Registry:
         ...
     def verify_chain(self) -> str:
         ...
+def client_configure(api_key: str, environment: str, options_json: str) -> tuple[str, str, str, int, int]:
+    """
+    (key_id, type, environment, timeout_ms, retries) of a checked client configuration.
+    """
 def hash_parse_stored(stored: str) -> tuple[str, str]:
     """
     (algorithm, pepper id) of a stored hash.

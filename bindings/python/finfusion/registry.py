@@ -167,6 +167,11 @@ class Rotated:
     previous: KeyRecord
     current: KeyRecord
 
+    @property
+    def id(self) -> str:
+        """The new key's id (the seed's ``newKey.id``)."""
+        return self.current.id
+
 
 def _record(text: str) -> KeyRecord:
     return _typed(KeyRecord, text)

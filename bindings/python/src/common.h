@@ -72,6 +72,7 @@ void register_time(py::module_& m);
 void register_lifecycle(py::module_& m);
 void register_ratelimit(py::module_& m);
 void register_registry(py::module_& m);
+void register_client(py::module_& m);
 
 }  // namespace finfusion::python
 

@@ -12,4 +12,5 @@ PYBIND11_MODULE(_core, m) {
   finfusion::python::register_lifecycle(m);
   finfusion::python::register_ratelimit(m);
   finfusion::python::register_registry(m);
+  finfusion::python::register_client(m);
 }

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "finfusion/client.h"
 #include "finfusion/hash.h"
 #include "finfusion/key.h"
 #include "finfusion/key_type.h"
@@ -402,6 +403,20 @@ val registry_verify_chain(ff::registry::Registry& r) {
   });
 }
 
+// ---- the seed's client configuration ----
+val client_configure(const val& api_key, const val& environment, const val& options_json) {
+  return result(ff::client::configure(text_arg(api_key), text_arg(environment), text_arg(options_json)),
+                [](const ff::client::Config& c) {
+                  val o = val::object();
+                  o.set("keyId", c.key_id);
+                  o.set("type", std::string(ff::keys::type_name(c.type)));
+                  o.set("environment", std::string(ff::keys::environment_name(c.environment)));
+                  o.set("timeoutMs", static_cast<double>(c.timeout_ms));
+                  o.set("retries", static_cast<double>(c.retries));
+                  return o;
+                });
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(finfusion) {
@@ -449,4 +464,5 @@ EMSCRIPTEN_BINDINGS(finfusion) {
       .function("getUsage", &registry_get_usage)
       .function("verifyChain", &registry_verify_chain);
   function("registry_new", &registry_new);
+  function("client_configure", &client_configure);
 }
