@@ -267,6 +267,16 @@ export interface UsageReport {
   readonly latency?: { readonly count: number; readonly p50Ms: number | null; readonly p95Ms: number | null; readonly p99Ms: number | null; readonly maxMs: number | null };
 }
 
+export interface PolicyReport {
+  readonly at: string;
+  readonly keys: readonly {
+    readonly id: string; readonly name: string; readonly purpose: string; readonly owner: string; readonly type: KeyTypeName;
+    readonly state: Code; readonly ageDays: number; readonly lastUsedAt: string | null; readonly nextRotation: string;
+    readonly rotation: 'ok' | 'due_soon' | 'due' | 'overdue' | 'inactive'; readonly expiresAt: string; readonly expiresSoon: boolean;
+  }[];
+  readonly summary: Readonly<Record<string, number>>;
+}
+
 export interface ChainReport {
   readonly ok: boolean;
   readonly checked: number;
@@ -285,6 +295,11 @@ export class Registry {
   rotate(options: { currentKey: string; gracePeriod?: Duration; notifyEmails?: readonly string[]; force?: boolean; now: Instant; actor?: string }):
     { readonly key: ApiKey; readonly id: string; readonly previous: KeyRecord; readonly current: KeyRecord };
   revoke(keyId: string, options: { now: Instant; reason?: string; actor?: string }): KeyRecord;
+  emergencyRevoke(keyId: string, options: { now: Instant; reason?: string; replace?: boolean; actor?: string }): {
+    readonly revoked: readonly KeyRecord[];
+    readonly replacements: readonly { readonly previousId: string; readonly key: ApiKey; readonly record: KeyRecord }[];
+  };
+  policyReport(options: { now: Instant }): PolicyReport;
   get(keyId: string): KeyRecord;
   list(): KeyRecord[];
   logs(options?: { keyId?: string; limit?: number; eventTypes?: readonly EventType[] }): AuditEvent[];

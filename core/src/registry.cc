@@ -472,6 +472,140 @@ Result<KeyRecord> Registry::revoke(std::string_view id, std::string_view reason,
   return r;
 }
 
+std::string_view rotation_state(const KeyRecord& r, const keys::TypePolicy& policy, time::Millis now) {
+  if (state_of(r, now).code != Code::kValid || !r.replaced_by.empty()) return "inactive";
+  time::Millis due = r.created_at + policy.rotation_period;
+  if (now < due - policy.rotation_warning) return "ok";
+  if (now < due) return "due_soon";
+  if (now < due + policy.rotation_warning) return "due";
+  return "overdue";
+}
+
+Result<EmergencyRevocation> Registry::emergency_revoke(std::string_view id, std::string_view reason, bool replace,
+                                                       time::Millis now, std::string_view actor) {
+  if (reason.size() > 256 || has_control(reason)) {
+    return Status(Code::kInvalidRequest, "reason: at most 256 bytes, no control characters");
+  }
+  auto parsed = keys::parse_id(id);
+  if (!parsed.ok()) return parsed.status();
+  auto all = store_->list();
+  if (!all.ok()) return all.status();
+  std::map<std::string, KeyRecord> by_id;
+  for (auto& r : *all) by_id.emplace(r.id, std::move(r));
+  if (!by_id.count(std::string(id))) return Status(Code::kNotFound, "no such key");
+
+  // The rotation chain of a key: walk back through `replaces`, forward through `replaced_by`.
+  auto chain_of = [&](const std::string& start) {
+    std::vector<std::string> chain;
+    std::string first = start;
+    for (int guard = 0; guard < 100000 && !by_id[first].replaces.empty() && by_id.count(by_id[first].replaces); ++guard) {
+      first = by_id[first].replaces;
+    }
+    for (std::string cur = first; !cur.empty() && by_id.count(cur) && chain.size() < 100000; cur = by_id[cur].replaced_by) {
+      chain.push_back(cur);
+    }
+    return chain;
+  };
+  // Chains to revoke, in order: the key's own, then those derived from any revoked key.
+  std::vector<std::vector<std::string>> chains{chain_of(std::string(id))};
+  std::map<std::string, std::size_t> chain_index;  // key id -> its chain
+  for (const auto& k : chains[0]) chain_index[k] = 0;
+  std::map<std::size_t, std::size_t> parent_chain;  // derived chain -> the chain it derives from
+  for (std::size_t c = 0; c < chains.size(); ++c) {
+    for (const auto& [rid, r] : by_id) {
+      if (r.parent_id.empty() || chain_index.count(rid)) continue;
+      auto parent = chain_index.find(r.parent_id);
+      if (parent == chain_index.end() || parent->second != c) continue;
+      chains.push_back(chain_of(rid));
+      for (const auto& k : chains.back()) chain_index[k] = chains.size() - 1;
+      parent_chain[chains.size() - 1] = c;
+    }
+  }
+
+  EmergencyRevocation out;
+  Plan plan;
+  std::map<std::size_t, std::string> replaced;  // chain -> its replacement's id
+  for (std::size_t c = 0; c < chains.size(); ++c) {
+    const std::string& head_id = chains[c].back();
+    bool continues = state_of(by_id[head_id], now).code == Code::kValid;
+    for (const auto& kid : chains[c]) {
+      KeyRecord& r = by_id[kid];
+      if (r.status == KeyStatus::kRevoked) continue;
+      r.status = KeyStatus::kRevoked;
+      r.revoked_at = now;
+      r.revoke_reason = std::string(reason);
+      OrderedJson details = {{"reason", r.revoke_reason}, {"emergency", true}, {"trigger", std::string(id)}};
+      plan.events.push_back(event(audit::kKeyRevoked, &r, actor, Code::kRevoked, details.dump(), now));
+      plan.records.push_back(r);
+      out.revoked.push_back(r);
+    }
+    if (!replace || !continues) continue;
+    const KeyRecord& head = by_id[head_id];
+    std::string parent_id = head.parent_id;
+    if (c > 0) {
+      auto p = replaced.find(parent_chain[c]);
+      if (p == replaced.end()) continue;  // its parent chain does not continue
+      parent_id = p->second;
+    }
+    auto key = new_key(head.type);
+    if (!key.ok()) return key.status();
+    auto stored = hasher_.hash(key->reveal());
+    if (!stored.ok()) return stored.status();
+    KeyRecord next;
+    next.id = key->id();
+    next.name = head.name;
+    next.type = head.type;
+    next.scopes = head.scopes;
+    next.service = head.service;
+    next.parent_id = parent_id;
+    next.owner = head.owner;
+    next.purpose = head.purpose;
+    next.created_at = now;
+    next.expires_at = head.expires_at;
+    next.version = head.version + 1;
+    next.replaces = head.id;
+    next.stored_hash = *stored;
+    OrderedJson details = {{"replaces", head.id}, {"version", next.version}, {"emergency", true},
+                           {"expiresAt", instant_text(next.expires_at)}};
+    plan.events.push_back(event(audit::kKeyCreated, &next, actor, Code::kValid, details.dump(), now));
+    plan.records.push_back(next);
+    replaced[c] = next.id;
+    out.replacements.push_back(Replacement{head.id, next, std::move(key).value()});
+  }
+  Status applied = store_->apply(std::move(plan));
+  if (!applied.ok()) return applied;
+  return out;
+}
+
+Result<std::string> Registry::policy_report(time::Millis now) {
+  auto all = store_->list();
+  if (!all.ok()) return all.status();
+  OrderedJson keys_json = OrderedJson::array();
+  std::map<std::string, int> summary;
+  for (const auto& r : *all) {
+    const keys::TypePolicy& policy = table_.get(r.type);
+    std::string state(rotation_state(r, policy, now));
+    ++summary[state];
+    KeyState s = state_of(r, now);
+    OrderedJson k = OrderedJson::object();
+    k["id"] = r.id;
+    k["name"] = r.name;
+    k["purpose"] = r.purpose;
+    k["owner"] = r.owner;
+    k["type"] = std::string(keys::type_name(r.type));
+    k["state"] = std::string(code_name(s.code));
+    k["ageDays"] = (now - r.created_at) / time::kDay;
+    k["lastUsedAt"] = instant_or_null(r.last_used_at, r.last_used_at != 0);
+    k["nextRotation"] = instant_text(r.created_at + policy.rotation_period);
+    k["rotation"] = state;
+    k["expiresAt"] = instant_text(r.expires_at);
+    k["expiresSoon"] = s.code == Code::kValid && r.expires_at - now <= policy.rotation_warning;
+    keys_json.push_back(k);
+  }
+  OrderedJson j = {{"at", instant_text(now)}, {"keys", keys_json}, {"summary", summary}};
+  return j.dump();
+}
+
 Result<KeyRecord> Registry::get(std::string_view id) {
   auto parsed = keys::parse_id(id);
   if (!parsed.ok()) return parsed.status();

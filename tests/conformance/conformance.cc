@@ -304,6 +304,26 @@ Json answer_registry(const std::string& op, const Json& in) {
       } else {
         result = error(r.status());
       }
+    } else if (action == "emergency_revoke") {
+      auto r = reg.emergency_revoke(id, step.value("reason", ""), step.value("replace", true), at(step), actor);
+      if (r.ok()) {
+        Json revoked = Json::array(), replacements = Json::array();
+        for (const auto& k : r->revoked) revoked.push_back(record_json(k));
+        for (const auto& rep : r->replacements) {
+          replacements.push_back(Json{{"previousId", rep.previous_id}, {"key", std::string(rep.key.reveal())},
+                                      {"record", record_json(rep.record)}});
+        }
+        if (!r->replacements.empty()) {
+          new_key = std::string(r->replacements.front().key.reveal());
+          new_id = r->replacements.front().record.id;
+        }
+        result = Json{{"ok", Json{{"revoked", revoked}, {"replacements", replacements}}}};
+      } else {
+        result = error(r.status());
+      }
+    } else if (action == "policy") {
+      auto r = reg.policy_report(at(step));
+      result = r.ok() ? Json{{"ok", Json::parse(*r)}} : error(r.status());
     } else if (action == "usage") {
       Json query = step.at("query");
       if (step.contains("id_of")) query["keyId"] = id;

@@ -198,3 +198,51 @@ TEST_CASE("status by id, as the seed's verify(newKey.id)", "[registry]") {
   CHECK_FALSE(registry::is_email("a b@x.com"));
   CHECK_FALSE(registry::is_email("@x.com"));
 }
+
+TEST_CASE("emergency revoke of a chain and the keys derived from it", "[registry]") {
+  Registry reg = make();
+  auto root = reg.create(kSeed, kNow, "admin");
+  auto r2 = reg.rotate(root->record.id, 48 * kHour, {}, false, kNow, "admin");  // chain: root -> r2
+  auto child = reg.create(R"({"name": "c", "type": "restricted", "service": "ledger", "permissions": ["payments"],
+                              "parentKeyId": ")" + r2->current.id + "\"}", kNow, "admin");
+  auto unrelated = reg.create(kSeed, kNow, "admin");
+  auto out = reg.emergency_revoke(root->record.id, "leaked on a pastebin", true, kNow + kHour, "admin:security");
+  REQUIRE(out.ok());
+  CHECK(out->revoked.size() == 3);
+  REQUIRE(out->replacements.size() == 2);
+  CHECK(out->replacements[0].previous_id == r2->current.id);
+  CHECK(out->replacements[0].record.version == 3);
+  CHECK(out->replacements[1].previous_id == child->record.id);
+  CHECK(out->replacements[1].record.parent_id == out->replacements[0].record.id);
+  for (const std::string& k : {std::string(root->key.reveal()), std::string(r2->key.reveal()), std::string(child->key.reveal())}) {
+    CHECK(reg.verify(k, need({}, ""), kNow + kHour)->code == Code::kRevoked);
+  }
+  CHECK(reg.verify(std::string(unrelated->key.reveal()), need({}), kNow + kHour)->valid);
+  CHECK(reg.verify(std::string(out->replacements[0].key.reveal()), need({"payments"}), kNow + kHour)->valid);
+  VerifyContext c = need({"payments"});
+  c.service = "ledger";
+  CHECK(reg.verify(std::string(out->replacements[1].key.reveal()), c, kNow + kHour)->valid);
+  // Without replacements, nothing new is issued.
+  auto other = reg.emergency_revoke(unrelated->record.id, "x", false, kNow + kHour, "admin");
+  CHECK(other->revoked.size() == 1);
+  CHECK(other->replacements.empty());
+  CHECK(reg.emergency_revoke("prod_0000000000000000", "x", true, kNow, "a").code() == Code::kNotFound);
+  CHECK(reg.verify_chain()->ok);
+}
+
+TEST_CASE("the rotation policy report", "[registry]") {
+  Registry reg = make();
+  auto a = reg.create(R"({"name": "billing", "type": "production", "permissions": [], "owner": "team-billing",
+                          "purpose": "invoices"})", kNow, "admin");
+  const keys::TypePolicy& p = reg.table().get(keys::KeyType::kProduction);
+  CHECK(registry::rotation_state(a->record, p, kNow) == "ok");
+  CHECK(registry::rotation_state(a->record, p, kNow + 76 * time::kDay) == "due_soon");
+  CHECK(registry::rotation_state(a->record, p, kNow + 90 * time::kDay) == "due");
+  CHECK(registry::rotation_state(a->record, p, kNow + 104 * time::kDay) == "overdue");
+  auto report = reg.policy_report(kNow + 100 * time::kDay);
+  REQUIRE(report.ok());
+  CHECK(report->find("\"rotation\":\"due\"") != std::string::npos);
+  CHECK(report->find("\"purpose\":\"invoices\"") != std::string::npos);
+  CHECK(report->find("\"ageDays\":100") != std::string::npos);
+  CHECK(report->find("\"summary\":{\"due\":1}") != std::string::npos);
+}

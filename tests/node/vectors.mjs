@@ -157,6 +157,16 @@ const ANSWER = {
             }
             case 'revoke': out = { ok: raw(reg.revoke(id, { now, reason: step.reason ?? '', actor })) }; break;
             case 'logs': out = { ok: raw(reg.logs({ keyId: id, limit: step.limit ?? 100, eventTypes: step.types ?? [] })) }; break;
+            case 'emergency_revoke': {
+              const er = reg.emergencyRevoke(id, { now, reason: step.reason ?? '', replace: step.replace ?? true, actor });
+              if (er.replacements.length) {
+                newKey = er.replacements[0].key.reveal();
+                newId = er.replacements[0].record.id;
+              }
+              out = { ok: { revoked: raw(er.revoked), replacements: er.replacements.map((r) => ({ previousId: r.previousId, key: r.key.reveal(), record: raw(r.record) })) } };
+              break;
+            }
+            case 'policy': out = { ok: reg.policyReport({ now }) }; break;
             case 'usage': {
               const q = step.query;
               out = { ok: raw(reg.getUsage({ keyId: id || q.keyId, timeframe: q.timeframe, metrics: q.metrics })) };

@@ -160,6 +160,16 @@ def answer_registry(op: str, inp: Dict[str, Any]) -> Any:
             elif action == "logs":
                 result = [raw(e) for e in reg.logs(key_id or None, limit=step.get("limit", 100),
                                                    event_types=step.get("types", ()))]
+            elif action == "emergency_revoke":
+                er = reg.emergency_revoke(key_id, now=now, reason=step.get("reason", ""),
+                                          replace=step.get("replace", True), actor=actor)
+                if er.replacements:
+                    new_key, new_id = er.replacements[0].key.reveal(), er.replacements[0].record.id
+                result = {"revoked": [raw(r) for r in er.revoked],
+                          "replacements": [{"previousId": rep.previous_id, "key": rep.key.reveal(),
+                                            "record": raw(rep.record)} for rep in er.replacements]}
+            elif action == "policy":
+                result = reg.policy_report(now=now)
             elif action == "usage":
                 q = step["query"]
                 result = reg.get_usage(key_id or q["keyId"], start=q["timeframe"]["start"],

@@ -482,6 +482,26 @@ class Registry {
     return fromCore(unwrap(this.#live().revoke(text(keyId, 'keyId'), optionalText(reason, 'reason'), toMillis(now),
       optionalText(actor, 'actor') || 'system')));
   }
+  /**
+   * The seed's emergency procedure: revokes a compromised key, its rotation chain and every
+   * restricted key derived from them; with `replace` (default), fresh keys for the chains that
+   * were still usable. Returns {revoked: KeyRecord[], replacements: [{previousId, key, record}]}.
+   */
+  emergencyRevoke(keyId, opts) {
+    const { now, reason, replace = true, actor } = options(opts, 'options');
+    if (typeof replace !== 'boolean') throw new TypeError(`replace must be a boolean, not ${typeName(replace)}`);
+    const v = unwrap(this.#live().emergencyRevoke(text(keyId, 'keyId'), optionalText(reason, 'reason'), replace,
+      toMillis(now), optionalText(actor, 'actor') || 'system'));
+    return Object.freeze({
+      revoked: Object.freeze(v.revoked.map(fromCore)),
+      replacements: Object.freeze(v.replacements.map((r) => Object.freeze({ previousId: r.previousId, key: new ApiKey(r.key), record: fromCore(r.record) }))),
+    });
+  }
+  /** Every key with its rotation state (ok, due_soon, due, overdue, inactive), age, last use and expiry. */
+  policyReport(opts) {
+    const { now } = options(opts, 'options');
+    return JSON.parse(unwrap(this.#live().policyReport(toMillis(now))));
+  }
   get(keyId) { return fromCore(unwrap(this.#live().get(text(keyId, 'keyId')))); }
   list() { return unwrap(this.#live().list()).map(fromCore); }
   /** The seed's getLogs({keyId, limit: 100, eventTypes: [...]}): the newest `limit`, oldest first. */

@@ -27,7 +27,7 @@ from .keys import ApiKey, TypeTable
 from .time import Duration, Instant, duration_millis, format_timestamp, parse_timestamp, to_millis
 
 __all__ = ["Registry", "KeyRecord", "Decision", "KeyState", "AuditEvent", "ChainReport", "Created", "Rotated",
-           "EVENT_TYPES"]
+           "Replacement", "EmergencyRevocation", "EVENT_TYPES"]
 
 #: The audit event types (the seed's, and those the lifecycle adds).
 EVENT_TYPES = ("key.created", "key.rotated", "key.revoked", "key.expired", "key.accessed",
@@ -173,6 +173,19 @@ class Rotated:
         return self.current.id
 
 
+@dataclasses.dataclass(frozen=True)
+class Replacement:
+    previous_id: str    # the revoked key this one continues
+    key: ApiKey         # shown once
+    record: KeyRecord
+
+
+@dataclasses.dataclass(frozen=True)
+class EmergencyRevocation:
+    revoked: List[KeyRecord]
+    replacements: List[Replacement]
+
+
 def _record(text: str) -> KeyRecord:
     return _typed(KeyRecord, text)
 
@@ -236,6 +249,21 @@ class Registry:
 
     def revoke(self, key_id: str, *, now: Instant, reason: str = "", actor: str = "system") -> KeyRecord:
         return _record(self._core.revoke(key_id, reason, to_millis(now), actor))
+
+    def emergency_revoke(self, key_id: str, *, now: Instant, reason: str = "", replace: bool = True,
+                         actor: str = "system") -> EmergencyRevocation:
+        """The seed's emergency procedure: revoke a compromised key, its rotation chain and every
+        restricted key derived from them; with ``replace``, issue fresh keys for the chains that
+        were still usable."""
+        revoked, replacements = self._core.emergency_revoke(key_id, reason, replace, to_millis(now), actor)
+        return EmergencyRevocation([_record(t) for t in revoked],
+                                   [Replacement(p, k, _record(t)) for p, k, t in replacements])
+
+    def policy_report(self, *, now: Instant) -> Dict[str, Any]:
+        """The inventory of every key: name, purpose, owner, type, state, age, last use, next
+        rotation and rotation state (ok, due_soon, due, overdue, inactive), expiry."""
+        result: Dict[str, Any] = json.loads(self._core.policy_report(to_millis(now)))
+        return result
 
     def get(self, key_id: str) -> KeyRecord:
         return _record(self._core.get(key_id))

@@ -68,6 +68,18 @@ void register_registry(py::module_& m) {
              for (const auto& e : unwrap(r.logs({key_id, std::move(types), limit}))) out.push_back(e.to_json());
              return out;
            }, py::arg("key_id"), py::arg("event_types"), py::arg("limit"))
+      .def("emergency_revoke", [](registry::Registry& r, const std::string& id, const std::string& reason, bool replace,
+                                  time::Millis now, const std::string& actor) {
+             auto out = unwrap(r.emergency_revoke(id, reason, replace, now, actor));
+             py::list revoked, replacements;
+             for (const auto& k : out.revoked) revoked.append(k.to_json());
+             for (auto& rep : out.replacements) {
+               replacements.append(py::make_tuple(rep.previous_id, std::move(rep.key), rep.record.to_json()));
+             }
+             return py::make_tuple(revoked, replacements);
+           }, py::arg("key_id"), py::arg("reason"), py::arg("replace"), py::arg("now_ms"), py::arg("actor"))
+      .def("policy_report", [](registry::Registry& r, time::Millis now) { return unwrap(r.policy_report(now)); },
+           py::arg("now_ms"))
       .def("verify_chain", [](registry::Registry& r) { return chain_json(unwrap(r.verify_chain())); })
       .def("__reduce__", [](py::handle) -> py::object {
         throw py::type_error("objects that hold secrets cannot be pickled");

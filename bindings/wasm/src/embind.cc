@@ -389,6 +389,30 @@ val registry_logs(ff::registry::Registry& r, const val& key_id, const val& types
                   return json_list(out);
                 });
 }
+val registry_emergency_revoke(ff::registry::Registry& r, const val& id, const val& reason, bool replace, double now,
+                              const val& actor) {
+  return result(r.emergency_revoke(text_arg(id), text_arg(reason), replace, static_cast<ff::time::Millis>(now),
+                                   text_arg(actor)),
+                [](const ff::registry::EmergencyRevocation& out) {
+                  val revoked = val::array();
+                  for (const auto& k : out.revoked) revoked.call<void>("push", k.to_json());
+                  val replacements = val::array();
+                  for (const auto& rep : out.replacements) {
+                    val o = val::object();
+                    o.set("previousId", rep.previous_id);
+                    o.set("key", api_key(rep.key));
+                    o.set("record", rep.record.to_json());
+                    replacements.call<void>("push", o);
+                  }
+                  val o = val::object();
+                  o.set("revoked", revoked);
+                  o.set("replacements", replacements);
+                  return o;
+                });
+}
+val registry_policy_report(ff::registry::Registry& r, double now) {
+  return result(r.policy_report(static_cast<ff::time::Millis>(now)), [](const std::string& json) { return val(json); });
+}
 val registry_get_usage(ff::registry::Registry& r, const val& query) {
   return result(r.get_usage(text_arg(query)), [](const std::string& json) { return val(json); });
 }
@@ -462,6 +486,8 @@ EMSCRIPTEN_BINDINGS(finfusion) {
       .function("list", &registry_list)
       .function("logs", &registry_logs)
       .function("getUsage", &registry_get_usage)
+      .function("emergencyRevoke", &registry_emergency_revoke)
+      .function("policyReport", &registry_policy_report)
       .function("verifyChain", &registry_verify_chain);
   function("registry_new", &registry_new);
   function("client_configure", &client_configure);

@@ -153,6 +153,22 @@ struct Rotated {
   keys::ApiKey key;    // the new key, shown once
 };
 
+struct Replacement {
+  std::string previous_id;  // the revoked key this one continues
+  KeyRecord record;
+  keys::ApiKey key;         // shown once
+};
+
+struct EmergencyRevocation {
+  std::vector<KeyRecord> revoked;          // every key revoked by this call
+  std::vector<Replacement> replacements;   // fresh keys for the chains that continue
+};
+
+// Where a key stands against its type's rotation policy at `now`:
+//   "ok", "due_soon" (within the warning lead time), "due" (past the period, within one lead
+//   time), "overdue", or "inactive" (revoked, expired, or already replaced).
+std::string_view rotation_state(const KeyRecord& record, const keys::TypePolicy& policy, time::Millis now);
+
 class Registry {
  public:
   // An in-memory registry. `random` replaces libsodium's CSPRNG for key generation (tests
@@ -187,6 +203,18 @@ class Registry {
 
   // Revokes a key at once. Errors: not_found, conflict (already revoked).
   Result<KeyRecord> revoke(std::string_view id, std::string_view reason, time::Millis now, std::string_view actor);
+
+  // The seed's emergency procedure: revokes a compromised key, its whole rotation chain and
+  // every restricted key derived from any of them (and their chains), at once. With
+  // `replace`, each chain that was still usable gets a fresh key (version + 1), restricted
+  // chains re-parented to their parent's replacement. Errors: not_found, invalid_request.
+  Result<EmergencyRevocation> emergency_revoke(std::string_view id, std::string_view reason, bool replace,
+                                               time::Millis now, std::string_view actor);
+
+  // The inventory the seed asks to maintain: every key with name, purpose, owner, type,
+  // state, age, last use, next rotation and rotation state, expiry and whether it is soon.
+  // Canonical JSON: {"at", "keys": [...], "summary": {state: count}}.
+  Result<std::string> policy_report(time::Millis now);
 
   Result<KeyRecord> get(std::string_view id);
   Result<std::vector<KeyRecord>> list();
