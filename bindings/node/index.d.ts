@@ -194,7 +194,7 @@ export const ratelimit: {
 };
 
 export type EventType = 'key.created' | 'key.rotated' | 'key.revoked' | 'key.expired' | 'key.accessed'
-  | 'key.verification_failed' | 'key.rate_limited';
+  | 'key.verification_failed' | 'key.rate_limited' | 'key.anomaly';
 
 /** What the registry keeps about a key: metadata, never the key or its hash. */
 export interface KeyRecord {
@@ -265,6 +265,7 @@ export interface UsageReport {
   readonly errors?: number;
   readonly errorRate?: number;
   readonly latency?: { readonly count: number; readonly p50Ms: number | null; readonly p95Ms: number | null; readonly p99Ms: number | null; readonly maxMs: number | null };
+  readonly anomalies?: readonly { readonly kind: 'usage_spike' | 'error_spike'; readonly at: string; readonly observed: number; readonly baseline: number }[];
 }
 
 export interface PolicyReport {

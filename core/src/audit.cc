@@ -11,8 +11,9 @@
 namespace finfusion::audit {
 namespace {
 
-constexpr std::array<std::string_view, 7> kTypes = {kKeyCreated, kKeyRotated, kKeyRevoked, kKeyExpired,
-                                                    kKeyAccessed, kKeyVerificationFailed, kKeyRateLimited};
+constexpr std::array<std::string_view, 8> kTypes = {kKeyCreated,  kKeyRotated,           kKeyRevoked,
+                                                    kKeyExpired,  kKeyAccessed,          kKeyVerificationFailed,
+                                                    kKeyRateLimited, kKeyAnomaly};
 
 internal::OrderedJson body(const Event& e) {
   internal::OrderedJson j = internal::OrderedJson::object();

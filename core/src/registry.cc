@@ -366,7 +366,39 @@ Result<Decision> Registry::verify(std::string_view key, const VerifyContext& con
       plan.records.push_back(std::move(updated));
     }
   }
-  if (counted) plan.usage.emplace_back(record->id, usage_delta(d, context.latency_ms, now));
+  if (counted) {
+    usage::Aggregate delta = usage_delta(d, context.latency_ms, now);
+    // Anomalies are flagged once, by the request that makes the minute unusual.
+    auto history = store_->usage(record->id, delta.start - usage::kBaselineMs, delta.start + usage::kIntervalMs);
+    if (!history.ok()) return history.status();
+    usage::Aggregate before;
+    std::uint64_t hour_requests = 0, hour_errors = 0;
+    for (const auto& a : *history) {
+      if (a.start == delta.start) {
+        before = a;
+      } else {
+        hour_requests += a.requests;
+        hour_errors += a.errors;
+      }
+    }
+    auto flag = [&](const char* kind, std::uint64_t observed, std::uint64_t baseline) {
+      OrderedJson details = {{"kind", kind}, {"observed", observed}, {"baseline", baseline}};
+      plan.events.push_back(event(audit::kKeyAnomaly, record, context.actor, d.code, details.dump(), now));
+    };
+    if (usage::is_usage_spike(before.requests + 1, hour_requests) && !usage::is_usage_spike(before.requests, hour_requests)) {
+      flag("usage_spike", before.requests + 1, hour_requests);
+    }
+    std::uint64_t errors_after = before.errors + (d.valid ? 0 : 1);
+    if (!d.valid && usage::is_error_spike(errors_after, before.requests + 1, hour_errors) &&
+        !usage::is_error_spike(before.errors, before.requests, hour_errors)) {
+      flag("error_spike", errors_after, hour_errors);
+    }
+    plan.usage.emplace_back(record->id, std::move(delta));
+  }
+  if (record && matches && d.code == Code::kEnvironmentMismatch && record->type == keys::KeyType::kDevelopment) {
+    OrderedJson details = {{"kind", "development_key_in_production"}};
+    plan.events.push_back(event(audit::kKeyAnomaly, record, context.actor, d.code, details.dump(), now));
+  }
   Status applied = store_->apply(std::move(plan));
   if (!applied.ok()) return applied;
   return d;
@@ -647,7 +679,7 @@ Result<std::string> Registry::get_usage(std::string_view query_json) {
   auto found = store_->get(q->key_id);
   if (!found.ok()) return found.status();
   if (!found->has_value()) return Status(Code::kNotFound, "keyId: no such key");
-  auto aggregates = store_->usage(q->key_id, q->start, q->end);
+  auto aggregates = store_->usage(q->key_id, q->start - usage::kBaselineMs, q->end);  // anomaly baselines
   if (!aggregates.ok()) return aggregates.status();
   return usage::report(*q, *aggregates);
 }

@@ -64,6 +64,31 @@ void Aggregate::merge(const Aggregate& other) {
   for (const auto& [k, v] : other.latency) latency[k] += v;
 }
 
+bool is_usage_spike(std::uint64_t minute_requests, std::uint64_t hour_requests) noexcept {
+  return minute_requests >= 20 && minute_requests * 60 >= 5 * hour_requests;
+}
+
+bool is_error_spike(std::uint64_t minute_errors, std::uint64_t minute_requests, std::uint64_t hour_errors) noexcept {
+  return minute_errors >= 10 && minute_errors * 2 >= minute_requests && minute_errors * 60 >= 5 * hour_errors;
+}
+
+std::vector<Anomaly> detect(const std::vector<Aggregate>& history, time::Millis from, time::Millis to) {
+  std::map<time::Millis, const Aggregate*> by_minute;
+  for (const auto& a : history) by_minute[a.start] = &a;
+  std::vector<Anomaly> out;
+  for (auto it = by_minute.lower_bound(from); it != by_minute.end() && it->first < to; ++it) {
+    std::uint64_t hour_requests = 0, hour_errors = 0;
+    for (auto b = by_minute.lower_bound(it->first - kBaselineMs); b != it; ++b) {
+      hour_requests += b->second->requests;
+      hour_errors += b->second->errors;
+    }
+    const Aggregate& m = *it->second;
+    if (is_usage_spike(m.requests, hour_requests)) out.push_back({"usage_spike", m.start, m.requests, hour_requests});
+    if (is_error_spike(m.errors, m.requests, hour_errors)) out.push_back({"error_spike", m.start, m.errors, hour_errors});
+  }
+  return out;
+}
+
 Result<Query> parse_query(std::string_view json) {
   auto doc = internal::parse_json(json, "usage query", 4096, 4);
   if (!doc.ok()) return doc.status();
@@ -124,6 +149,15 @@ std::string report(const Query& q, const std::vector<Aggregate>& aggregates) {
     // Rounded to 6 decimals on integers so that every language prints the same number.
     std::uint64_t ppm = total.requests ? (total.errors * 1000000 + total.requests / 2) / total.requests : 0;
     j["errorRate"] = static_cast<double>(ppm) / 1e6;
+  }
+  if (q.requests || q.errors) {
+    internal::OrderedJson anomalies = internal::OrderedJson::array();
+    for (const auto& a : detect(aggregates, q.start, q.end)) {
+      if ((a.kind == "usage_spike" && !q.requests) || (a.kind == "error_spike" && !q.errors)) continue;
+      anomalies.push_back({{"kind", a.kind}, {"at", *time::format_timestamp(a.at)}, {"observed", a.observed},
+                           {"baseline", a.baseline}});
+    }
+    j["anomalies"] = anomalies;
   }
   if (q.latency) {
     std::uint64_t count = 0;

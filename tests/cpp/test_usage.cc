@@ -96,3 +96,41 @@ TEST_CASE("verifications feed getUsage", "[usage]") {
   CHECK(reg.get_usage(R"({"keyId": "prod_0000000000000000", "timeframe": {"start": "2025-06-01", "end": "2025-06-01"}})")
             .code() == Code::kNotFound);
 }
+
+TEST_CASE("anomalies: usage and error spikes against the key's own hour, a dev key in production", "[usage]") {
+  auto hasher = hashing::Hasher::Create({{"p1", SecretBytes::FromView(std::string(32, '\x07'))}}, "p1");
+  registry::Registry reg(*hasher, keys::TypeTable::Defaults());
+  const time::Millis t0 = *time::parse_timestamp("2025-06-01T12:00:00Z");
+  auto created = reg.create(R"({"name": "x", "type": "production", "permissions": ["payments"]})", t0, "admin");
+  std::string key(created->key.reveal());
+  registry::VerifyContext ok;
+  registry::VerifyContext bad;
+  bad.required = {"kyc"};
+  // A quiet hour: one request a minute.
+  for (int m = 0; m < 60; ++m) reg.verify(key, ok, t0 + m * time::kMinute).value();
+  // Then 30 requests in one minute: flagged once, by the 20th.
+  const time::Millis burst = t0 + 60 * time::kMinute;
+  for (int i = 0; i < 30; ++i) reg.verify(key, ok, burst + i).value();
+  auto spikes = reg.logs({created->record.id, {"key.anomaly"}, 100});
+  REQUIRE(spikes->size() == 1);
+  CHECK(spikes->front().details.find("\"kind\":\"usage_spike\"") != std::string::npos);
+  CHECK(spikes->front().details.find("\"observed\":20") != std::string::npos);
+  // 12 failures in the next minute: an error spike, flagged once.
+  for (int i = 0; i < 12; ++i) reg.verify(key, bad, burst + time::kMinute + i).value();
+  auto all = reg.logs({created->record.id, {"key.anomaly"}, 100});
+  REQUIRE(all->size() == 2);
+  CHECK(all->back().details.find("error_spike") != std::string::npos);
+  // The usage report lists both minutes.
+  auto r = reg.get_usage(R"({"keyId": ")" + created->record.id +
+                         R"(", "timeframe": {"start": "2025-06-01", "end": "2025-06-01"}})");
+  CHECK(r->find("\"kind\":\"usage_spike\",\"at\":\"2025-06-01T13:00:00.000Z\"") != std::string::npos);
+  CHECK(r->find("\"kind\":\"error_spike\",\"at\":\"2025-06-01T13:01:00.000Z\"") != std::string::npos);
+  // A development key presented in production.
+  auto dev = reg.create(R"({"name": "d", "type": "development", "permissions": []})", t0, "admin");
+  registry::VerifyContext prod;
+  prod.environment = "production";
+  CHECK(reg.verify(std::string(dev->key.reveal()), prod, t0)->code == Code::kEnvironmentMismatch);
+  auto flagged = reg.logs({dev->record.id, {"key.anomaly"}, 10});
+  REQUIRE(flagged->size() == 1);
+  CHECK(flagged->front().details.find("development_key_in_production") != std::string::npos);
+}

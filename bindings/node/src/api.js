@@ -523,7 +523,7 @@ class Registry {
   [INSPECT]() { return this.toString(); }
 }
 
-const registry = { Registry, EVENT_TYPES: Object.freeze(['key.created', 'key.rotated', 'key.revoked', 'key.expired', 'key.accessed', 'key.verification_failed', 'key.rate_limited']) };
+const registry = { Registry, EVENT_TYPES: Object.freeze(['key.created', 'key.rotated', 'key.revoked', 'key.expired', 'key.accessed', 'key.verification_failed', 'key.rate_limited', 'key.anomaly']) };
 
 // ---------------------------------------------------------------- the seed's client
 

@@ -31,7 +31,7 @@ __all__ = ["Registry", "KeyRecord", "Decision", "KeyState", "AuditEvent", "Chain
 
 #: The audit event types (the seed's, and those the lifecycle adds).
 EVENT_TYPES = ("key.created", "key.rotated", "key.revoked", "key.expired", "key.accessed",
-               "key.verification_failed", "key.rate_limited")
+               "key.verification_failed", "key.rate_limited", "key.anomaly")
 
 T = TypeVar("T")
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")

@@ -25,6 +25,7 @@ inline constexpr std::string_view kKeyExpired = "key.expired";
 inline constexpr std::string_view kKeyAccessed = "key.accessed";
 inline constexpr std::string_view kKeyVerificationFailed = "key.verification_failed";
 inline constexpr std::string_view kKeyRateLimited = "key.rate_limited";
+inline constexpr std::string_view kKeyAnomaly = "key.anomaly";
 
 // True for the event types above.
 bool is_event_type(std::string_view type) noexcept;

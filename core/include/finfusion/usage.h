@@ -38,6 +38,29 @@ struct Aggregate {
   void merge(const Aggregate& other);
 };
 
+// "Alerts for unusual API key usage patterns" (the seed): a minute is unusual for a key when
+//   usage_spike  it has at least 20 requests and at least 5x the key's average minute over
+//                the 60 minutes before it;
+//   error_spike  it has at least 10 errors, at least half its requests failed, and at least
+//                5x the key's average errors per minute over the 60 minutes before it.
+// A development key presented in production is flagged by the registry as it happens.
+struct Anomaly {
+  std::string kind;           // "usage_spike", "error_spike"
+  time::Millis at = 0;        // the minute's start
+  std::uint64_t observed = 0; // requests (or errors) in that minute
+  std::uint64_t baseline = 0; // the 60 minutes before it, in total
+};
+
+inline constexpr time::Millis kBaselineMs = 60 * time::kMinute;
+
+// Whether one minute's counts are a spike against the previous hour's total.
+bool is_usage_spike(std::uint64_t minute_requests, std::uint64_t hour_requests) noexcept;
+bool is_error_spike(std::uint64_t minute_errors, std::uint64_t minute_requests, std::uint64_t hour_errors) noexcept;
+
+// Unusual minutes in [from, to), judged against `history`, which must reach back
+// kBaselineMs before `from`. Ordered by time.
+std::vector<Anomaly> detect(const std::vector<Aggregate>& history, time::Millis from, time::Millis to);
+
 // The seed's getUsage query: {"keyId", "timeframe": {"start", "end"}, "metrics": [...]}.
 // "start" is an instant or a date (its start); "end" an instant or a date (through that
 // whole day). "metrics" any of "requests", "errors", "latency" (default all three).
@@ -55,7 +78,9 @@ Result<Query> parse_query(std::string_view json);
 // Sums the aggregates whose interval starts inside [query.start, query.end) and reports
 // what the query asks for, as canonical JSON:
 //   {"keyId", "timeframe": {"start", "end"}, "requests", "errors", "errorRate",
-//    "outcomes": {...}, "latency": {"count", "p50Ms", "p95Ms", "p99Ms", "maxMs"}}
+//    "outcomes": {...}, "latency": {"count", "p50Ms", "p95Ms", "p99Ms", "maxMs"},
+//    "anomalies": [{"kind", "at", "observed", "baseline"}]}
+// `aggregates` may reach back kBaselineMs before the start, for the anomaly baselines.
 std::string report(const Query& query, const std::vector<Aggregate>& aggregates);
 
 }  // namespace finfusion::usage
