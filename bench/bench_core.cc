@@ -1,10 +1,12 @@
 // Native figures for the core's hot calls (printed, never asserted). `make bench`.
 #include <benchmark/benchmark.h>
+#include <sodium.h>
 
 #include <string>
 
 #include "finfusion/hash.h"
 #include "finfusion/key.h"
+#include "finfusion/registry.h"
 #include "finfusion/scope.h"
 #include "finfusion/time.h"
 
@@ -62,6 +64,40 @@ void BM_parse_timestamp(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(finfusion::time::parse_timestamp("2025-12-31T23:59:59.999Z"));
 }
 BENCHMARK(BM_parse_timestamp);
+
+// The floor the registry's verification is compared with: one keyed BLAKE2b-256 of the key.
+void BM_keyed_blake2b(benchmark::State& state) {
+  const std::string& key = sample_key();
+  unsigned char pepper[32] = {1};
+  unsigned char out[32];
+  for (auto _ : state) {
+    crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(key.data()), key.size(), pepper, 32);
+    benchmark::DoNotOptimize(out);
+  }
+}
+BENCHMARK(BM_keyed_blake2b);
+
+// Full verification against the in-memory registry: parse, checksum, lookup, hash check,
+// status, scopes, rate limit, usage and the audit event. The rate limit is lifted so that
+// every iteration takes the valid path.
+void BM_registry_verify(benchmark::State& state) {
+  auto table = finfusion::keys::TypeTable::Create(
+      R"({"production": {"rate_limit": {"requests": 1000000000, "window": "1s"}}})");
+  finfusion::registry::Registry reg(sample_hasher(), *table);
+  auto created = reg.create(R"({"name": "bench", "type": "production", "permissions": ["payments"]})",
+                            1748779200000, "bench");
+  std::string key(created->key.reveal());
+  finfusion::registry::VerifyContext ctx;
+  ctx.required = {"payments:charge"};
+  ctx.environment = "production";
+  finfusion::time::Millis now = 1748779200000;
+  for (auto _ : state) {
+    auto d = reg.verify(key, ctx, now);
+    if (!d.ok() || !d->valid) state.SkipWithError("verification failed");
+    benchmark::DoNotOptimize(d);
+  }
+}
+BENCHMARK(BM_registry_verify);
 
 }  // namespace
 

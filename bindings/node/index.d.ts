@@ -280,6 +280,8 @@ export interface PolicyReport {
 
 export interface ChainReport {
   readonly ok: boolean;
+  /** The first event checked: 1, unless the bounded in-memory log dropped older ones. */
+  readonly fromSeq: number;
   readonly checked: number;
   readonly firstBad: number;
   readonly head: string;

@@ -63,12 +63,13 @@ void seal(Event& e, const Event* previous) {
 
 ChainReport verify_chain(const std::vector<Event>& events) {
   ChainReport report;
+  report.from_seq = events.empty() ? 0 : events.front().seq;
   const Event* previous = nullptr;
   for (const Event& e : events) {
     ++report.checked;
-    bool follows = e.seq == (previous ? previous->seq + 1 : 1) &&
-                   e.prev_hash == (previous ? previous->hash : "") &&
-                   constant_time_equals(e.hash, chain_hash(e));
+    bool linked = previous ? (e.seq == previous->seq + 1 && e.prev_hash == previous->hash)
+                           : (e.seq >= 1 && (e.seq != 1 || e.prev_hash.empty()));
+    bool follows = linked && constant_time_equals(e.hash, chain_hash(e));
     if (!follows) {
       report.ok = false;
       report.first_bad = e.seq;

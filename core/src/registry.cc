@@ -30,6 +30,8 @@ bool has_control(std::string_view s) {
 
 class MemoryStore final : public Store {
  public:
+  explicit MemoryStore(std::size_t max_events) : max_events_(std::max<std::size_t>(max_events, 1)) {}
+
   Result<std::optional<KeyRecord>> get(std::string_view id) override {
     auto it = records_.find(std::string(id));
     if (it == records_.end()) return std::optional<KeyRecord>();
@@ -49,8 +51,15 @@ class MemoryStore final : public Store {
       slot.merge(delta);
     }
     for (auto& e : plan.events) {
-      audit::seal(e, events_.empty() ? nullptr : &events_.back());
+      audit::seal(e, events_.empty() ? (last_dropped_.seq ? &last_dropped_ : nullptr) : &events_.back());
       events_.push_back(std::move(e));
+    }
+    if (events_.size() > max_events_) {
+      // Drop the oldest, in one block so that this stays amortised O(1) per event.
+      std::size_t drop = events_.size() - max_events_ + max_events_ / 4;
+      drop = std::min(drop, events_.size() - 1);
+      last_dropped_ = events_[drop - 1];
+      events_.erase(events_.begin(), events_.begin() + static_cast<std::ptrdiff_t>(drop));
     }
     return Status::Ok();
   }
@@ -73,6 +82,8 @@ class MemoryStore final : public Store {
  private:
   std::map<std::string, KeyRecord> records_;
   std::vector<audit::Event> events_;
+  audit::Event last_dropped_;  // the newest dropped event: the next one chains to it
+  std::size_t max_events_;
   std::map<std::string, std::map<time::Millis, usage::Aggregate>> usage_;
 };
 
@@ -200,7 +211,7 @@ Decision decide(const KeyRecord* record, bool hash_matches, const VerifyContext&
   return d;
 }
 
-std::unique_ptr<Store> make_memory_store() { return std::make_unique<MemoryStore>(); }
+std::unique_ptr<Store> make_memory_store(std::size_t max_events) { return std::make_unique<MemoryStore>(max_events); }
 
 bool is_email(std::string_view a) noexcept {
   if (a.empty() || a.size() > 254) return false;
@@ -345,6 +356,16 @@ Result<Decision> Registry::verify(std::string_view key, const VerifyContext& con
                            "{}", now);
     if (e.key_id.empty()) e.key_id = parsed->id;  // the presented id is public; name it
     plan.events.push_back(std::move(e));
+    if (counted && d.code == Code::kExpired && !record->expiry_logged) {
+      // The first time an expired key is seen, the log says so once.
+      KeyRecord updated = *record;
+      updated.expiry_logged = true;
+      time::Millis ended = record->replaced_by.empty() ? record->expires_at
+                                                       : std::min(record->expires_at, record->grace_until);
+      OrderedJson details = {{"expiredAt", instant_text(ended)}};
+      plan.events.push_back(event(audit::kKeyExpired, record, "system", Code::kExpired, details.dump(), now));
+      plan.records.push_back(std::move(updated));
+    }
   } else {
     KeyRecord updated = *record;
     auto limited = ratelimit::check(table_.get(record->type).rate_limit, record->rate, now, context.cost);

@@ -246,3 +246,28 @@ TEST_CASE("the rotation policy report", "[registry]") {
   CHECK(report->find("\"ageDays\":100") != std::string::npos);
   CHECK(report->find("\"summary\":{\"due\":1}") != std::string::npos);
 }
+
+TEST_CASE("the in-memory log is bounded and stays verifiable; key.expired is logged once", "[registry]") {
+  auto hasher = hashing::Hasher::Create({{"p1", SecretBytes::FromView(std::string(32, '\x07'))}}, "p1");
+  Registry reg(*hasher, keys::TypeTable::Defaults(), registry::make_memory_store(40));
+  auto a = reg.create(R"({"name": "x", "type": "production", "permissions": [], "expiration": "2025-06-02T00:00:00Z"})",
+                      kNow, "admin");
+  std::string key(a->key.reveal());
+  for (int i = 0; i < 100; ++i) reg.verify(key, need({}), kNow + i * 1000).value();
+  auto all = reg.logs({"", {}, 1000});
+  CHECK(all->size() <= 40);
+  auto report = reg.verify_chain();
+  CHECK(report->ok);
+  CHECK(report->from_seq > 1);
+  CHECK(report->from_seq + report->checked - 1 == all->back().seq);
+  auto tampered = *all;
+  tampered[3].actor = "someone else";
+  CHECK_FALSE(audit::verify_chain(tampered).ok);
+  // Expired: logged once, however often the key is presented afterwards.
+  const time::Millis after = *time::parse_timestamp("2025-06-02T00:00:00Z");
+  for (int i = 0; i < 3; ++i) CHECK(reg.verify(key, need({}), after + i)->code == Code::kExpired);
+  auto expired = reg.logs({a->record.id, {"key.expired"}, 10});
+  REQUIRE(expired->size() == 1);
+  CHECK(expired->front().actor == "system");
+  CHECK(reg.get(a->record.id)->expiry_logged);
+}

@@ -146,6 +146,7 @@ class AuditEvent:
 @dataclasses.dataclass(frozen=True)
 class ChainReport:
     ok: bool
+    from_seq: int
     checked: int
     first_bad: int
     head: str

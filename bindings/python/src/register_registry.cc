@@ -11,7 +11,8 @@ namespace finfusion::python {
 namespace {
 
 std::string chain_json(const audit::ChainReport& r) {
-  return std::string("{\"ok\":") + (r.ok ? "true" : "false") + ",\"checked\":" + std::to_string(r.checked) +
+  return std::string("{\"ok\":") + (r.ok ? "true" : "false") + ",\"fromSeq\":" + std::to_string(r.from_seq) +
+         ",\"checked\":" + std::to_string(r.checked) +
          ",\"firstBad\":" + std::to_string(r.first_bad) + ",\"head\":\"" + r.head + "\"}";
 }
 

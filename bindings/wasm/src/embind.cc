@@ -420,6 +420,7 @@ val registry_verify_chain(ff::registry::Registry& r) {
   return result(r.verify_chain(), [](const ff::audit::ChainReport& c) {
     val o = val::object();
     o.set("ok", c.ok);
+    o.set("fromSeq", static_cast<double>(c.from_seq));
     o.set("checked", static_cast<double>(c.checked));
     o.set("firstBad", static_cast<double>(c.first_bad));
     o.set("head", c.head);

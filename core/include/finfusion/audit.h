@@ -50,12 +50,15 @@ void seal(Event& e, const Event* previous);
 
 struct ChainReport {
   bool ok = true;
+  std::uint64_t from_seq = 0;   // the first event checked (1 unless older ones were dropped)
   std::uint64_t checked = 0;
   std::uint64_t first_bad = 0;  // seq of the first event that does not follow (0 if ok)
   std::string head;             // hash of the last event
 };
 
-// Checks that `events` (in order) form one unbroken chain from the start.
+// Checks that `events` (in order) form one unbroken chain. A log that starts at seq 1 is
+// checked from the start; one whose oldest events were dropped (a bounded in-memory log) is
+// checked from its first retained event, whose prev_hash is taken as the anchor.
 ChainReport verify_chain(const std::vector<Event>& events);
 
 }  // namespace finfusion::audit

@@ -59,6 +59,7 @@ struct KeyRecord {
   std::string stored_hash;
   ratelimit::State rate;              // the rate limiter's state
   time::Millis last_used_at = 0;
+  bool expiry_logged = false;         // key.expired was recorded (once)
 
   keys::Environment environment() const noexcept { return keys::type_environment(type); }
   // Canonical JSON (camelCase, instants in UTC text, no stored hash or limiter state).
@@ -132,9 +133,11 @@ class Store {
                                                       time::Millis end) = 0;
 };
 
-// The in-memory store (what WebAssembly uses). Not thread-safe on its own: the Registry
-// serialises access.
-std::unique_ptr<Store> make_memory_store();
+// The in-memory store (what WebAssembly uses). It keeps the newest `max_events` audit events
+// (the chain stays verifiable from the oldest one kept); records and usage are kept whole.
+// Not thread-safe on its own.
+inline constexpr std::size_t kDefaultMaxEvents = 100000;
+std::unique_ptr<Store> make_memory_store(std::size_t max_events = kDefaultMaxEvents);
 
 struct LogQuery {
   std::string key_id;                   // "" for every key
