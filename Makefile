@@ -115,6 +115,7 @@ vectors: build
 
 bench: build
 	./build/release/bench/bench_core --benchmark_min_time=0.2
+	./build/release/bench/timing_ct
 
 clean:
 	rm -rf build
