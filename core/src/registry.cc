@@ -96,6 +96,25 @@ usage::Aggregate usage_delta(const Decision& d, double latency_ms, time::Millis 
   return a;
 }
 
+// The record of a key that continues `head`'s chain: the same metadata, version + 1.
+KeyRecord successor(const KeyRecord& head, std::string id, std::string stored_hash, time::Millis now) {
+  KeyRecord next;
+  next.id = std::move(id);
+  next.name = head.name;
+  next.type = head.type;
+  next.scopes = head.scopes;
+  next.service = head.service;
+  next.parent_id = head.parent_id;
+  next.owner = head.owner;
+  next.purpose = head.purpose;
+  next.created_at = now;
+  next.expires_at = head.expires_at;
+  next.version = head.version + 1;
+  next.replaces = head.id;
+  next.stored_hash = std::move(stored_hash);
+  return next;
+}
+
 }  // namespace
 
 std::string_view status_name(KeyStatus status) noexcept {
@@ -258,6 +277,14 @@ Result<keys::ApiKey> Registry::new_key(keys::KeyType type) {
   return Status(Code::kInternal, "could not find a free key id");
 }
 
+Result<std::pair<keys::ApiKey, std::string>> Registry::issue(keys::KeyType type) {
+  auto key = new_key(type);
+  if (!key.ok()) return key.status();
+  auto stored = hasher_.hash(key->reveal());
+  if (!stored.ok()) return stored.status();
+  return std::make_pair(std::move(key).value(), std::move(stored).value());
+}
+
 audit::Event Registry::event(std::string_view type, const KeyRecord* record, std::string_view actor, Code outcome,
                              std::string details, time::Millis now) const {
   audit::Event e;
@@ -289,13 +316,12 @@ Result<Created> Registry::create(std::string_view request_json, time::Millis now
     // A restricted key never outlives its parent (nor the parent's rotation window).
     expires_at = std::min(expires_at, p.replaced_by.empty() ? p.expires_at : std::min(p.expires_at, p.grace_until));
   }
-  auto key = new_key(req->type);
-  if (!key.ok()) return key.status();
-  auto stored = hasher_.hash(key->reveal());
-  if (!stored.ok()) return stored.status();
+  auto issued = issue(req->type);
+  if (!issued.ok()) return issued.status();
+  auto& [key, stored] = *issued;
 
   KeyRecord r;
-  r.id = key->id();
+  r.id = key.id();
   r.name = req->name;
   r.type = req->type;
   r.scopes = req->scopes;
@@ -305,7 +331,7 @@ Result<Created> Registry::create(std::string_view request_json, time::Millis now
   r.purpose = req->purpose;
   r.created_at = now;
   r.expires_at = expires_at;
-  r.stored_hash = *stored;
+  r.stored_hash = stored;
   OrderedJson details = {{"name", r.name}, {"type", std::string(keys::type_name(r.type))},
                          {"permissions", r.scopes.to_strings()}, {"expiresAt", instant_text(r.expires_at)}};
   if (!r.parent_id.empty()) details["parentKeyId"] = r.parent_id;
@@ -314,7 +340,7 @@ Result<Created> Registry::create(std::string_view request_json, time::Millis now
   plan.records.push_back(r);
   Status applied = store_->apply(std::move(plan));
   if (!applied.ok()) return applied;
-  return Created{std::move(r), std::move(key).value()};
+  return Created{std::move(r), std::move(key)};
 }
 
 Result<Decision> Registry::verify(std::string_view key, const VerifyContext& context, time::Millis now) {
@@ -459,28 +485,14 @@ Result<Rotated> Registry::rotate(std::string_view id, time::Millis grace, const 
     }
   }
   const keys::TypePolicy& policy = table_.get(old.type);
-  auto key = new_key(old.type);
-  if (!key.ok()) return key.status();
-  auto stored = hasher_.hash(key->reveal());
-  if (!stored.ok()) return stored.status();
   auto longest = time::add(now, policy.max_lifetime);
   if (!longest.ok()) return longest.status();
-
-  KeyRecord next;
-  next.id = key->id();
-  next.name = old.name;
-  next.type = old.type;
-  next.scopes = old.scopes;
-  next.service = old.service;
-  next.parent_id = old.parent_id;
-  next.owner = old.owner;
-  next.purpose = old.purpose;
-  next.created_at = now;
+  auto issued = issue(old.type);
+  if (!issued.ok()) return issued.status();
+  auto& [key, stored] = *issued;
+  KeyRecord next = successor(old, key.id(), stored, now);
   // The credential's lifetime carries over; a forced rotation of a dead key starts afresh.
   next.expires_at = old.expires_at > now ? std::min(old.expires_at, *longest) : *longest;
-  next.version = old.version + 1;
-  next.replaces = old.id;
-  next.stored_hash = *stored;
 
   old.replaced_by = next.id;
   old.grace_until = std::min(now + grace, old.expires_at);
@@ -498,7 +510,7 @@ Result<Rotated> Registry::rotate(std::string_view id, time::Millis grace, const 
   plan.records.push_back(next);
   Status applied = store_->apply(std::move(plan));
   if (!applied.ok()) return applied;
-  return Rotated{std::move(old), std::move(next), std::move(key).value()};
+  return Rotated{std::move(old), std::move(next), std::move(key)};
 }
 
 Result<KeyRecord> Registry::revoke(std::string_view id, std::string_view reason, time::Millis now,
@@ -600,30 +612,17 @@ Result<EmergencyRevocation> Registry::emergency_revoke(std::string_view id, std:
       if (p == replaced.end()) continue;  // its parent chain does not continue
       parent_id = p->second;
     }
-    auto key = new_key(head.type);
-    if (!key.ok()) return key.status();
-    auto stored = hasher_.hash(key->reveal());
-    if (!stored.ok()) return stored.status();
-    KeyRecord next;
-    next.id = key->id();
-    next.name = head.name;
-    next.type = head.type;
-    next.scopes = head.scopes;
-    next.service = head.service;
+    auto issued = issue(head.type);
+    if (!issued.ok()) return issued.status();
+    auto& [key, stored] = *issued;
+    KeyRecord next = successor(head, key.id(), stored, now);
     next.parent_id = parent_id;
-    next.owner = head.owner;
-    next.purpose = head.purpose;
-    next.created_at = now;
-    next.expires_at = head.expires_at;
-    next.version = head.version + 1;
-    next.replaces = head.id;
-    next.stored_hash = *stored;
     OrderedJson details = {{"replaces", head.id}, {"version", next.version}, {"emergency", true},
                            {"expiresAt", instant_text(next.expires_at)}};
     plan.events.push_back(event(audit::kKeyCreated, &next, actor, Code::kValid, details.dump(), now));
     plan.records.push_back(next);
     replaced[c] = next.id;
-    out.replacements.push_back(Replacement{head.id, next, std::move(key).value()});
+    out.replacements.push_back(Replacement{head.id, next, std::move(key)});
   }
   Status applied = store_->apply(std::move(plan));
   if (!applied.ok()) return applied;

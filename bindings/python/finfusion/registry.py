@@ -58,8 +58,17 @@ def _typed(cls: Type[T], text: str, **extra: Any) -> T:
     return cls(_json=text, **values)  # type: ignore[call-arg]
 
 
+class _CoreJson:
+    """The core's canonical JSON behind a value (kept in its ``_json`` field)."""
+
+    _json: str
+
+    def to_json(self) -> str:
+        return self._json
+
+
 @dataclasses.dataclass(frozen=True)
-class KeyRecord:
+class KeyRecord(_CoreJson):
     """What the registry keeps about a key: metadata, never the key or its hash."""
 
     id: str
@@ -83,12 +92,9 @@ class KeyRecord:
     last_used_at: Optional[_dt.datetime]
     _json: str = dataclasses.field(repr=False, compare=False)
 
-    def to_json(self) -> str:
-        return self._json
-
 
 @dataclasses.dataclass(frozen=True)
-class Decision:
+class Decision(_CoreJson):
     """The outcome of a verification; ``code`` is "valid" or why not."""
 
     valid: bool
@@ -108,12 +114,9 @@ class Decision:
     def retry_after(self) -> _dt.timedelta:
         return _dt.timedelta(milliseconds=self.rate_limit["retryAfterMs"])
 
-    def to_json(self) -> str:
-        return self._json
-
 
 @dataclasses.dataclass(frozen=True)
-class KeyState:
+class KeyState(_CoreJson):
     """A key's state by id (the seed's ``apiKeys.verify(newKey.id)``)."""
 
     code: str
@@ -122,12 +125,9 @@ class KeyState:
     key: KeyRecord
     _json: str = dataclasses.field(repr=False, compare=False)
 
-    def to_json(self) -> str:
-        return self._json
-
 
 @dataclasses.dataclass(frozen=True)
-class AuditEvent:
+class AuditEvent(_CoreJson):
     seq: int
     at: _dt.datetime
     type: str
@@ -139,21 +139,15 @@ class AuditEvent:
     hash: str
     _json: str = dataclasses.field(repr=False, compare=False)
 
-    def to_json(self) -> str:
-        return self._json
-
 
 @dataclasses.dataclass(frozen=True)
-class ChainReport:
+class ChainReport(_CoreJson):
     ok: bool
     from_seq: int
     checked: int
     first_bad: int
     head: str
     _json: str = dataclasses.field(repr=False, compare=False)
-
-    def to_json(self) -> str:
-        return self._json
 
 
 @dataclasses.dataclass(frozen=True)

@@ -231,6 +231,8 @@ class Registry {
 
  private:
   Result<keys::ApiKey> new_key(keys::KeyType type);
+  // A fresh key of `type` and its stored hash.
+  Result<std::pair<keys::ApiKey, std::string>> issue(keys::KeyType type);
   audit::Event event(std::string_view type, const KeyRecord* record, std::string_view actor, Code outcome,
                      std::string details, time::Millis now) const;
 
