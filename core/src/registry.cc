@@ -70,6 +70,21 @@ class MemoryStore final : public Store {
     for (auto a = it->second.lower_bound(start); a != it->second.end() && a->first < end; ++a) out.push_back(a->second);
     return out;
   }
+  Result<UsageWindow> usage_window(std::string_view key_id, time::Millis minute) override {
+    UsageWindow w;
+    auto it = usage_.find(std::string(key_id));
+    if (it == usage_.end()) return w;
+    for (auto a = it->second.lower_bound(minute - usage::kBaselineMs); a != it->second.end() && a->first <= minute; ++a) {
+      if (a->first == minute) {
+        w.minute_requests = a->second.requests;
+        w.minute_errors = a->second.errors;
+      } else {
+        w.hour_requests += a->second.requests;
+        w.hour_errors += a->second.errors;
+      }
+    }
+    return w;
+  }
   Result<std::vector<audit::Event>> events(std::string_view key_id) override {
     if (key_id.empty()) return events_;
     std::vector<audit::Event> out;
@@ -416,18 +431,12 @@ Result<Decision> Registry::verify(std::string_view key, const VerifyContext& con
   if (counted) {
     usage::Aggregate delta = usage_delta(d, context.latency_ms, now);
     // Anomalies are flagged once, by the request that makes the minute unusual.
-    auto history = store_->usage(record->id, delta.start - usage::kBaselineMs, delta.start + usage::kIntervalMs);
-    if (!history.ok()) return history.status();
+    auto window = store_->usage_window(record->id, delta.start);
+    if (!window.ok()) return window.status();
     usage::Aggregate before;
-    std::uint64_t hour_requests = 0, hour_errors = 0;
-    for (const auto& a : *history) {
-      if (a.start == delta.start) {
-        before = a;
-      } else {
-        hour_requests += a.requests;
-        hour_errors += a.errors;
-      }
-    }
+    before.requests = window->minute_requests;
+    before.errors = window->minute_errors;
+    const std::uint64_t hour_requests = window->hour_requests, hour_errors = window->hour_errors;
     auto flag = [&](const char* kind, std::uint64_t observed, std::uint64_t baseline) {
       OrderedJson details = {{"kind", kind}, {"observed", observed}, {"baseline", baseline}};
       plan.events.push_back(event(audit::kKeyAnomaly, record, context.actor, d.code, details.dump(), now));

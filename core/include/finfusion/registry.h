@@ -131,6 +131,12 @@ class Store {
   // One key's usage aggregates whose interval starts in [start, end).
   virtual Result<std::vector<usage::Aggregate>> usage(std::string_view key_id, time::Millis start,
                                                       time::Millis end) = 0;
+  // What anomaly detection needs on every verification, without copying aggregates: the
+  // requests and errors of the interval starting at `minute`, and of the hour before it.
+  struct UsageWindow {
+    std::uint64_t minute_requests = 0, minute_errors = 0, hour_requests = 0, hour_errors = 0;
+  };
+  virtual Result<UsageWindow> usage_window(std::string_view key_id, time::Millis minute) = 0;
 };
 
 // The in-memory store (what WebAssembly uses). It keeps the newest `max_events` audit events
