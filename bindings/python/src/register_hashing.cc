@@ -23,12 +23,26 @@ void register_hashing(py::module_& m) {
            }),
            py::arg("peppers"), py::arg("current"))
       .def_property_readonly("current_pepper_id", &hashing::Hasher::current_pepper_id)
-      .def("hash", [](const hashing::Hasher& h, const StrArg& key) { return unwrap(h.hash(Text(key, "key").view())); },
-           py::arg("key"))
+      // A Hasher is immutable once built, so hashing runs without the GIL: other Python
+      // threads go on meanwhile. (The Text objects keep their str alive throughout.)
+      .def("hash", [](const hashing::Hasher& h, const StrArg& key) {
+             Text k(key, "key");
+             Result<std::string> r = Status(Code::kInternal, "not run");
+             {
+               py::gil_scoped_release unlocked;
+               r = h.hash(k.view());
+             }
+             return unwrap(std::move(r));
+           }, py::arg("key"))
       .def("verify", [](const hashing::Hasher& h, const StrArg& key, const StrArg& stored) {
              Text k(key, "key");
              Text s(stored, "stored");
-             return unwrap(h.verify(k.view(), s.view()));
+             Result<bool> r = Status(Code::kInternal, "not run");
+             {
+               py::gil_scoped_release unlocked;
+               r = h.verify(k.view(), s.view());
+             }
+             return unwrap(std::move(r));
            }, py::arg("key"), py::arg("stored"))
       .def("needs_rehash", [](const hashing::Hasher& h, const StrArg& stored) {
              return unwrap(h.needs_rehash(Text(stored, "stored").view()));
