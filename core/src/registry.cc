@@ -28,6 +28,19 @@ bool has_control(std::string_view s) {
   return false;
 }
 
+// Free text that ends up in audit events (actors, reasons): bounded, no control characters,
+// well-formed UTF-8 (the JSON writer refuses anything else).
+Status check_text(std::string_view field, std::string_view value, std::size_t max) {
+  if (value.size() > max || has_control(value) || !internal::is_utf8(value)) {
+    return Status(Code::kInvalidRequest, std::string(field) + ": at most " + std::to_string(max) +
+                                             " bytes of UTF-8 without control characters");
+  }
+  return Status::Ok();
+}
+
+constexpr std::size_t kMaxActor = 128;
+constexpr std::size_t kMaxReason = 256;
+
 class MemoryStore final : public Store {
  public:
   explicit MemoryStore(std::size_t max_events) : max_events_(std::max<std::size_t>(max_events, 1)) {}
@@ -313,6 +326,7 @@ audit::Event Registry::event(std::string_view type, const KeyRecord* record, std
 }
 
 Result<Created> Registry::create(std::string_view request_json, time::Millis now, std::string_view actor) {
+  if (Status s = check_text("actor", actor, kMaxActor); !s.ok()) return s;
   auto req = lifecycle::parse_create_request(request_json, now, table_);
   if (!req.ok()) return req.status();
   time::Millis expires_at = req->expires_at;
@@ -369,6 +383,7 @@ Result<Decision> Registry::verify(std::string_view key, const VerifyContext& con
     if (scope->deny()) return Status(Code::kInvalidScope, "a required scope cannot be a deny entry");
   }
   if (context.cost < 1) return Status(Code::kInvalidRequest, "cost must be at least 1");
+  if (Status s = check_text("actor", context.actor, kMaxActor); !s.ok()) return s;
 
   Decision d;
   auto parsed = keys::parse(key);
@@ -472,6 +487,7 @@ Result<KeyState> Registry::status(std::string_view id, time::Millis now) {
 Result<Rotated> Registry::rotate(std::string_view id, time::Millis grace, const std::vector<std::string>& notify_emails,
                                  bool force, time::Millis now, std::string_view actor) {
   if (grace < 0 || grace > time::kMaxDurationMs) return Status(Code::kInvalidDuration, "gracePeriod: out of range");
+  if (Status s = check_text("actor", actor, kMaxActor); !s.ok()) return s;
   if (notify_emails.size() > 20) return Status(Code::kInvalidRequest, "notifyEmails: at most 20 addresses");
   for (std::size_t i = 0; i < notify_emails.size(); ++i) {
     if (!is_email(notify_emails[i])) {
@@ -524,9 +540,8 @@ Result<Rotated> Registry::rotate(std::string_view id, time::Millis grace, const 
 
 Result<KeyRecord> Registry::revoke(std::string_view id, std::string_view reason, time::Millis now,
                                    std::string_view actor) {
-  if (reason.size() > 256 || has_control(reason)) {
-    return Status(Code::kInvalidRequest, "reason: at most 256 bytes, no control characters");
-  }
+  if (Status s = check_text("reason", reason, kMaxReason); !s.ok()) return s;
+  if (Status s = check_text("actor", actor, kMaxActor); !s.ok()) return s;
   auto parsed = keys::parse_id(id);
   if (!parsed.ok()) return parsed.status();
   auto found = store_->get(id);
@@ -557,9 +572,8 @@ std::string_view rotation_state(const KeyRecord& r, const keys::TypePolicy& poli
 
 Result<EmergencyRevocation> Registry::emergency_revoke(std::string_view id, std::string_view reason, bool replace,
                                                        time::Millis now, std::string_view actor) {
-  if (reason.size() > 256 || has_control(reason)) {
-    return Status(Code::kInvalidRequest, "reason: at most 256 bytes, no control characters");
-  }
+  if (Status s = check_text("reason", reason, kMaxReason); !s.ok()) return s;
+  if (Status s = check_text("actor", actor, kMaxActor); !s.ok()) return s;
   auto parsed = keys::parse_id(id);
   if (!parsed.ok()) return parsed.status();
   auto all = store_->list();

@@ -271,3 +271,20 @@ TEST_CASE("the in-memory log is bounded and stays verifiable; key.expired is log
   CHECK(expired->front().actor == "system");
   CHECK(reg.get(a->record.id)->expiry_logged);
 }
+
+TEST_CASE("actors and reasons are checked text: they end up in the audit log", "[registry]") {
+  Registry reg = make();
+  auto a = reg.create(kSeed, kNow, "admin");
+  const std::string bad_utf8 = "admin\xff";
+  CHECK(reg.create(kSeed, kNow, bad_utf8).code() == Code::kInvalidRequest);
+  CHECK(reg.create(kSeed, kNow, std::string(129, 'a')).code() == Code::kInvalidRequest);
+  CHECK(reg.create(kSeed, kNow, "ad\nmin").code() == Code::kInvalidRequest);
+  CHECK(reg.create(kSeed, kNow, "admin:\xc3\xa9lodie").ok());  // UTF-8 is fine
+  VerifyContext c = need({});
+  c.actor = "\xed\xa0\x80";  // an encoded surrogate (what a lone surrogate becomes)
+  CHECK(reg.verify(std::string(a->key.reveal()), c, kNow).code() == Code::kInvalidRequest);
+  CHECK(reg.revoke(a->record.id, "\xc0\xaf", kNow, "admin").code() == Code::kInvalidRequest);  // overlong
+  CHECK(reg.rotate(a->record.id, kHour, {}, false, kNow, bad_utf8).code() == Code::kInvalidRequest);
+  CHECK(reg.emergency_revoke(a->record.id, "x", true, kNow, bad_utf8).code() == Code::kInvalidRequest);
+  CHECK(reg.verify_chain()->ok);
+}

@@ -73,3 +73,11 @@ test("getUsage as the seed asks", () => {
   assert.throws(() => reg.getUsage({ keyId: created.record.id, timeframe: { start: '2025-06-01', end: '2025-06-01' }, metrics: ['cpu'] }), (e) => e.code === 'invalid_request');
   assert.throws(() => reg.verify(created.key.reveal(), { now: NOW, latencyMs: '5' }), TypeError);
 });
+
+test('actors that are not text are refused, not crashed', () => {
+  const reg = fresh();
+  assert.throws(() => reg.create(SEED, { now: NOW, actor: 'admin\udcff' }), (e) => e.code === 'invalid_request' && /actor/.test(e.message));
+  const created = reg.create(SEED, { now: NOW, actor: 'admin:élodie' });
+  assert.throws(() => reg.revoke(created.record.id, { now: NOW, reason: 'a\ud800' }), (e) => e.code === 'invalid_request');
+  assert.equal(reg.verifyChain().ok, true);
+});

@@ -99,3 +99,13 @@ def test_get_usage_as_the_seed_asks():
         reg.get_usage(created.record.id, start="2025-06-01", end="2025-06-01", metrics=["cpu"])
     with pytest.raises(finfusion.NotFoundError):
         reg.get_usage("prod_0000000000000000", start="2025-06-01", end="2025-06-01")
+
+
+def test_actors_that_are_not_text_are_refused_not_crashed():
+    reg = fresh()
+    with pytest.raises(finfusion.InvalidRequestError, match="actor"):
+        reg.create(SEED, now=NOW, actor="admin\udcff")
+    created = reg.create(SEED, now=NOW, actor="admin:élodie")
+    with pytest.raises(finfusion.InvalidRequestError, match="reason"):
+        reg.revoke(created.record.id, now=NOW, reason="a\ud800")
+    assert reg.verify_chain().ok

@@ -34,34 +34,38 @@ void register_registry(py::module_& m) {
              return registry::Registry(hasher, table, nullptr, random);
            }),
            py::arg("hasher"), py::arg("table"), py::arg("seed"))
-      .def("create", [](registry::Registry& r, const StrArg& request, time::Millis now, const std::string& actor) {
-             auto c = unwrap(r.create(Text(request, "request").view(), now, actor));
+      .def("create", [](registry::Registry& r, const StrArg& request, time::Millis now, const StrArg& actor) {
+             auto c = unwrap(r.create(Text(request, "request").view(), now, Text(actor, "actor").view()));
              return py::make_tuple(std::move(c.key), c.record.to_json());
            }, py::arg("request"), py::arg("now_ms"), py::arg("actor"))
       .def("verify", [](registry::Registry& r, const StrArg& key, std::vector<std::string> required,
-                        std::string environment, std::string service, std::int64_t cost, std::string actor,
+                        std::string environment, std::string service, std::int64_t cost, const StrArg& actor,
                         double latency_ms, time::Millis now) {
              registry::VerifyContext ctx{std::move(required), std::move(environment), std::move(service), cost,
-                                         std::move(actor), latency_ms};
+                                         std::string(Text(actor, "actor").view()), latency_ms};
              return unwrap(r.verify(Text(key, "key").view(), ctx, now)).to_json();
            }, py::arg("key"), py::arg("required"), py::arg("environment"), py::arg("service"), py::arg("cost"),
            py::arg("actor"), py::arg("latency_ms"), py::arg("now_ms"))
       .def("get_usage", [](registry::Registry& r, const StrArg& query) {
              return unwrap(r.get_usage(Text(query, "query").view()));
            }, py::arg("query_json"))
-      .def("status", [](registry::Registry& r, const std::string& id, time::Millis now) {
-             return unwrap(r.status(id, now)).to_json();
+      .def("status", [](registry::Registry& r, const StrArg& id, time::Millis now) {
+             return unwrap(r.status(Text(id, "key id").view(), now)).to_json();
            }, py::arg("key_id"), py::arg("now_ms"))
-      .def("rotate", [](registry::Registry& r, const std::string& id, time::Millis grace,
-                        const std::vector<std::string>& emails, bool force, time::Millis now, const std::string& actor) {
-             auto rot = unwrap(r.rotate(id, grace, emails, force, now, actor));
+      .def("rotate", [](registry::Registry& r, const StrArg& id, time::Millis grace,
+                        const std::vector<std::string>& emails, bool force, time::Millis now, const StrArg& actor) {
+             auto rot = unwrap(r.rotate(Text(id, "key id").view(), grace, emails, force, now,
+                                        Text(actor, "actor").view()));
              return py::make_tuple(std::move(rot.key), rot.previous.to_json(), rot.current.to_json());
            }, py::arg("key_id"), py::arg("grace_ms"), py::arg("notify_emails"), py::arg("force"), py::arg("now_ms"),
            py::arg("actor"))
-      .def("revoke", [](registry::Registry& r, const std::string& id, const std::string& reason, time::Millis now,
-                        const std::string& actor) { return unwrap(r.revoke(id, reason, now, actor)).to_json(); },
+      .def("revoke", [](registry::Registry& r, const StrArg& id, const StrArg& reason, time::Millis now,
+                        const StrArg& actor) {
+             return unwrap(r.revoke(Text(id, "key id").view(), Text(reason, "reason").view(), now,
+                                    Text(actor, "actor").view())).to_json();
+           },
            py::arg("key_id"), py::arg("reason"), py::arg("now_ms"), py::arg("actor"))
-      .def("get", [](registry::Registry& r, const std::string& id) { return unwrap(r.get(id)).to_json(); },
+      .def("get", [](registry::Registry& r, const StrArg& id) { return unwrap(r.get(Text(id, "key id").view())).to_json(); },
            py::arg("key_id"))
       .def("list", [](registry::Registry& r) { return to_json_list(unwrap(r.list())); })
       .def("logs", [](registry::Registry& r, const std::string& key_id, std::vector<std::string> types, std::size_t limit) {
@@ -69,9 +73,10 @@ void register_registry(py::module_& m) {
              for (const auto& e : unwrap(r.logs({key_id, std::move(types), limit}))) out.push_back(e.to_json());
              return out;
            }, py::arg("key_id"), py::arg("event_types"), py::arg("limit"))
-      .def("emergency_revoke", [](registry::Registry& r, const std::string& id, const std::string& reason, bool replace,
-                                  time::Millis now, const std::string& actor) {
-             auto out = unwrap(r.emergency_revoke(id, reason, replace, now, actor));
+      .def("emergency_revoke", [](registry::Registry& r, const StrArg& id, const StrArg& reason, bool replace,
+                                  time::Millis now, const StrArg& actor) {
+             auto out = unwrap(r.emergency_revoke(Text(id, "key id").view(), Text(reason, "reason").view(), replace, now,
+                                                  Text(actor, "actor").view()));
              py::list revoked, replacements;
              for (const auto& k : out.revoked) revoked.append(k.to_json());
              for (auto& rep : out.replacements) {

@@ -12,4 +12,8 @@ namespace finfusion::internal {
 // field names, durations); key text is never quoted.
 std::string quote(std::string_view text, std::size_t max_chars = 48);
 
+// True when `text` is well-formed UTF-8 (no overlongs, surrogates or code points past
+// U+10FFFF): what the JSON writer needs of every string it is given.
+bool is_utf8(std::string_view text) noexcept;
+
 }  // namespace finfusion::internal
