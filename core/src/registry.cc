@@ -476,12 +476,9 @@ Result<Decision> Registry::verify(std::string_view key, const VerifyContext& con
 }
 
 Result<KeyState> Registry::status(std::string_view id, time::Millis now) {
-  auto parsed = keys::parse_id(id);
-  if (!parsed.ok()) return parsed.status();
-  auto found = store_->get(id);
+  auto found = get(id);
   if (!found.ok()) return found.status();
-  if (!found->has_value()) return Status(Code::kNotFound, "no such key");
-  return state_of(**found, now);
+  return state_of(*found, now);
 }
 
 Result<Rotated> Registry::rotate(std::string_view id, time::Millis grace, const std::vector<std::string>& notify_emails,
@@ -494,12 +491,9 @@ Result<Rotated> Registry::rotate(std::string_view id, time::Millis grace, const 
       return Status(Code::kInvalidRequest, "notifyEmails[" + std::to_string(i) + "]: not an email address");
     }
   }
-  auto parsed = keys::parse_id(id);
-  if (!parsed.ok()) return parsed.status();
-  auto found = store_->get(id);
+  auto found = get(id);
   if (!found.ok()) return found.status();
-  if (!found->has_value()) return Status(Code::kNotFound, "no such key");
-  KeyRecord old = **found;
+  KeyRecord old = std::move(found).value();
   KeyState s = state_of(old, now);
   if (!force) {
     if (!old.replaced_by.empty() && s.code == Code::kValid) {
@@ -542,12 +536,9 @@ Result<KeyRecord> Registry::revoke(std::string_view id, std::string_view reason,
                                    std::string_view actor) {
   if (Status s = check_text("reason", reason, kMaxReason); !s.ok()) return s;
   if (Status s = check_text("actor", actor, kMaxActor); !s.ok()) return s;
-  auto parsed = keys::parse_id(id);
-  if (!parsed.ok()) return parsed.status();
-  auto found = store_->get(id);
+  auto found = get(id);
   if (!found.ok()) return found.status();
-  if (!found->has_value()) return Status(Code::kNotFound, "no such key");
-  KeyRecord r = **found;
+  KeyRecord r = std::move(found).value();
   if (r.status == KeyStatus::kRevoked) return Status(Code::kConflict, "the key is already revoked");
   r.status = KeyStatus::kRevoked;
   r.revoked_at = now;
