@@ -57,16 +57,33 @@ Result<Parts> split(std::string_view stored) {
   return Parts{fields[2], fields[3], fields[4]};
 }
 
-// Keyed BLAKE2b-256 of `key`, written as base64url without padding.
-std::string digest_text(std::string_view key, const SecretBytes& pepper) {
-  std::array<unsigned char, kDigestBytes> digest{};
-  crypto_generichash(digest.data(), digest.size(), reinterpret_cast<const unsigned char*>(key.data()),
-                     key.size(), pepper.data(), pepper.size());
-  std::array<char, kDigestText + 1> text{};
-  sodium_bin2base64(text.data(), text.size(), digest.data(), digest.size(),
-                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  sodium_memzero(digest.data(), digest.size());
-  return std::string(text.data(), kDigestText);
+// base64url without padding, as libsodium's sodium_bin2base64 writes it, with no branch or
+// table lookup on the (secret) digest.
+char b64url_char(unsigned v) {
+  int x = static_cast<int>(v);
+  int c = x + 'A';
+  c += ((25 - x) >> 8) & 6;    // 26..51 -> 'a'..'z'
+  c -= ((51 - x) >> 8) & 75;   // 52..61 -> '0'..'9'
+  c -= ((61 - x) >> 8) & 13;   // 62 -> '-'
+  c += ((62 - x) >> 8) & 49;   // 63 -> '_'
+  return static_cast<char>(c);
+}
+
+void encode_digest(const std::array<unsigned char, kDigestBytes>& digest, std::array<char, kDigestText>& out) {
+  std::size_t o = 0;
+  std::size_t i = 0;
+  for (; i + 3 <= digest.size(); i += 3) {
+    unsigned n = static_cast<unsigned>(digest[i]) << 16 | static_cast<unsigned>(digest[i + 1]) << 8 | digest[i + 2];
+    out[o++] = b64url_char(n >> 18);
+    out[o++] = b64url_char((n >> 12) & 63);
+    out[o++] = b64url_char((n >> 6) & 63);
+    out[o++] = b64url_char(n & 63);
+  }
+  // 32 = 10 * 3 + 2: two bytes left, three characters.
+  unsigned n = static_cast<unsigned>(digest[i]) << 16 | static_cast<unsigned>(digest[i + 1]) << 8;
+  out[o++] = b64url_char(n >> 18);
+  out[o++] = b64url_char((n >> 12) & 63);
+  out[o++] = b64url_char((n >> 6) & 63);
 }
 
 }  // namespace
@@ -103,7 +120,7 @@ Result<Hasher> Hasher::Create(std::vector<std::pair<std::string, SecretBytes>> p
                                                std::to_string(pepper.size()));
     }
     if (h.find(id)) return Status(Code::kInvalidRequest, "pepper id " + internal::quote(id, 40) + " repeated");
-    h.peppers_.emplace_back(std::move(id), std::move(pepper));
+    h.peppers_.push_back({std::move(id), std::move(pepper)});
   }
   if (!h.find(current)) {
     return Status(Code::kInvalidRequest,
@@ -113,35 +130,59 @@ Result<Hasher> Hasher::Create(std::vector<std::pair<std::string, SecretBytes>> p
   return h;
 }
 
-const SecretBytes* Hasher::find(std::string_view id) const noexcept {
-  for (const auto& [pid, pepper] : peppers_) {
-    if (pid == id) return &pepper;
+const Hasher::Pepper* Hasher::find(std::string_view id) const noexcept {
+  for (const auto& pepper : peppers_) {
+    if (pepper.id == id) return &pepper;
   }
   return nullptr;
 }
 
+// Keyed BLAKE2b-256 of `key`. (Starting from a copy of a pre-keyed state would not save
+// a compression: BLAKE2b holds the key block back until more input arrives.)
+void Hasher::digest(std::string_view key, const Pepper& pepper, unsigned char* out) const {
+  crypto_generichash(out, kDigestBytes, reinterpret_cast<const unsigned char*>(key.data()), key.size(),
+                     pepper.key.data(), pepper.key.size());
+}
+
 Result<std::string> Hasher::hash(std::string_view key) const {
-  auto parsed = keys::parse(key);
-  if (!parsed.ok()) return parsed.status();
+  keys::KeyView parsed = keys::inspect(key);
+  if (parsed.code != Code::kValid) return keys::parse(key).status();
   std::string out;
   out.reserve(kMaxStoredLength);
   out.append(kScheme).append("$").append(kSchemeVersion).append("$");
   out.append(kAlgorithmBlake2b256).append("$").append(current_).append("$");
-  out.append(digest_text(key, *find(current_)));
+  std::array<unsigned char, kDigestBytes> raw{};
+  digest(key, *find(current_), raw.data());
+  std::array<char, kDigestText> text{};
+  encode_digest(raw, text);
+  sodium_memzero(raw.data(), raw.size());
+  out.append(text.data(), kDigestText);
   return out;
 }
 
 Result<bool> Hasher::verify(std::string_view key, std::string_view stored) const {
+  return verify(keys::inspect(key), key, stored);
+}
+
+Result<bool> Hasher::verify(const keys::KeyView& key, std::string_view text, std::string_view stored) const {
   auto parts = split(stored);
   if (!parts.ok()) return parts.status();
-  const SecretBytes* pepper = find(parts->pepper_id);
+  const Pepper* pepper = find(parts->pepper_id);
   if (!pepper) {
     return Status(Code::kPreconditionFailed,
                   "stored hash names pepper " + internal::quote(parts->pepper_id, 40) +
                       ", which this hasher does not hold");
   }
-  if (keys::check_format(key) != Code::kValid) return false;
-  return constant_time_equals(digest_text(key, *pepper), parts->digest);
+  if (key.code != Code::kValid) return false;
+  // Compared as text, written on the stack: decoding the stored text would cost more.
+  std::array<unsigned char, kDigestBytes> computed{};
+  digest(text, *pepper, computed.data());
+  std::array<char, kDigestText> encoded{};
+  encode_digest(computed, encoded);
+  bool same = constant_time_equals(std::string_view(encoded.data(), kDigestText), parts->digest);
+  sodium_memzero(computed.data(), computed.size());
+  sodium_memzero(encoded.data(), encoded.size());
+  return same;
 }
 
 Result<bool> Hasher::needs_rehash(std::string_view stored) const {

@@ -39,28 +39,31 @@ struct Shape {
   KeyType type = KeyType::kDevelopment;
 };
 
-// Checks everything but the checksum, reading from the right.
+// Checks everything but the checksum in one pass over the text.
 Shape shape_of(std::string_view text) noexcept {
   Shape s{Code::kMalformedKey, {}, {}};
   if (text.size() > kMaxKeyLength || text.size() < kMinKeyLength) return s;
-  for (char c : text) {
-    if (!internal::is_base62(c) && c != '_') return s;
-  }
-  std::size_t tail_start = text.size() - kTail;  // index of the "_" before the secret
-  if (text[tail_start] != '_') return s;
-  for (std::size_t i = tail_start + 1; i < text.size(); ++i) {
-    if (text[i] == '_') return s;
-  }
-  std::size_t id_start = tail_start - kIdChars;
-  if (id_start < 1 || text[id_start - 1] != '_') return s;
-  for (std::size_t i = id_start; i < tail_start; ++i) {
-    if (text[i] == '_') return s;
-  }
+  // The only separators sit right after the prefix and right before the secret.
+  const std::size_t tail_start = text.size() - kTail;  // index of the "_" before the secret
+  const std::size_t id_start = tail_start - kIdChars;
+  // Branch-free range tests and no early exit: key characters are random, so a branch per
+  // class would mispredict, the time should not depend on where a bad character sits, and
+  // the loop vectorises.
+  auto non_digits = [&text](std::size_t from, std::size_t to) {
+    unsigned bad = 0;
+    for (std::size_t i = from; i < to; ++i) {
+      auto c = static_cast<unsigned char>(text[i]);
+      bool digit = static_cast<unsigned char>(c - '0') < 10;
+      bool letter = static_cast<unsigned char>((c | 0x20) - 'a') < 26;  // 'A'..'Z' fold onto 'a'..'z'
+      bad |= static_cast<unsigned>(!(digit | letter));
+    }
+    return bad;
+  };
+  unsigned bad = non_digits(0, id_start - 1) | non_digits(id_start, tail_start) | non_digits(tail_start + 1, text.size());
+  bad |= static_cast<unsigned>(text[id_start - 1] != '_') | static_cast<unsigned>(text[tail_start] != '_');
+  if (bad) return s;
   std::string_view prefix = text.substr(0, id_start - 1);
-  if (prefix.size() < kMinPrefix || prefix.size() > kMaxPrefix ||
-      prefix.find('_') != std::string_view::npos) {
-    return s;
-  }
+  if (prefix.size() < kMinPrefix || prefix.size() > kMaxPrefix) return s;
   auto type = type_from_prefix(prefix);
   if (!type) {
     s.code = Code::kUnknownPrefix;
@@ -180,9 +183,9 @@ Result<ApiKey> generate_from_entropy(KeyType type, std::string_view entropy) {
   return generate(type, source);
 }
 
-Code check_format(std::string_view text) noexcept {
+KeyView inspect(std::string_view text) noexcept {
   Shape s = shape_of(text);
-  if (s.code != Code::kValid) return s.code;
+  if (s.code != Code::kValid) return {s.code, {}, {}};
   std::string_view body = text.substr(0, text.size() - kChecksumChars);
   std::string_view given = text.substr(text.size() - kChecksumChars);
   char expected[kChecksumChars];
@@ -192,16 +195,16 @@ Code check_format(std::string_view text) noexcept {
     crc /= 62;
   }
   // The checksum is not secret, but comparing it in constant time costs nothing.
-  return constant_time_equals(std::string_view(expected, kChecksumChars), given)
-             ? Code::kValid
-             : Code::kBadChecksum;
+  if (!constant_time_equals(std::string_view(expected, kChecksumChars), given)) return {Code::kBadChecksum, {}, {}};
+  return {Code::kValid, s.type, s.id};
 }
 
+Code check_format(std::string_view text) noexcept { return inspect(text).code; }
+
 Result<ParsedKey> parse(std::string_view text) {
-  Code code = check_format(text);
-  if (code != Code::kValid) return code_status(code);
-  Shape s = shape_of(text);
-  return ParsedKey{s.type, type_environment(s.type), std::string(s.id), kFormatVersion};
+  KeyView v = inspect(text);
+  if (v.code != Code::kValid) return code_status(v.code);
+  return ParsedKey{v.type, type_environment(v.type), std::string(v.id), kFormatVersion};
 }
 
 Result<std::string> mask(std::string_view text) {

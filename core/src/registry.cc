@@ -1,6 +1,8 @@
 #include "finfusion/registry.h"
 
 #include <algorithm>
+#include <deque>
+#include <limits>
 #include <utility>
 
 #include "finfusion/lifecycle.h"
@@ -46,9 +48,14 @@ class MemoryStore final : public Store {
   explicit MemoryStore(std::size_t max_events) : max_events_(std::max<std::size_t>(max_events, 1)) {}
 
   Result<std::optional<KeyRecord>> get(std::string_view id) override {
-    auto it = records_.find(std::string(id));
+    auto it = records_.find(id);
     if (it == records_.end()) return std::optional<KeyRecord>();
     return std::optional<KeyRecord>(it->second);
+  }
+  Status read(std::string_view id, FunctionRef<void(const KeyRecord*)> visit) override {
+    auto it = records_.find(id);
+    visit(it == records_.end() ? nullptr : &it->second);
+    return Status::Ok();
   }
   Result<std::vector<KeyRecord>> list() override {
     std::vector<KeyRecord> out;
@@ -56,73 +63,120 @@ class MemoryStore final : public Store {
     for (const auto& [id, r] : records_) out.push_back(r);
     return out;
   }
-  Status apply(Plan plan) override {
-    for (auto& r : plan.records) records_[r.id] = std::move(r);
-    for (auto& [id, delta] : plan.usage) {
-      usage::Aggregate& slot = usage_[id][delta.start];
-      slot.start = delta.start;
-      slot.merge(delta);
+  Status apply(Plan& plan) override {
+    for (auto& r : plan.records) {
+      auto it = records_.find(r.id);
+      if (it == records_.end()) {
+        records_.emplace(r.id, std::move(r));
+      } else {
+        it->second = std::move(r);
+      }
+    }
+    for (const Access& access : plan.accesses) {
+      if (access.touch) {
+        auto record = records_.find(access.key_id);
+        if (record != records_.end()) {  // else removed since it was read
+          record->second.rate = access.rate;
+          record->second.last_used_at = access.at;
+        }
+      }
+      auto it = usage_.find(access.key_id);
+      if (it == usage_.end()) it = usage_.emplace(access.key_id, KeyUsage{}).first;
+      KeyUsage& k = it->second;
+      time::Millis start = usage::interval_start(access.at);
+      usage::Aggregate& slot = k.intervals[start];
+      slot.start = start;
+      slot.add(code_name(access.outcome), access.outcome != Code::kValid, access.latency_micros);
+      if (start < k.window_minute) k.window_minute = kNoWindow;  // the cached hour changed
     }
     for (auto& e : plan.events) {
-      audit::seal(e, events_.empty() ? (last_dropped_.seq ? &last_dropped_ : nullptr) : &events_.back());
-      events_.push_back(std::move(e));
+      // Kept with the hash as bytes and no hex strings: they are written out on reading.
+      e.seq = next_seq_++;
+      audit::Digest hash = audit::chain_digest(e, head_);
+      e.prev_hash.clear();
+      e.hash.clear();
+      events_.push_back(Logged{std::move(e), hash});
+      head_ = hash;
     }
     if (events_.size() > max_events_) {
-      // Drop the oldest, in one block so that this stays amortised O(1) per event.
-      std::size_t drop = events_.size() - max_events_ + max_events_ / 4;
-      drop = std::min(drop, events_.size() - 1);
-      last_dropped_ = events_[drop - 1];
+      // Drop the oldest (from the front of a deque: O(1) each); the next one chains to the
+      // newest dropped.
+      std::size_t drop = events_.size() - max_events_;
+      dropped_head_ = events_[drop - 1].hash;
       events_.erase(events_.begin(), events_.begin() + static_cast<std::ptrdiff_t>(drop));
     }
     return Status::Ok();
   }
   Result<std::vector<usage::Aggregate>> usage(std::string_view key_id, time::Millis start, time::Millis end) override {
     std::vector<usage::Aggregate> out;
-    auto it = usage_.find(std::string(key_id));
+    auto it = usage_.find(key_id);
     if (it == usage_.end()) return out;
-    for (auto a = it->second.lower_bound(start); a != it->second.end() && a->first < end; ++a) out.push_back(a->second);
+    const auto& intervals = it->second.intervals;
+    for (auto a = intervals.lower_bound(start); a != intervals.end() && a->first < end; ++a) out.push_back(a->second);
     return out;
   }
   Result<UsageWindow> usage_window(std::string_view key_id, time::Millis minute) override {
     UsageWindow w;
-    auto it = usage_.find(std::string(key_id));
+    auto it = usage_.find(key_id);
     if (it == usage_.end()) return w;
-    for (auto a = it->second.lower_bound(minute - usage::kBaselineMs); a != it->second.end() && a->first <= minute; ++a) {
-      if (a->first == minute) {
-        w.minute_requests = a->second.requests;
-        w.minute_errors = a->second.errors;
-      } else {
-        w.hour_requests += a->second.requests;
-        w.hour_errors += a->second.errors;
+    KeyUsage& k = it->second;
+    if (k.window_minute != minute) {
+      // The hour before `minute` changes only when an older interval is written; sum it
+      // once per minute, not on every verification.
+      k.hour_requests = k.hour_errors = 0;
+      for (auto a = k.intervals.lower_bound(minute - usage::kBaselineMs); a != k.intervals.end() && a->first < minute;
+           ++a) {
+        k.hour_requests += a->second.requests;
+        k.hour_errors += a->second.errors;
       }
+      k.window_minute = minute;
+    }
+    w.hour_requests = k.hour_requests;
+    w.hour_errors = k.hour_errors;
+    auto current = k.intervals.find(minute);
+    if (current != k.intervals.end()) {
+      w.minute_requests = current->second.requests;
+      w.minute_errors = current->second.errors;
     }
     return w;
   }
   Result<std::vector<audit::Event>> events(std::string_view key_id) override {
-    if (key_id.empty()) return events_;
     std::vector<audit::Event> out;
-    for (const auto& e : events_) {
-      if (e.key_id == key_id) out.push_back(e);
+    for (std::size_t i = 0; i < events_.size(); ++i) {
+      const Logged& logged = events_[i];
+      if (!key_id.empty() && logged.event.key_id != key_id) continue;
+      audit::Event e = logged.event;
+      if (i > 0) {
+        e.prev_hash = audit::to_hex(events_[i - 1].hash);
+      } else if (e.seq > 1) {
+        e.prev_hash = audit::to_hex(dropped_head_);
+      }
+      e.hash = audit::to_hex(logged.hash);
+      out.push_back(std::move(e));
     }
     return out;
   }
 
  private:
-  std::map<std::string, KeyRecord> records_;
-  std::vector<audit::Event> events_;
-  audit::Event last_dropped_;  // the newest dropped event: the next one chains to it
-  std::size_t max_events_;
-  std::map<std::string, std::map<time::Millis, usage::Aggregate>> usage_;
-};
+  static constexpr time::Millis kNoWindow = std::numeric_limits<time::Millis>::min();
+  struct KeyUsage {
+    std::map<time::Millis, usage::Aggregate> intervals;
+    time::Millis window_minute = kNoWindow;  // the minute whose hour sums are cached
+    std::uint64_t hour_requests = 0, hour_errors = 0;
+  };
 
-// The usage delta of one verification, in the interval that holds `now`.
-usage::Aggregate usage_delta(const Decision& d, double latency_ms, time::Millis now) {
-  usage::Aggregate a;
-  a.start = now - ((now % usage::kIntervalMs) + usage::kIntervalMs) % usage::kIntervalMs;
-  std::int64_t micros = latency_ms >= 0 && latency_ms < 1e10 ? static_cast<std::int64_t>(latency_ms * 1000.0 + 0.5) : -1;
-  a.add(code_name(d.code), !d.valid, micros);
-  return a;
-}
+  std::map<std::string, KeyRecord, std::less<>> records_;
+  struct Logged {
+    audit::Event event;  // prev_hash and hash left empty
+    audit::Digest hash;
+  };
+  std::deque<Logged> events_;
+  std::uint64_t next_seq_ = 1;
+  audit::Digest head_{};          // hash of the newest event (zeros before the first)
+  audit::Digest dropped_head_{};  // hash of the newest dropped event
+  std::size_t max_events_;
+  std::map<std::string, KeyUsage, std::less<>> usage_;
+};
 
 // The record of a key that continues `head`'s chain: the same metadata, version + 1.
 KeyRecord successor(const KeyRecord& head, std::string id, std::string stored_hash, time::Millis now) {
@@ -203,23 +257,48 @@ std::string KeyState::to_json() const {
   return j.dump();
 }
 
+namespace {
+
+// state_of without the copy of the record: the code, and whether it is in its grace window.
+Code state_code(const KeyRecord& record, time::Millis now, bool& in_grace) {
+  in_grace = false;
+  if (record.status == KeyStatus::kRevoked) return Code::kRevoked;
+  if (record.status == KeyStatus::kDisabled) return Code::kDisabled;
+  if (now >= record.expires_at || (!record.replaced_by.empty() && now >= record.grace_until)) return Code::kExpired;
+  in_grace = !record.replaced_by.empty();
+  return Code::kValid;
+}
+
+}  // namespace
+
 KeyState state_of(const KeyRecord& record, time::Millis now) {
   KeyState s;
   s.record = record;
-  if (record.status == KeyStatus::kRevoked) {
-    s.code = Code::kRevoked;
-  } else if (record.status == KeyStatus::kDisabled) {
-    s.code = Code::kDisabled;
-  } else if (now >= record.expires_at || (!record.replaced_by.empty() && now >= record.grace_until)) {
-    s.code = Code::kExpired;
-  } else {
-    s.code = Code::kValid;
-    s.in_grace = !record.replaced_by.empty();
-  }
+  s.code = state_code(record, now, s.in_grace);
   return s;
 }
 
 Decision decide(const KeyRecord* record, bool hash_matches, const VerifyContext& context, time::Millis now) {
+  std::vector<scopes::Scope> required;
+  required.reserve(context.required.size());
+  for (const auto& text : context.required) {
+    auto scope = scopes::Scope::Create(text);
+    if (!scope.ok()) {
+      // A request for a scope that cannot exist is never granted.
+      Decision d = decide(record, hash_matches, context, {}, now);
+      if (d.valid) {
+        d.valid = false;
+        d.code = Code::kInsufficientScope;
+      }
+      return d;
+    }
+    required.push_back(std::move(scope).value());
+  }
+  return decide(record, hash_matches, context, required, now);
+}
+
+Decision decide(const KeyRecord* record, bool hash_matches, const VerifyContext& context,
+                const std::vector<scopes::Scope>& required, time::Millis now) {
   Decision d;
   if (!record || !hash_matches) {
     d.code = Code::kNotFound;  // the same answer for "no such key" and "wrong secret"
@@ -232,10 +311,9 @@ Decision decide(const KeyRecord* record, bool hash_matches, const VerifyContext&
   d.expires_at = record->expires_at;
   d.replaced_by = record->replaced_by;
   d.grace_until = record->grace_until;
-  KeyState s = state_of(*record, now);
-  d.in_grace = s.in_grace;
-  if (s.code != Code::kValid) {
-    d.code = s.code;
+  Code state = state_code(*record, now, d.in_grace);
+  if (state != Code::kValid) {
+    d.code = state;
     return d;
   }
   if (!context.environment.empty() && context.environment != d.environment) {
@@ -246,9 +324,8 @@ Decision decide(const KeyRecord* record, bool hash_matches, const VerifyContext&
     d.code = Code::kInsufficientScope;
     return d;
   }
-  for (const auto& text : context.required) {
-    auto required = scopes::Scope::Create(text);
-    if (!required.ok() || !scopes::allows(record->scopes, *required)) {
+  for (const auto& scope : required) {
+    if (!scopes::allows(record->scopes, scope)) {
       d.code = Code::kInsufficientScope;
       return d;
     }
@@ -315,11 +392,24 @@ Result<std::pair<keys::ApiKey, std::string>> Registry::issue(keys::KeyType type)
 
 audit::Event Registry::event(std::string_view type, const KeyRecord* record, std::string_view actor, Code outcome,
                              std::string details, time::Millis now) const {
+  return event(type, record ? std::string_view(record->id) : std::string_view(), actor, outcome, std::move(details),
+               now);
+}
+
+audit::Event Registry::event(std::string_view type, std::string_view key_id, std::string_view actor, Code outcome,
+                             std::string details, time::Millis now) const {
   audit::Event e;
   e.at = now;
   e.type = std::string(type);
-  e.key_id = record ? record->id : std::string();
-  e.actor = actor.empty() ? (record ? "key:" + record->id : std::string("system")) : std::string(actor);
+  e.key_id = std::string(key_id);
+  if (!actor.empty()) {
+    e.actor = std::string(actor);
+  } else if (!key_id.empty()) {
+    e.actor.reserve(4 + key_id.size());
+    e.actor.append("key:").append(key_id);
+  } else {
+    e.actor = "system";
+  }
   e.outcome = std::string(code_name(outcome));
   e.details = details.empty() ? "{}" : std::move(details);
   return e;
@@ -367,7 +457,7 @@ Result<Created> Registry::create(std::string_view request_json, time::Millis now
   Plan plan;
   plan.events.push_back(event(audit::kKeyCreated, &r, actor, Code::kValid, details.dump(), now));
   plan.records.push_back(r);
-  Status applied = store_->apply(std::move(plan));
+  Status applied = store_->apply(plan);
   if (!applied.ok()) return applied;
   return Created{std::move(r), std::move(key)};
 }
@@ -377,42 +467,93 @@ Result<Decision> Registry::verify(std::string_view key, const VerifyContext& con
     auto env = keys::environment_from_name(context.environment);
     if (!env.ok()) return env.status();
   }
-  for (const auto& s : context.required) {
-    auto scope = scopes::Scope::Create(s);
-    if (!scope.ok()) return scope.status();
-    if (scope->deny()) return Status(Code::kInvalidScope, "a required scope cannot be a deny entry");
+  if (context.required != required_text_) {
+    // A service asks for the same scopes on every request of a route: parse them once.
+    std::vector<scopes::Scope> parsed;
+    parsed.reserve(context.required.size());
+    for (const auto& s : context.required) {
+      auto scope = scopes::Scope::Create(s);
+      if (!scope.ok()) return scope.status();
+      if (scope->deny()) return Status(Code::kInvalidScope, "a required scope cannot be a deny entry");
+      parsed.push_back(std::move(scope).value());
+    }
+    required_text_ = context.required;
+    required_ = std::move(parsed);
   }
+  const std::vector<scopes::Scope>& required = required_;
   if (context.cost < 1) return Status(Code::kInvalidRequest, "cost must be at least 1");
   if (Status s = check_text("actor", context.actor, kMaxActor); !s.ok()) return s;
 
   Decision d;
-  auto parsed = keys::parse(key);
-  if (!parsed.ok()) {
-    d.code = parsed.code();  // no lookup for a malformed key
-    Plan plan;
+  Plan& plan = scratch_;  // its vectors keep their capacity from one verification to the next
+  plan.records.clear();
+  plan.events.clear();
+  plan.accesses.clear();
+  keys::KeyView view = keys::inspect(key);
+  if (view.code != Code::kValid) {
+    d.code = view.code;  // no lookup for a malformed key
     plan.events.push_back(event(audit::kKeyVerificationFailed, nullptr, context.actor, d.code, "{}", now));
-    Status applied = store_->apply(std::move(plan));
+    Status applied = store_->apply(plan);
     if (!applied.ok()) return applied;
     return d;
   }
-  auto found = store_->get(parsed->id);
-  if (!found.ok()) return found.status();
-  const KeyRecord* record = found->has_value() ? &**found : nullptr;
+  Status judged = Status::Ok();
+  auto visit = [&](const KeyRecord* record) {
+    judged = judge(record, view, key, context, required, now, d, plan);
+  };
+  if (Status read = store_->read(view.id, visit); !read.ok()) return read;
+  if (!judged.ok()) return judged;
+
+  if (!plan.accesses.empty()) {  // a real key (unknown ids cannot grow usage)
+    // Anomalies are flagged once, by the request that makes the minute unusual.
+    time::Millis minute = usage::interval_start(now);
+    auto window = store_->usage_window(view.id, minute);
+    if (!window.ok()) return window.status();
+    auto flag = [&](const char* kind, std::uint64_t observed, std::uint64_t baseline) {
+      OrderedJson details = {{"kind", kind}, {"observed", observed}, {"baseline", baseline}};
+      plan.events.push_back(event(audit::kKeyAnomaly, view.id, context.actor, d.code, details.dump(), now));
+    };
+    const std::uint64_t requests = window->minute_requests, errors = window->minute_errors;
+    if (usage::is_usage_spike(requests + 1, window->hour_requests) &&
+        !usage::is_usage_spike(requests, window->hour_requests)) {
+      flag("usage_spike", requests + 1, window->hour_requests);
+    }
+    std::uint64_t errors_after = errors + (d.valid ? 0 : 1);
+    if (!d.valid && usage::is_error_spike(errors_after, requests + 1, window->hour_errors) &&
+        !usage::is_error_spike(errors, requests, window->hour_errors)) {
+      flag("error_spike", errors_after, window->hour_errors);
+    }
+    if (d.code == Code::kEnvironmentMismatch && view.type == keys::KeyType::kDevelopment) {
+      OrderedJson details = {{"kind", "development_key_in_production"}};
+      plan.events.push_back(event(audit::kKeyAnomaly, view.id, context.actor, d.code, details.dump(), now));
+    }
+  }
+  Status applied = store_->apply(plan);
+  if (!applied.ok()) return applied;
+  return d;
+}
+
+Status Registry::judge(const KeyRecord* record, const keys::KeyView& key, std::string_view text,
+                       const VerifyContext& context, const std::vector<scopes::Scope>& required, time::Millis now,
+                       Decision& d, Plan& plan) const {
   bool matches = false;
   if (record) {
-    auto check = hasher_.verify(key, record->stored_hash);
+    auto check = hasher_.verify(key, text, record->stored_hash);
     if (!check.ok()) return check.status();
     matches = *check;
   }
-  d = decide(record, matches, context, now);
-  Plan plan;
-  const bool counted = record && matches;  // usage only for real keys: unknown ids cannot grow it
-  if (!d.valid) {
-    audit::Event e = event(audit::kKeyVerificationFailed, record && matches ? record : nullptr, context.actor, d.code,
-                           "{}", now);
-    if (e.key_id.empty()) e.key_id = parsed->id;  // the presented id is public; name it
+  d = decide(record, matches, context, required, now);
+  if (!record || !matches) {
+    audit::Event e = event(audit::kKeyVerificationFailed, nullptr, context.actor, d.code, "{}", now);
+    e.key_id = std::string(key.id);  // the presented id is public (but proves nothing): name it
     plan.events.push_back(std::move(e));
-    if (counted && d.code == Code::kExpired && !record->expiry_logged) {
+    return Status::Ok();
+  }
+  bool touch = false;
+  ratelimit::State rate;
+  if (!d.valid) {
+    plan.events.push_back(event(audit::kKeyVerificationFailed, record, context.actor, d.code, "{}", now));
+    if (d.code == Code::kExpired && !record->expiry_logged) {
       // The first time an expired key is seen, the log says so once.
       KeyRecord updated = *record;
       updated.expiry_logged = true;
@@ -423,7 +564,6 @@ Result<Decision> Registry::verify(std::string_view key, const VerifyContext& con
       plan.records.push_back(std::move(updated));
     }
   } else {
-    KeyRecord updated = *record;
     auto limited = ratelimit::check(table_.get(record->type).rate_limit, record->rate, now, context.cost);
     if (!limited.ok()) return limited.status();
     d.rate_limit = limited->limit;
@@ -435,44 +575,16 @@ Result<Decision> Registry::verify(std::string_view key, const VerifyContext& con
       OrderedJson details = {{"retryAfterMs", limited->retry_after}};
       plan.events.push_back(event(audit::kKeyRateLimited, record, context.actor, d.code, details.dump(), now));
     } else {
-      updated.rate = limited->state;
-      updated.last_used_at = now;
-      OrderedJson details = OrderedJson::object();
-      if (d.in_grace) details["inGrace"] = true;
-      plan.events.push_back(event(audit::kKeyAccessed, record, context.actor, d.code, details.dump(), now));
-      plan.records.push_back(std::move(updated));
+      touch = true;
+      rate = limited->state;
+      plan.events.push_back(event(audit::kKeyAccessed, record, context.actor, d.code,
+                                  d.in_grace ? R"({"inGrace":true})" : "{}", now));
     }
   }
-  if (counted) {
-    usage::Aggregate delta = usage_delta(d, context.latency_ms, now);
-    // Anomalies are flagged once, by the request that makes the minute unusual.
-    auto window = store_->usage_window(record->id, delta.start);
-    if (!window.ok()) return window.status();
-    usage::Aggregate before;
-    before.requests = window->minute_requests;
-    before.errors = window->minute_errors;
-    const std::uint64_t hour_requests = window->hour_requests, hour_errors = window->hour_errors;
-    auto flag = [&](const char* kind, std::uint64_t observed, std::uint64_t baseline) {
-      OrderedJson details = {{"kind", kind}, {"observed", observed}, {"baseline", baseline}};
-      plan.events.push_back(event(audit::kKeyAnomaly, record, context.actor, d.code, details.dump(), now));
-    };
-    if (usage::is_usage_spike(before.requests + 1, hour_requests) && !usage::is_usage_spike(before.requests, hour_requests)) {
-      flag("usage_spike", before.requests + 1, hour_requests);
-    }
-    std::uint64_t errors_after = before.errors + (d.valid ? 0 : 1);
-    if (!d.valid && usage::is_error_spike(errors_after, before.requests + 1, hour_errors) &&
-        !usage::is_error_spike(before.errors, before.requests, hour_errors)) {
-      flag("error_spike", errors_after, hour_errors);
-    }
-    plan.usage.emplace_back(record->id, std::move(delta));
-  }
-  if (record && matches && d.code == Code::kEnvironmentMismatch && record->type == keys::KeyType::kDevelopment) {
-    OrderedJson details = {{"kind", "development_key_in_production"}};
-    plan.events.push_back(event(audit::kKeyAnomaly, record, context.actor, d.code, details.dump(), now));
-  }
-  Status applied = store_->apply(std::move(plan));
-  if (!applied.ok()) return applied;
-  return d;
+  const double ms = context.latency_ms;
+  std::int64_t micros = ms >= 0 && ms < 1e10 ? static_cast<std::int64_t>(ms * 1000.0 + 0.5) : -1;
+  plan.accesses.push_back(Access{record->id, now, d.code, micros, touch, rate});
+  return Status::Ok();
 }
 
 Result<KeyState> Registry::status(std::string_view id, time::Millis now) {
@@ -527,7 +639,7 @@ Result<Rotated> Registry::rotate(std::string_view id, time::Millis grace, const 
   plan.events.push_back(event(audit::kKeyCreated, &next, actor, Code::kValid, created.dump(), now));
   plan.records.push_back(old);
   plan.records.push_back(next);
-  Status applied = store_->apply(std::move(plan));
+  Status applied = store_->apply(plan);
   if (!applied.ok()) return applied;
   return Rotated{std::move(old), std::move(next), std::move(key)};
 }
@@ -547,7 +659,7 @@ Result<KeyRecord> Registry::revoke(std::string_view id, std::string_view reason,
   Plan plan;
   plan.events.push_back(event(audit::kKeyRevoked, &r, actor, Code::kRevoked, details.dump(), now));
   plan.records.push_back(r);
-  Status applied = store_->apply(std::move(plan));
+  Status applied = store_->apply(plan);
   if (!applied.ok()) return applied;
   return r;
 }
@@ -638,7 +750,7 @@ Result<EmergencyRevocation> Registry::emergency_revoke(std::string_view id, std:
     replaced[c] = next.id;
     out.replacements.push_back(Replacement{head.id, next, std::move(key)});
   }
-  Status applied = store_->apply(std::move(plan));
+  Status applied = store_->apply(plan);
   if (!applied.ok()) return applied;
   return out;
 }

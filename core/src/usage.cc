@@ -53,7 +53,9 @@ std::int64_t bucket_value(std::int32_t index) noexcept {
 void Aggregate::add(std::string_view outcome, bool error, std::int64_t latency_micros) {
   ++requests;
   if (error) ++errors;
-  ++outcomes[std::string(outcome)];
+  auto it = outcomes.find(outcome);
+  if (it == outcomes.end()) it = outcomes.emplace(std::string(outcome), 0).first;
+  ++it->second;
   if (latency_micros >= 0) ++latency[bucket_of(latency_micros)];
 }
 
@@ -62,6 +64,10 @@ void Aggregate::merge(const Aggregate& other) {
   errors += other.errors;
   for (const auto& [k, v] : other.outcomes) outcomes[k] += v;
   for (const auto& [k, v] : other.latency) latency[k] += v;
+}
+
+time::Millis interval_start(time::Millis instant) noexcept {
+  return instant - ((instant % kIntervalMs) + kIntervalMs) % kIntervalMs;
 }
 
 bool is_usage_spike(std::uint64_t minute_requests, std::uint64_t hour_requests) noexcept {

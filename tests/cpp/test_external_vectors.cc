@@ -58,6 +58,18 @@ TEST_CASE("CRC-32 and base62 against GitHub-style token checksums", "[external]"
 TEST_CASE("CRC-32 check value and base62 bounds", "[external]") {
   CHECK(finfusion::internal::crc32("123456789") == 0xCBF43926u);
   CHECK(finfusion::internal::crc32("") == 0u);
+  // Slicing-by-8 against the bit-at-a-time definition, every length and alignment tail.
+  auto bitwise = [](std::string_view s) {
+    std::uint32_t c = 0xFFFFFFFFu;
+    for (char ch : s) {
+      c ^= static_cast<std::uint8_t>(ch);
+      for (int k = 0; k < 8; ++k) c = (c & 1u) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+    }
+    return c ^ 0xFFFFFFFFu;
+  };
+  std::string data;
+  for (int i = 0; i < 100; ++i) data.push_back(static_cast<char>((i * 151 + 7) & 0xFF));
+  for (std::size_t n = 0; n <= data.size(); ++n) REQUIRE(finfusion::internal::crc32(data.substr(0, n)) == bitwise(data.substr(0, n)));
   CHECK(finfusion::internal::base62_fixed(0, 6) == "000000");
   CHECK(finfusion::internal::base62_fixed(0xFFFFFFFFu, 6) == "4gfFC3");
   CHECK(finfusion::internal::base62_decode("4gfFC3") == 0xFFFFFFFFu);

@@ -31,4 +31,16 @@ TEST_CASE("constant_time_equals", "[secret]") {
   CHECK(finfusion::constant_time_equals("abc", "abc"));
   CHECK_FALSE(finfusion::constant_time_equals("abc", "abd"));
   CHECK_FALSE(finfusion::constant_time_equals("abc", "abcd"));
+  // Word-wise with a byte tail: a difference in any one bit of any position, every length.
+  for (std::size_t n = 1; n <= 40; ++n) {
+    std::string a(n, 'k');
+    CHECK(finfusion::constant_time_equals(a, std::string(n, 'k')));
+    for (std::size_t i = 0; i < n; ++i) {
+      for (int bit = 0; bit < 8; ++bit) {
+        std::string b = a;
+        b[i] = static_cast<char>(b[i] ^ (1 << bit));
+        REQUIRE_FALSE(finfusion::constant_time_equals(a, b));
+      }
+    }
+  }
 }

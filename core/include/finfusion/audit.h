@@ -1,13 +1,20 @@
 // finfusion/audit.h - the audit log: every lifecycle event, hash-chained.
 //
-// Each event commits to the one before it: hash = BLAKE2b-256(previous hash || the event's
-// canonical JSON without its hash). Editing, reordering or deleting an event (except at
-// the very end, which the head hash kept elsewhere reveals) breaks the chain.
+// Each event commits to the one before it. hash = BLAKE2b-256 (unkeyed, 32 bytes) of
+//   previous hash (32 raw bytes; 32 zero bytes for the first event)
+//   || seq (u64, little-endian) || at (i64 ms since the epoch, little-endian, two's complement)
+//   || type || key_id || actor || outcome || details ("{}" when empty)
+// where each text is its byte length as unsigned LEB128 followed by its UTF-8 bytes. A
+// typical event is under 128 bytes: one BLAKE2b compression. Editing, reordering or
+// deleting an event (except at the very end, which the head hash kept elsewhere reveals)
+// breaks the chain.
 //
 //   auto report = finfusion::audit::verify_chain(events);   // report.ok, report.first_bad
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,6 +54,15 @@ struct Event {
 
 // Sets e.seq, e.prev_hash and e.hash to follow `previous` (nullptr for the first event).
 void seal(Event& e, const Event* previous);
+
+// The chain hash as bytes, for stores that keep it so (the text form is its lowercase hex).
+using Digest = std::array<std::uint8_t, 32>;
+// The hash of `e` following an event whose hash is `previous` (zeros for the first event);
+// reads neither e.prev_hash nor e.hash.
+Digest chain_digest(const Event& e, const Digest& previous);
+std::string to_hex(const Digest& digest);
+// "" -> zeros (no predecessor); 64 lowercase hex digits -> their bytes; else nothing.
+std::optional<Digest> from_hex(std::string_view hex);
 
 struct ChainReport {
   bool ok = true;

@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "finfusion/key.h"
 #include "finfusion/secret.h"
 #include "finfusion/status.h"
 
@@ -49,6 +50,9 @@ class Hasher {
   // Errors: invalid_request when `stored` is not a stored form; precondition_failed when
   // it names a pepper this hasher does not hold.
   Result<bool> verify(std::string_view key, std::string_view stored) const;
+  // The same for a key already inspected (keys::inspect); a key whose code is not kValid
+  // matches nothing. Spares hot paths a second format check.
+  Result<bool> verify(const keys::KeyView& key, std::string_view text, std::string_view stored) const;
 
   // True when `stored` was made with another algorithm or pepper than hash() uses now; the
   // caller re-hashes the key after its next successful verification.
@@ -59,9 +63,14 @@ class Hasher {
 
  private:
   Hasher() = default;
-  const SecretBytes* find(std::string_view id) const noexcept;
+  struct Pepper {
+    std::string id;
+    SecretBytes key;
+  };
+  const Pepper* find(std::string_view id) const noexcept;
+  void digest(std::string_view key, const Pepper& pepper, unsigned char* out) const;
 
-  std::vector<std::pair<std::string, SecretBytes>> peppers_;
+  std::vector<Pepper> peppers_;
   std::string current_;
 };
 

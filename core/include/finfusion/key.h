@@ -99,6 +99,15 @@ Code check_format(std::string_view text) noexcept;
 // check_format, then what the key says about itself. Errors: as check_format.
 Result<ParsedKey> parse(std::string_view text);
 
+// check_format and parse in one pass, without allocating, for hot paths: `code` as
+// check_format returns it and, when it is kValid, the type and the id as a view into `text`.
+struct KeyView {
+  Code code = Code::kMalformedKey;
+  KeyType type = KeyType::kDevelopment;
+  std::string_view id;  // "<prefix>_<id16>"
+};
+KeyView inspect(std::string_view text) noexcept;
+
 // A display form that keeps the public key id and hides the rest:
 // "prod_3hTq9ZbVw2LkX0aR_********". Errors: as check_format.
 Result<std::string> mask(std::string_view text);

@@ -107,15 +107,47 @@ struct KeyState {
 // its expiry, or a replaced key past its grace) -> environment_mismatch ->
 // insufficient_scope (scopes, or a restricted key used by another service) -> valid.
 Decision decide(const KeyRecord* record, bool hash_matches, const VerifyContext& context, time::Millis now);
+// The same with the context's required scopes already parsed (they are not read from
+// `context`).
+Decision decide(const KeyRecord* record, bool hash_matches, const VerifyContext& context,
+                const std::vector<scopes::Scope>& required, time::Millis now);
 
 // Pure: the state of a record at `now`.
 KeyState state_of(const KeyRecord& record, time::Millis now);
 
-// A change to apply in one step: records to write (whole), events to append, usage to add.
+// One verification of a known key: a usage sample and, when it was let through, what it
+// changes on the record (the limiter's state and the last use).
+struct Access {
+  std::string key_id;
+  time::Millis at = 0;
+  Code outcome = Code::kValid;
+  std::int64_t latency_micros = -1;  // <0: not reported
+  bool touch = false;                // set rate and last_used_at = at on the record
+  ratelimit::State rate;
+};
+
+// A change to apply in one step: records to write (whole), events to append, accesses to
+// count (and touch).
 struct Plan {
   std::vector<KeyRecord> records;
   std::vector<audit::Event> events;
-  std::vector<std::pair<std::string, usage::Aggregate>> usage;  // key id -> one interval's delta
+  std::vector<Access> accesses;
+};
+
+// A non-owning reference to a callable, for visitors that must not allocate.
+template <class Signature>
+class FunctionRef;
+template <class R, class... Args>
+class FunctionRef<R(Args...)> {
+ public:
+  template <class F>
+  FunctionRef(F& f) noexcept  // NOLINT(google-explicit-constructor)
+      : object_(&f), call_([](void* o, Args... args) -> R { return (*static_cast<F*>(o))(args...); }) {}
+  R operator()(Args... args) const { return call_(object_, args...); }
+
+ private:
+  void* object_;
+  R (*call_)(void*, Args...);
 };
 
 // Where records and events live. Implementations apply a plan atomically.
@@ -123,9 +155,14 @@ class Store {
  public:
   virtual ~Store() = default;
   virtual Result<std::optional<KeyRecord>> get(std::string_view id) = 0;
+  // Calls `visit` once with the record (nullptr when there is none), without copying it;
+  // the pointer is valid only during the call, which must not call back into the store.
+  virtual Status read(std::string_view id, FunctionRef<void(const KeyRecord*)> visit) = 0;
   virtual Result<std::vector<KeyRecord>> list() = 0;
-  // Writes the records and appends the events (sealing them into the chain).
-  virtual Status apply(Plan plan) = 0;
+  // Writes the records, appends the events (sealing them into the chain; their seq,
+  // prev_hash and hash are the store's to set) and counts the accesses, all or nothing.
+  // May move from the plan's contents (the caller clears and reuses it).
+  virtual Status apply(Plan& plan) = 0;
   // Events in order; `key_id` "" for all.
   virtual Result<std::vector<audit::Event>> events(std::string_view key_id) = 0;
   // One key's usage aggregates whose interval starts in [start, end).
@@ -178,6 +215,7 @@ struct EmergencyRevocation {
 //   time), "overdue", or "inactive" (revoked, expired, or already replaced).
 std::string_view rotation_state(const KeyRecord& record, const keys::TypePolicy& policy, time::Millis now);
 
+// Not thread-safe: give each thread its own Registry (over a store that is), or lock.
 class Registry {
  public:
   // An in-memory registry. `random` replaces libsodium's CSPRNG for key generation (tests
@@ -241,11 +279,20 @@ class Registry {
   Result<std::pair<keys::ApiKey, std::string>> issue(keys::KeyType type);
   audit::Event event(std::string_view type, const KeyRecord* record, std::string_view actor, Code outcome,
                      std::string details, time::Millis now) const;
+  audit::Event event(std::string_view type, std::string_view key_id, std::string_view actor, Code outcome,
+                     std::string details, time::Millis now) const;
+  // verify() once the record has been read: the decision, and what it changes.
+  Status judge(const KeyRecord* record, const keys::KeyView& key, std::string_view text, const VerifyContext& context,
+               const std::vector<scopes::Scope>& required, time::Millis now, Decision& d, Plan& plan) const;
 
   hashing::Hasher hasher_;
   keys::TypeTable table_;
   std::unique_ptr<Store> store_;
   std::optional<keys::RandomSource> random_;
+  // The required scopes of the last verification, parsed (verify() reuses them).
+  std::vector<std::string> required_text_;
+  std::vector<scopes::Scope> required_;
+  Plan scratch_;
 };
 
 // An email address as notify_emails accepts it: local@domain, ASCII, at most 254 bytes.

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -31,7 +32,7 @@ struct Aggregate {
   time::Millis start = 0;                         // interval start (multiple of kIntervalMs)
   std::uint64_t requests = 0;
   std::uint64_t errors = 0;
-  std::map<std::string, std::uint64_t> outcomes;  // code -> count
+  std::map<std::string, std::uint64_t, std::less<>> outcomes;  // code -> count
   std::map<std::int32_t, std::uint64_t> latency;  // histogram bucket -> count
 
   void add(std::string_view outcome, bool error, std::int64_t latency_micros /* <0: none */);
@@ -52,6 +53,9 @@ struct Anomaly {
 };
 
 inline constexpr time::Millis kBaselineMs = 60 * time::kMinute;
+
+// The start of the interval that holds `instant`.
+time::Millis interval_start(time::Millis instant) noexcept;
 
 // Whether one minute's counts are a spike against the previous hour's total.
 bool is_usage_spike(std::uint64_t minute_requests, std::uint64_t hour_requests) noexcept;

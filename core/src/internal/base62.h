@@ -12,7 +12,7 @@ namespace finfusion::internal {
 inline constexpr std::string_view kBase62Alphabet =
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
-inline bool is_base62(char c) noexcept {
+constexpr bool is_base62(char c) noexcept {
   return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 }
 
