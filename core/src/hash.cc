@@ -22,9 +22,12 @@ Status not_stored(std::string_view why) {
   return Status(Code::kInvalidRequest, "not a stored key hash: " + std::string(why));
 }
 
-bool is_b64url(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '_';
+// Branch-free: the digest's characters are random, a branch per class would mispredict.
+bool is_b64url(char ch) {
+  auto c = static_cast<unsigned char>(ch);
+  bool digit = static_cast<unsigned char>(c - '0') < 10;
+  bool letter = static_cast<unsigned char>((c | 0x20) - 'a') < 26;
+  return digit | letter | (c == '-') | (c == '_');
 }
 
 struct Parts {
@@ -51,9 +54,9 @@ Result<Parts> split(std::string_view stored) {
   if (fields[2] != kAlgorithmBlake2b256) return not_stored("unknown algorithm");
   if (!is_valid_pepper_id(fields[3])) return not_stored("bad pepper id");
   if (fields[4].size() != kDigestText) return not_stored("digest has the wrong length");
-  for (char c : fields[4]) {
-    if (!is_b64url(c)) return not_stored("digest is not base64url");
-  }
+  bool b64 = true;
+  for (char c : fields[4]) b64 &= is_b64url(c);
+  if (!b64) return not_stored("digest is not base64url");
   return Parts{fields[2], fields[3], fields[4]};
 }
 

@@ -1,7 +1,6 @@
 #include "finfusion/registry.h"
 
 #include <algorithm>
-#include <deque>
 #include <limits>
 #include <utility>
 
@@ -95,15 +94,18 @@ class MemoryStore final : public Store {
       audit::Digest hash = audit::chain_digest(e, head_);
       e.prev_hash.clear();
       e.hash.clear();
-      events_.push_back(Logged{std::move(e), hash});
+      Logged* slot;
+      if (log_.size() < max_events_) {
+        slot = &log_.emplace_back();
+      } else {
+        // Full: the oldest slot takes the new event, and the next oldest chains to it.
+        slot = &log_[oldest_];
+        dropped_head_ = slot->hash;
+        oldest_ = (oldest_ + 1) % log_.size();
+      }
+      slot->event = std::move(e);  // moved once, into place
+      slot->hash = hash;
       head_ = hash;
-    }
-    if (events_.size() > max_events_) {
-      // Drop the oldest (from the front of a deque: O(1) each); the next one chains to the
-      // newest dropped.
-      std::size_t drop = events_.size() - max_events_;
-      dropped_head_ = events_[drop - 1].hash;
-      events_.erase(events_.begin(), events_.begin() + static_cast<std::ptrdiff_t>(drop));
     }
     return Status::Ok();
   }
@@ -142,12 +144,12 @@ class MemoryStore final : public Store {
   }
   Result<std::vector<audit::Event>> events(std::string_view key_id) override {
     std::vector<audit::Event> out;
-    for (std::size_t i = 0; i < events_.size(); ++i) {
-      const Logged& logged = events_[i];
+    for (std::size_t i = 0; i < log_.size(); ++i) {
+      const Logged& logged = at(i);
       if (!key_id.empty() && logged.event.key_id != key_id) continue;
       audit::Event e = logged.event;
       if (i > 0) {
-        e.prev_hash = audit::to_hex(events_[i - 1].hash);
+        e.prev_hash = audit::to_hex(at(i - 1).hash);
       } else if (e.seq > 1) {
         e.prev_hash = audit::to_hex(dropped_head_);
       }
@@ -170,7 +172,10 @@ class MemoryStore final : public Store {
     audit::Event event;  // prev_hash and hash left empty
     audit::Digest hash;
   };
-  std::deque<Logged> events_;
+  // The log: a ring of at most max_events_ slots, oldest at oldest_ once it is full.
+  const Logged& at(std::size_t i) const { return log_[(oldest_ + i) % log_.size()]; }
+  std::vector<Logged> log_;
+  std::size_t oldest_ = 0;
   std::uint64_t next_seq_ = 1;
   audit::Digest head_{};          // hash of the newest event (zeros before the first)
   audit::Digest dropped_head_{};  // hash of the newest dropped event
