@@ -3,10 +3,11 @@
 #include <sodium.h>
 
 #include <array>
-#include <optional>
 #include <cstring>
+#include <optional>
 
 #include "finfusion/secret.h"
+#include "internal/json.h"
 #include "internal/sodium_init.h"
 
 namespace finfusion::audit {
@@ -18,53 +19,18 @@ constexpr std::array<std::string_view, 8> kTypes = {kKeyCreated,  kKeyRotated,  
                                                     kKeyExpired,  kKeyAccessed,          kKeyVerificationFailed,
                                                     kKeyRateLimited, kKeyAnomaly};
 
-// A JSON string as the JSON writer (nlohmann's dump) writes it: UTF-8 kept, quote and
-// backslash escaped, control characters as \b \f \n \r \t or \u00XX.
-void append_string(std::string& out, std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out.push_back('"');
-  std::size_t run = 0;  // start of the bytes not yet written
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(text.substr(run, i - run));
-    run = i + 1;
-    switch (c) {
-      case '"': out.append("\\\""); break;
-      case '\\': out.append("\\\\"); break;
-      case '\b': out.append("\\b"); break;
-      case '\f': out.append("\\f"); break;
-      case '\n': out.append("\\n"); break;
-      case '\r': out.append("\\r"); break;
-      case '\t': out.append("\\t"); break;
-      default:
-        out.append("\\u00");
-        out.push_back(kHex[c >> 4]);
-        out.push_back(kHex[c & 0xF]);
-    }
-  }
-  out.append(text.substr(run));
-  out.push_back('"');
-}
-
-// The event's canonical JSON without its hash, written straight (this runs for every
-// event appended): {"seq", "at", "type", "keyId", "actor", "outcome", "details", "prevHash"},
-// compact, `details` as given (it is canonical JSON by contract), "{}" when empty.
-void append_body(std::string& out, const Event& e) {
-  out.append("{\"seq\":").append(std::to_string(e.seq));
-  out.append(",\"at\":");
-  append_string(out, *time::format_timestamp(e.at));
-  out.append(",\"type\":");
-  append_string(out, e.type);
-  out.append(",\"keyId\":");
-  append_string(out, e.key_id);
-  out.append(",\"actor\":");
-  append_string(out, e.actor);
-  out.append(",\"outcome\":");
-  append_string(out, e.outcome);
-  out.append(",\"details\":").append(e.details.empty() ? std::string_view("{}") : std::string_view(e.details));
-  out.append(",\"prevHash\":");
-  append_string(out, e.prev_hash);
+internal::OrderedJson body(const Event& e) {
+  internal::OrderedJson j = internal::OrderedJson::object();
+  j["seq"] = e.seq;
+  j["at"] = *time::format_timestamp(e.at);
+  j["type"] = e.type;
+  j["keyId"] = e.key_id;
+  j["actor"] = e.actor;
+  j["outcome"] = e.outcome;
+  auto details = internal::OrderedJson::parse(e.details.empty() ? "{}" : e.details, nullptr, false);
+  j["details"] = details.is_discarded() ? internal::OrderedJson::object() : details;
+  j["prevHash"] = e.prev_hash;
+  return j;
 }
 
 // Feeds the chained encoding into BLAKE2b through a small stack buffer, so that a typical
@@ -145,12 +111,9 @@ bool is_event_type(std::string_view type) noexcept {
 }
 
 std::string Event::to_json() const {
-  std::string out;
-  append_body(out, *this);
-  out.append(",\"hash\":");
-  append_string(out, hash);
-  out.push_back('}');
-  return out;
+  internal::OrderedJson j = body(*this);
+  j["hash"] = hash;
+  return j.dump();
 }
 
 Digest chain_digest(const Event& e, const Digest& previous) {
@@ -179,13 +142,6 @@ std::optional<Digest> from_hex(std::string_view hex) {
   Digest out{};
   if (!decode_hex(hex, out)) return std::nullopt;
   return out;
-}
-
-void seal(Event& e, const Event* previous) {
-  e.seq = previous ? previous->seq + 1 : 1;
-  e.prev_hash = previous ? previous->hash : "";
-  std::optional<Digest> anchor = from_hex(e.prev_hash);
-  e.hash = to_hex(chain_digest(e, anchor ? *anchor : Digest{}));
 }
 
 ChainReport verify_chain(const std::vector<Event>& events) {

@@ -5,6 +5,7 @@
 #include <array>
 
 #include "finfusion/key.h"
+#include "internal/base62.h"
 #include "internal/sodium_init.h"
 #include "internal/text.h"
 
@@ -22,13 +23,7 @@ Status not_stored(std::string_view why) {
   return Status(Code::kInvalidRequest, "not a stored key hash: " + std::string(why));
 }
 
-// Branch-free: the digest's characters are random, a branch per class would mispredict.
-bool is_b64url(char ch) {
-  auto c = static_cast<unsigned char>(ch);
-  bool digit = static_cast<unsigned char>(c - '0') < 10;
-  bool letter = static_cast<unsigned char>((c | 0x20) - 'a') < 26;
-  return digit | letter | (c == '-') | (c == '_');
-}
+bool is_b64url(char c) { return internal::is_base62(c) | (c == '-') | (c == '_'); }
 
 struct Parts {
   std::string_view algorithm;

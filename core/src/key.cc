@@ -46,17 +46,10 @@ Shape shape_of(std::string_view text) noexcept {
   // The only separators sit right after the prefix and right before the secret.
   const std::size_t tail_start = text.size() - kTail;  // index of the "_" before the secret
   const std::size_t id_start = tail_start - kIdChars;
-  // Branch-free range tests and no early exit: key characters are random, so a branch per
-  // class would mispredict, the time should not depend on where a bad character sits, and
-  // the loop vectorises.
+  // No early exit: the time should not depend on where a bad character sits.
   auto non_digits = [&text](std::size_t from, std::size_t to) {
     unsigned bad = 0;
-    for (std::size_t i = from; i < to; ++i) {
-      auto c = static_cast<unsigned char>(text[i]);
-      bool digit = static_cast<unsigned char>(c - '0') < 10;
-      bool letter = static_cast<unsigned char>((c | 0x20) - 'a') < 26;  // 'A'..'Z' fold onto 'a'..'z'
-      bad |= static_cast<unsigned>(!(digit | letter));
-    }
+    for (std::size_t i = from; i < to; ++i) bad |= static_cast<unsigned>(!internal::is_base62(text[i]));
     return bad;
   };
   unsigned bad = non_digits(0, id_start - 1) | non_digits(id_start, tail_start) | non_digits(tail_start + 1, text.size());

@@ -63,14 +63,7 @@ class MemoryStore final : public Store {
     return out;
   }
   Status apply(Plan& plan) override {
-    for (auto& r : plan.records) {
-      auto it = records_.find(r.id);
-      if (it == records_.end()) {
-        records_.emplace(r.id, std::move(r));
-      } else {
-        it->second = std::move(r);
-      }
-    }
+    for (auto& r : plan.records) records_[r.id] = std::move(r);
     for (const Access& access : plan.accesses) {
       if (access.touch) {
         auto record = records_.find(access.key_id);

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "finfusion/registry.h"
+#include "fixtures.h"
 
 using namespace finfusion;
 using registry::Registry;
@@ -14,8 +15,7 @@ const time::Millis kNow = *time::parse_timestamp("2025-06-01T12:00:00Z");
 const time::Millis kHour = time::kHour;
 
 Registry make(std::string seed = "test") {
-  auto hasher = hashing::Hasher::Create({{"p1", SecretBytes::FromView(std::string(32, '\x07'))}}, "p1");
-  return Registry(*hasher, keys::TypeTable::Defaults(), nullptr, keys::deterministic_random(seed));
+  return Registry(testing::fixed_hasher(), keys::TypeTable::Defaults(), nullptr, keys::deterministic_random(seed));
 }
 
 const char* kSeed = R"({"name": "Production API Key", "type": "production",
@@ -302,8 +302,7 @@ TEST_CASE("the rotation policy report", "[registry]") {
 }
 
 TEST_CASE("the in-memory log is bounded and stays verifiable; key.expired is logged once", "[registry]") {
-  auto hasher = hashing::Hasher::Create({{"p1", SecretBytes::FromView(std::string(32, '\x07'))}}, "p1");
-  Registry reg(*hasher, keys::TypeTable::Defaults(), registry::make_memory_store(40));
+  Registry reg(testing::fixed_hasher(), keys::TypeTable::Defaults(), registry::make_memory_store(40));
   auto a = reg.create(R"({"name": "x", "type": "production", "permissions": [], "expiration": "2025-06-02T00:00:00Z"})",
                       kNow, "admin");
   std::string key(a->key.reveal());

@@ -2,6 +2,7 @@
 #include <string>
 
 #include "finfusion/registry.h"
+#include "fixtures.h"
 #include "finfusion/usage.h"
 
 using namespace finfusion;
@@ -68,8 +69,7 @@ TEST_CASE("the seed's getUsage query", "[usage]") {
 }
 
 TEST_CASE("verifications feed getUsage", "[usage]") {
-  auto hasher = hashing::Hasher::Create({{"p1", SecretBytes::FromView(std::string(32, '\x07'))}}, "p1");
-  registry::Registry reg(*hasher, keys::TypeTable::Defaults());
+  registry::Registry reg(testing::fixed_hasher(), keys::TypeTable::Defaults());
   const time::Millis now = *time::parse_timestamp("2025-06-01T12:00:00Z");
   auto created = reg.create(R"({"name": "x", "type": "production", "permissions": ["payments"]})", now, "admin");
   std::string key(created->key.reveal());
@@ -98,8 +98,7 @@ TEST_CASE("verifications feed getUsage", "[usage]") {
 }
 
 TEST_CASE("anomalies: usage and error spikes against the key's own hour, a dev key in production", "[usage]") {
-  auto hasher = hashing::Hasher::Create({{"p1", SecretBytes::FromView(std::string(32, '\x07'))}}, "p1");
-  registry::Registry reg(*hasher, keys::TypeTable::Defaults());
+  registry::Registry reg(testing::fixed_hasher(), keys::TypeTable::Defaults());
   const time::Millis t0 = *time::parse_timestamp("2025-06-01T12:00:00Z");
   auto created = reg.create(R"({"name": "x", "type": "production", "permissions": ["payments"]})", t0, "admin");
   std::string key(created->key.reveal());

@@ -52,9 +52,6 @@ struct Event {
   std::string to_json() const;
 };
 
-// Sets e.seq, e.prev_hash and e.hash to follow `previous` (nullptr for the first event).
-void seal(Event& e, const Event* previous);
-
 // The chain hash as bytes, for stores that keep it so (the text form is its lowercase hex).
 using Digest = std::array<std::uint8_t, 32>;
 // The hash of `e` following an event whose hash is `previous` (zeros for the first event);

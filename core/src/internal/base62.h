@@ -12,8 +12,13 @@ namespace finfusion::internal {
 inline constexpr std::string_view kBase62Alphabet =
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
-constexpr bool is_base62(char c) noexcept {
-  return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+// Branch-free range tests ('A'..'Z' fold onto 'a'..'z'): key characters are random, so a
+// branch per class would mispredict, and loops over them vectorise.
+constexpr bool is_base62(char ch) noexcept {
+  auto c = static_cast<unsigned char>(ch);
+  bool digit = static_cast<unsigned char>(c - '0') < 10;
+  bool letter = static_cast<unsigned char>((c | 0x20) - 'a') < 26;
+  return digit | letter;
 }
 
 // `value` in base62, most significant digit first, left-padded with '0' to `width`.
