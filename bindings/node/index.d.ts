@@ -315,6 +315,172 @@ export const registry: {
   readonly EVENT_TYPES: readonly EventType[];
 };
 
+/** Bytes as a string (UTF-8), Uint8Array/Buffer, ArrayBuffer or any ArrayBufferView. */
+export type BytesLike = string | Uint8Array | ArrayBuffer | ArrayBufferView;
+/** Header lines: a plain object (array values are several lines), a Map, a fetch Headers, or [name, value] pairs. */
+export type HeadersLike = Record<string, string | number | readonly string[]> | Map<string, string> | Headers
+  | Iterable<readonly [string, string]> | readonly (readonly [string, string])[];
+export type SignatureAlgorithm = 'hmac-sha256' | 'ed25519';
+export type DigestAlgorithm = 'sha-256' | 'sha-512';
+
+/** A key that verifies RFC 9421 signatures: an HMAC secret or an Ed25519 public key. */
+export class VerifyingKey {
+  static hmac(keyId: string, secret: Uint8Array): VerifyingKey;
+  static ed25519(keyId: string, publicKey: Uint8Array): VerifyingKey;
+  readonly keyId: string;
+  readonly algorithm: SignatureAlgorithm;
+  readonly disposed: boolean;
+  verify(message: BytesLike, signature: Uint8Array): boolean;
+  dispose(): void;
+}
+
+/** A key that signs: an HMAC-SHA256 secret (16..1024 bytes) or an Ed25519 seed (32 bytes). Never printed. */
+export class SigningKey {
+  static hmac(keyId: string, secret: Uint8Array): SigningKey;
+  static ed25519(keyId: string, seed: Uint8Array): SigningKey;
+  static generate(keyId: string, algorithm?: SignatureAlgorithm): SigningKey;
+  readonly keyId: string;
+  readonly algorithm: SignatureAlgorithm;
+  readonly disposed: boolean;
+  /** The Ed25519 public key (empty for HMAC). */
+  readonly publicKey: Uint8Array;
+  /** The HMAC secret or Ed25519 seed, for storage: keep it encrypted and out of logs. */
+  revealSecret(): Uint8Array;
+  verifyingKey(): VerifyingKey;
+  sign(message: BytesLike): Uint8Array;
+  dispose(): void;
+}
+
+/** The verifying keys a service trusts, found by keyid. */
+export class KeyRing {
+  constructor(keys?: Iterable<VerifyingKey | SigningKey>);
+  add(key: VerifyingKey | SigningKey): this;
+  readonly size: number;
+  has(keyId: string): boolean;
+  dispose(): void;
+}
+
+/** Nonces seen recently; bounded, and a full cache refuses new nonces (rate_limited) rather than forget one. */
+export class NonceCache {
+  constructor(maxEntries?: number);
+  readonly size: number;
+  readonly maxEntries: number;
+  dispose(): void;
+}
+
+export interface HttpRequest {
+  method: string;
+  url: string | URL;
+  headers?: HeadersLike;
+  body?: BytesLike | null;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers?: HeadersLike;
+  body?: BytesLike | null;
+}
+
+export interface SignOptions {
+  label?: string;
+  /** Identifiers as in Signature-Input ('"@query-param";name="a"') or bare ('@query-param;name="a"', 'content-type'). */
+  components?: readonly string[];
+  /** Seconds or a duration text ('5m'). */
+  expiresIn?: number | string | null;
+  /** A nonce, or true for a fresh random one. */
+  nonce?: string | true | null;
+  tag?: string;
+  includeAlg?: boolean;
+  digest?: DigestAlgorithm;
+  now?: Instant;
+  /** The body, when `request` is a fetch Request whose body is a stream. */
+  body?: BytesLike | null;
+  /** For responses: the request answered (components marked ;req). */
+  request?: HttpRequest;
+}
+
+export interface VerifyOptions {
+  nonces?: NonceCache | null;
+  /** Seconds or a duration text; default 300. */
+  tolerance?: number | string;
+  requireNonce?: boolean;
+  requiredComponents?: readonly string[];
+  label?: string;
+  requireContentDigest?: boolean;
+  now?: Instant;
+  body?: BytesLike | null;
+  request?: HttpRequest;
+}
+
+/** The outcome of verifying a signature: a value, never an exception. */
+export interface SignatureVerification {
+  readonly valid: boolean;
+  readonly code: Code;
+  readonly message: string;
+  readonly label: string;
+  readonly keyId: string;
+  readonly alg: string;
+  readonly nonce: string;
+  readonly tag: string;
+  /** Unix seconds. */
+  readonly created: number;
+  readonly expires: number | null;
+  readonly covered: readonly string[];
+  readonly signatureBase: string;
+}
+
+export type VerifyingKeys = KeyRing | VerifyingKey | SigningKey | readonly (VerifyingKey | SigningKey)[];
+
+export const signing: {
+  readonly SigningKey: typeof SigningKey;
+  readonly VerifyingKey: typeof VerifyingKey;
+  readonly KeyRing: typeof KeyRing;
+  readonly NonceCache: typeof NonceCache;
+  readonly ALGORITHMS: readonly SignatureAlgorithm[];
+  readonly DIGEST_ALGORITHMS: readonly DigestAlgorithm[];
+  /** Returns the headers to add: Content-Digest (when the body has none), Signature-Input, Signature. */
+  signRequest(request: HttpRequest | Request, key: SigningKey, options?: SignOptions): Record<string, string>;
+  verifyRequest(request: HttpRequest | Request, keys: VerifyingKeys, options?: VerifyOptions): SignatureVerification;
+  signResponse(response: HttpResponse, key: SigningKey, options?: SignOptions): Record<string, string>;
+  verifyResponse(response: HttpResponse, keys: VerifyingKeys, options?: VerifyOptions): SignatureVerification;
+  /** Reads a fetch Request (or Response) into a plain message, body included. */
+  fromRequest(request: Request | Response): Promise<HttpRequest & { status?: number; body: Uint8Array | null }>;
+  contentDigest(body: BytesLike, algorithm?: DigestAlgorithm): string;
+  /** True when every sha-256 / sha-512 digest matches, false when one does not; throws for a malformed field. */
+  verifyContentDigest(field: string, body: BytesLike): boolean;
+};
+
+/** A Standard Webhooks signing secret (whsec_...). Never printed; reveal() shows it. */
+export class WebhookSecret {
+  static parse(text: string): WebhookSecret;
+  static fromBytes(raw: Uint8Array): WebhookSecret;
+  static generate(): WebhookSecret;
+  reveal(): string;
+  readonly disposed: boolean;
+  dispose(): void;
+}
+
+export type WebhookSecrets = WebhookSecret | string | readonly (WebhookSecret | string)[];
+
+export interface WebhookVerification {
+  readonly valid: boolean;
+  readonly code: Code;
+  readonly message: string;
+  readonly msgId: string;
+  /** Unix seconds. */
+  readonly timestamp: number;
+}
+
+export const webhooks: {
+  readonly WebhookSecret: typeof WebhookSecret;
+  readonly DEFAULT_TOLERANCE: 300;
+  sign(secrets: WebhookSecrets, msgId: string, payload: BytesLike, options?: { timestamp?: Instant }):
+    { 'webhook-id': string; 'webhook-timestamp': string; 'webhook-signature': string };
+  signature(secret: WebhookSecret | string, msgId: string, timestamp: Instant, payload: BytesLike): string;
+  verify(secrets: WebhookSecrets, headers: HeadersLike, payload: BytesLike, options?: { now?: Instant; tolerance?: number | string }):
+    WebhookVerification;
+};
+
 export interface ApiKeys {
   create(request: string | object, options?: { now?: Instant }): Promise<{ readonly key: ApiKey; readonly record: KeyRecord }>;
   rotate(options: { currentKey: string; gracePeriod?: Duration; notifyEmails?: readonly string[]; force?: boolean; now?: Instant }):

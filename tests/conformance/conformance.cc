@@ -9,7 +9,9 @@
 #include "finfusion/ratelimit.h"
 #include "finfusion/registry.h"
 #include "finfusion/scope.h"
+#include "finfusion/signing.h"
 #include "finfusion/time.h"
+#include "finfusion/webhooks.h"
 
 namespace finfusion::conformance {
 namespace {
@@ -343,6 +345,227 @@ Json answer_registry(const std::string& op, const Json& in) {
   return expect(out);
 }
 
+// ---- signing: keys, messages and options as the vector files write them ----
+
+std::int64_t integer(const Json& in, const char* name, std::int64_t fallback) {
+  auto it = in.find(name);
+  if (it == in.end() || it->is_null()) return fallback;
+  if (!it->is_number_integer()) throw BadCase(std::string(name) + " must be an integer");
+  return it->get<std::int64_t>();
+}
+
+bool flag(const Json& in, const char* name, bool fallback) {
+  auto it = in.find(name);
+  return it == in.end() ? fallback : it->get<bool>();
+}
+
+std::string text_or(const Json& in, const char* name, const std::string& fallback) {
+  auto it = in.find(name);
+  return it == in.end() ? fallback : it->get<std::string>();
+}
+
+Result<signing::SigningKey> signing_key(const Json& k) {
+  auto algorithm = signing::algorithm_from_name(str(k, "algorithm"));
+  if (!algorithm.ok()) return algorithm.status();
+  SecretBytes secret = SecretBytes::FromView(from_hex(str(k, "secret_hex")));
+  if (*algorithm == signing::Algorithm::kEd25519) return signing::SigningKey::Ed25519(str(k, "key_id"), secret);
+  return signing::SigningKey::Hmac(str(k, "key_id"), std::move(secret));
+}
+
+Result<signing::KeyRing> key_ring(const Json& list) {
+  signing::KeyRing ring;
+  for (const Json& k : list) {
+    if (k.contains("public_hex")) {
+      auto v = signing::VerifyingKey::Ed25519(str(k, "key_id"), from_hex(str(k, "public_hex")));
+      if (!v.ok()) return v.status();
+      ring.add(std::move(*v));
+    } else {
+      auto s = signing_key(k);
+      if (!s.ok()) return s.status();
+      ring.add(s->verifying_key());
+    }
+  }
+  return ring;
+}
+
+// A message's text, owned: {method, url, status, headers: [[name, value]...], body|null}.
+struct OwnedMessage {
+  std::string method, url;
+  int status = 0;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::optional<std::string> body;
+
+  explicit OwnedMessage(const Json& m) {
+    method = text_or(m, "method", "");
+    url = text_or(m, "url", "");
+    status = static_cast<int>(integer(m, "status", 0));
+    for (const Json& h : field(m, "headers")) headers.emplace_back(h.at(0).get<std::string>(), h.at(1).get<std::string>());
+    if (m.contains("body") && !m.at("body").is_null()) body = m.at("body").get<std::string>();
+  }
+  signing::Message view() const {
+    signing::Message out;
+    out.method = method;
+    out.target_uri = url;
+    out.status = status;
+    for (const auto& [n, v] : headers) out.headers.push_back({n, v});
+    if (body) out.body = *body;
+    return out;
+  }
+};
+
+Result<signing::SignOptions> sign_options(const Json& in) {
+  signing::SignOptions o;
+  const Json o_json = in.contains("options") ? in.at("options") : Json::object();
+  o.label = text_or(o_json, "label", "sig1");
+  if (o_json.contains("components")) o.components = strings(o_json, "components");
+  if (o_json.contains("expires_in")) o.expires_in_seconds = integer(o_json, "expires_in", 0);
+  o.nonce = text_or(o_json, "nonce", "");
+  o.tag = text_or(o_json, "tag", "");
+  o.include_alg = flag(o_json, "include_alg", true);
+  auto digest = signing::digest_from_name(text_or(o_json, "digest", "sha-256"));
+  if (!digest.ok()) return digest.status();
+  o.digest = *digest;
+  return o;
+}
+
+signing::VerifyPolicy verify_policy(const Json& in) {
+  signing::VerifyPolicy p;
+  const Json p_json = in.contains("policy") ? in.at("policy") : Json::object();
+  p.tolerance_seconds = integer(p_json, "tolerance", 300);
+  p.require_nonce = flag(p_json, "require_nonce", false);
+  if (p_json.contains("required_components")) p.required_components = strings(p_json, "required_components");
+  p.label = text_or(p_json, "label", "");
+  p.require_content_digest = flag(p_json, "require_content_digest", true);
+  return p;
+}
+
+Json verification_json(const signing::Verification& v) {
+  Json j = Json::parse(v.to_json());
+  j["signatureBase"] = v.signature_base;
+  return j;
+}
+
+Json answer_signing(const std::string& op, const Json& in) {
+  if (op == "content_digest") {
+    auto a = signing::digest_from_name(str(in, "algorithm"));
+    if (!a.ok()) return error(a.status());
+    return expect(signing::content_digest(str(in, "body"), *a));
+  }
+  if (op == "verify_content_digest") {
+    Status s = signing::verify_content_digest(str(in, "field"), str(in, "body"));
+    if (s.code() == Code::kSignatureInvalid) return expect(false);
+    return s.ok() ? expect(true) : error(s);
+  }
+  OwnedMessage message(field(in, "message"));
+  std::optional<OwnedMessage> request;
+  if (in.contains("request")) request.emplace(in.at("request"));
+  const time::Millis now = integer(in, "now", 0);
+  if (op == "sign" || op == "sign_verify") {
+    auto key = signing_key(field(in, "key"));
+    if (!key.ok()) return error(key.status());
+    auto options = sign_options(in);
+    if (!options.ok()) return error(options.status());
+    signing::Message request_view;
+    signing::Message m = message.view();
+    if (request) {
+      request_view = request->view();
+      m.request = &request_view;
+    }
+    auto signed_ = signing::sign(m, *key, *options, now);
+    if (!signed_.ok()) return error(signed_.status());
+    if (op == "sign") {
+      Json headers = Json::array();
+      for (const auto& [n, v] : signed_->headers) headers.push_back(Json::array({n, v}));
+      return expect(Json{{"headers", headers}});
+    }
+    // sign_verify: add the headers, apply the tampering, verify.
+    OwnedMessage received = message;
+    for (const auto& [n, v] : signed_->headers) received.headers.emplace_back(n, v);
+    if (in.contains("tamper")) {
+      const Json& t = in.at("tamper");
+      if (t.contains("method")) received.method = str(t, "method");
+      if (t.contains("url")) received.url = str(t, "url");
+      if (t.contains("body")) received.body = str(t, "body");
+      if (t.contains("set_header")) {
+        const std::string name = t.at("set_header").at(0);
+        for (auto& [n, v] : received.headers) {
+          if (n == name) v = t.at("set_header").at(1).get<std::string>();
+        }
+      }
+      if (t.contains("add_header")) received.headers.emplace_back(t.at("add_header").at(0), t.at("add_header").at(1));
+      if (t.contains("remove_header")) {
+        const std::string name = str(t, "remove_header");
+        std::vector<std::pair<std::string, std::string>> kept;
+        for (auto& h : received.headers) {
+          if (h.first != name) kept.push_back(h);
+        }
+        received.headers = kept;
+      }
+    }
+    auto ring = in.contains("keys") ? key_ring(in.at("keys")) : Result<signing::KeyRing>(signing::KeyRing());
+    if (!ring.ok()) return error(ring.status());
+    if (!in.contains("keys")) ring->add(key->verifying_key());
+    signing::Message rm = received.view();
+    if (request) rm.request = &request_view;
+    signing::NonceCache nonces;
+    return expect(verification_json(signing::verify(rm, *ring, verify_policy(in), &nonces, integer(in, "verify_at", now))));
+  }
+  if (op == "verify") {
+    auto ring = key_ring(field(in, "keys"));
+    if (!ring.ok()) return error(ring.status());
+    signing::Message request_view;
+    signing::Message m = message.view();
+    if (request) {
+      request_view = request->view();
+      m.request = &request_view;
+    }
+    const std::int64_t times = integer(in, "times", 1);
+    if (times == 1) return expect(verification_json(signing::verify(m, *ring, verify_policy(in), nullptr, now)));
+    signing::NonceCache nonces(static_cast<std::size_t>(integer(in, "nonce_cache", 100000)));
+    Json codes = Json::array();
+    for (std::int64_t i = 0; i < times; ++i) {
+      codes.push_back(std::string(code_name(signing::verify(m, *ring, verify_policy(in), &nonces, now).code)));
+    }
+    return expect(codes);
+  }
+  throw BadCase("unknown signing op " + op);
+}
+
+Result<std::vector<webhooks::Secret>> webhook_secrets(const Json& in) {
+  std::vector<webhooks::Secret> out;
+  for (const std::string& text : strings(in, "secrets")) {
+    auto s = webhooks::Secret::Parse(text);
+    if (!s.ok()) return s.status();
+    out.push_back(std::move(*s));
+  }
+  return out;
+}
+
+Json answer_webhooks(const std::string& op, const Json& in) {
+  if (op == "parse_secret") {
+    auto s = webhooks::Secret::Parse(str(in, "secret"));
+    return s.ok() ? expect(s->reveal()) : error(s.status());
+  }
+  auto secrets = webhook_secrets(in);
+  if (!secrets.ok()) return error(secrets.status());
+  if (op == "sign") {
+    auto h = webhooks::headers(*secrets, str(in, "msg_id"), integer(in, "timestamp", 0), str(in, "payload"));
+    if (!h.ok()) return error(h.status());
+    Json out = Json::object();
+    for (const auto& [n, v] : *h) out[n] = v;
+    return expect(out);
+  }
+  if (op == "verify") {
+    const Json& h = field(in, "headers");
+    auto v = webhooks::verify(*secrets, text_or(h, "webhook-id", ""), text_or(h, "webhook-timestamp", ""),
+                              text_or(h, "webhook-signature", ""), str(in, "payload"), integer(in, "now", 0),
+                              integer(in, "tolerance", webhooks::kDefaultToleranceSeconds));
+    return expect(Json{{"valid", v.valid}, {"code", std::string(code_name(v.code))}, {"msgId", v.msg_id},
+                       {"timestamp", v.timestamp}});
+  }
+  throw BadCase("unknown webhooks op " + op);
+}
+
 }  // namespace
 
 Json answer(std::string_view file, const Json& input) {
@@ -355,6 +578,8 @@ Json answer(std::string_view file, const Json& input) {
     if (file == "create") return answer_create(op, input);
     if (file == "ratelimit") return answer_ratelimit(op, input);
     if (file == "registry") return answer_registry(op, input);
+    if (file == "signing") return answer_signing(op, input);
+    if (file == "webhooks") return answer_webhooks(op, input);
     throw BadCase("unknown vector file");
   } catch (const BadCase& e) {
     return Json{{"bad_case", e.what()}};

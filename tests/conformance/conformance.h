@@ -12,7 +12,7 @@ namespace finfusion::conformance {
 using Json = nlohmann::ordered_json;
 
 // The vector files the core answers, without ".json".
-inline constexpr std::string_view kFiles[] = {"key", "scope", "hash", "time", "create", "ratelimit", "registry"};
+inline constexpr std::string_view kFiles[] = {"key", "scope", "hash", "time", "create", "ratelimit", "registry", "signing", "webhooks"};
 
 // The outcome of one case: {"expect": value} or {"error": "code"}. An input the runner
 // does not understand (unknown op, missing field) is reported as {"bad_case": "why"}.

@@ -8,5 +8,5 @@ test('import loads the package and ready() is memoised', async () => {
   assert.equal(ff.ready(), first);
   await first;
   assert.equal(ff.keys.checkFormat(ff.keys.generate('restricted').reveal()), 'valid');
-  assert.deepEqual(Object.keys(ff).sort(), ['CODES', 'FinFusion', 'FinFusionError', 'hashing', 'keys', 'lifecycle', 'ratelimit', 'ready', 'registry', 'scopes', 'time', 'version']);
+  assert.deepEqual(Object.keys(ff).sort(), ['CODES', 'FinFusion', 'FinFusionError', 'hashing', 'keys', 'lifecycle', 'ratelimit', 'ready', 'registry', 'scopes', 'signing', 'time', 'version', 'webhooks']);
 });

@@ -33,3 +33,20 @@ export async function main(): Promise<string> {
   return [code, parsed.environment, masked, ok, allowed, time.formatTimestamp(until.getTime() - grace),
     policy.rateLimit.requests, failure, all.length, expires.getTime(), waitMs].join(' ');
 }
+
+export async function signed(): Promise<boolean> {
+  await ready();
+  const { signing, webhooks } = await import('@finfusion/keys');
+  const key = signing.SigningKey.generate('key_1', 'ed25519');
+  const headers: Record<string, string> = signing.signRequest({ method: 'POST', url: 'https://api.example.com/v1', headers: { 'content-type': 'application/json' }, body: '{}' }, key, { nonce: true, expiresIn: '5m' });
+  const nonces = new signing.NonceCache();
+  const v = signing.verifyRequest({ method: 'POST', url: new URL('https://api.example.com/v1'), headers: { 'content-type': 'application/json', ...headers }, body: '{}' }, [key], { nonces, requireNonce: true });
+  const code: Code = v.code;
+  const secret = webhooks.WebhookSecret.generate();
+  const sent = webhooks.sign(secret, 'msg_1', '{}');
+  const w = webhooks.verify([secret], sent, '{}', { tolerance: 300 });
+  key.dispose();
+  nonces.dispose();
+  secret.dispose();
+  return v.valid && w.valid && code === 'valid';
+}

@@ -1,6 +1,6 @@
 // The JavaScript answers to tests/vectors/*.json, shared by the Node runner and the browser
 // page: `answer(api, file, input)` returns {expect} or {error}, exactly as the C++ core wrote.
-export const FILES = ['key', 'scope', 'hash', 'time', 'create', 'ratelimit', 'registry'];
+export const FILES = ['key', 'scope', 'hash', 'time', 'create', 'ratelimit', 'registry', 'signing', 'webhooks'];
 
 function fromHex(hex) {
   const out = new Uint8Array(hex.length / 2);
@@ -187,6 +187,82 @@ const ANSWER = {
       reg.dispose();
       hasher.dispose();
     }
+  },
+
+  signing(api, op, input) {
+    const sg = api.signing;
+    if (op === 'content_digest') return sg.contentDigest(input.body, input.algorithm);
+    if (op === 'verify_content_digest') return sg.verifyContentDigest(input.field, input.body);
+    const owned = [];
+    const own = (x) => { owned.push(x); return x; };
+    const signingKey = (k) => {
+      const secret = fromHex(k.secret_hex);
+      if (k.algorithm === 'ed25519') return own(sg.SigningKey.ed25519(k.key_id, secret));
+      if (k.algorithm !== 'hmac-sha256') return own(sg.SigningKey.generate(k.key_id, k.algorithm));
+      return own(sg.SigningKey.hmac(k.key_id, secret));
+    };
+    const verifyingKeys = (ks) => ks.map((k) => own('public_hex' in k
+      ? sg.VerifyingKey.ed25519(k.key_id, fromHex(k.public_hex)) : signingKey(k).verifyingKey()));
+    const verification = (v) => ({
+      valid: v.valid, code: v.code, label: v.label, keyId: v.keyId, alg: v.alg, created: v.created,
+      expires: v.expires, nonce: v.nonce, tag: v.tag, covered: [...v.covered], signatureBase: v.signatureBase,
+    });
+    const request = input.request ? { ...input.request } : undefined;
+    const sign = (m, key, o) => {
+      const opts = {
+        label: o.label, components: o.components, expiresIn: o.expires_in ?? null, nonce: o.nonce ?? null,
+        tag: o.tag, includeAlg: o.include_alg, digest: o.digest, now: input.now, request,
+      };
+      for (const k of Object.keys(opts)) if (opts[k] === undefined) delete opts[k];
+      return m.status ? sg.signResponse(m, key, opts) : sg.signRequest(m, key, opts);
+    };
+    const verify = (m, keys, p, nonces, now) => {
+      const opts = {
+        nonces, tolerance: p.tolerance ?? 300, requireNonce: p.require_nonce ?? false,
+        requiredComponents: p.required_components ?? [], label: p.label ?? '',
+        requireContentDigest: p.require_content_digest ?? true, now, request,
+      };
+      return m.status ? sg.verifyResponse(m, keys, opts) : sg.verifyRequest(m, keys, opts);
+    };
+    try {
+      const m = input.message;
+      if (op === 'sign' || op === 'sign_verify') {
+        const added = sign(m, signingKey(input.key), input.options ?? {});
+        if (op === 'sign') return { headers: Object.entries(added) };
+        const received = { ...m, headers: [...m.headers.map((h) => [...h]), ...Object.entries(added)] };
+        const t = input.tamper ?? {};
+        for (const field of ['method', 'url', 'body']) if (field in t) received[field] = t[field];
+        if (t.set_header) received.headers = received.headers.map(([n, v]) => [n, n === t.set_header[0] ? t.set_header[1] : v]);
+        if (t.add_header) received.headers.push(t.add_header);
+        if (t.remove_header) received.headers = received.headers.filter(([n]) => n !== t.remove_header);
+        const keys = input.keys ? verifyingKeys(input.keys) : [signingKey(input.key)];
+        const nonces = own(new sg.NonceCache());
+        return verification(verify(received, keys, input.policy ?? {}, nonces, input.verify_at ?? input.now));
+      }
+      if (op === 'verify') {
+        const keys = verifyingKeys(input.keys);
+        const times = input.times ?? 1;
+        if (times === 1) return verification(verify(m, keys, input.policy ?? {}, null, input.now));
+        const nonces = own(new sg.NonceCache(input.nonce_cache ?? 100000));
+        return Array.from({ length: times }, () => verify(m, keys, input.policy ?? {}, nonces, input.now).code);
+      }
+      throw new Error(`unknown signing op ${op}`);
+    } finally {
+      for (const x of owned) x.dispose();
+    }
+  },
+  webhooks(api, op, input) {
+    const wh = api.webhooks;
+    if (op === 'parse_secret') {
+      const s = wh.WebhookSecret.parse(input.secret);
+      try { return s.reveal(); } finally { s.dispose(); }
+    }
+    if (op === 'sign') return wh.sign(input.secrets, input.msg_id, input.payload, { timestamp: input.timestamp * 1000 });
+    if (op === 'verify') {
+      const v = wh.verify(input.secrets, input.headers, input.payload, { now: input.now, tolerance: input.tolerance ?? 300 });
+      return { valid: v.valid, code: v.code, msgId: v.msgId, timestamp: v.timestamp };
+    }
+    throw new Error(`unknown webhooks op ${op}`);
   },
 };
 

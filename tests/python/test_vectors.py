@@ -10,10 +10,10 @@ from typing import Any, Callable, Dict, List
 import pytest
 
 import finfusion
-from finfusion import hashing, keys, lifecycle, ratelimit, registry, scopes, time
+from finfusion import hashing, keys, lifecycle, ratelimit, registry, scopes, signing, time, webhooks
 
 VECTORS = pathlib.Path(__file__).resolve().parents[1] / "vectors"
-FILES = ["key", "scope", "hash", "time", "create", "ratelimit", "registry"]
+FILES = ["key", "scope", "hash", "time", "create", "ratelimit", "registry", "signing", "webhooks"]
 
 
 def text(inp: Dict[str, Any], name: str) -> str:
@@ -186,8 +186,93 @@ def answer_registry(op: str, inp: Dict[str, Any]) -> Any:
     return out
 
 
+def signing_key(k: Dict[str, Any]) -> Any:
+    secret = bytes.fromhex(k["secret_hex"])
+    if k["algorithm"] == "ed25519":
+        return signing.SigningKey.ed25519(k["key_id"], secret)
+    if k["algorithm"] != "hmac-sha256":
+        return signing.SigningKey.generate(k["key_id"], k["algorithm"])  # raises the core's error
+    return signing.SigningKey.hmac(k["key_id"], secret)
+
+
+def verifying_keys(ks: List[Dict[str, Any]]) -> List[Any]:
+    return [signing.VerifyingKey.ed25519(k["key_id"], bytes.fromhex(k["public_hex"])) if "public_hex" in k
+            else signing_key(k).verifying_key() for k in ks]
+
+
+def verification(v: Any) -> Dict[str, Any]:
+    return {"valid": v.valid, "code": v.code, "label": v.label, "keyId": v.key_id, "alg": v.alg,
+            "created": v.created, "expires": v.expires, "nonce": v.nonce, "tag": v.tag,
+            "covered": list(v.covered), "signatureBase": v.signature_base}
+
+
+def sign_message(m: Dict[str, Any], req: Any, key: Any, o: Dict[str, Any], now: int) -> Dict[str, str]:
+    kwargs = dict(key=key, label=o.get("label", "sig1"), components=o.get("components"), expires_in=o.get("expires_in"),
+                  nonce=o.get("nonce"), tag=o.get("tag"), include_alg=o.get("include_alg", True),
+                  digest=o.get("digest", "sha-256"), now=now)
+    if m.get("status"):
+        return signing.sign_response(m["status"], m["headers"], m.get("body"), request=req, **kwargs)
+    return signing.sign_request(m["method"], m["url"], m["headers"], m.get("body"), **kwargs)
+
+
+def verify_message(m: Dict[str, Any], req: Any, keys_: Any, p: Dict[str, Any], nonces: Any, now: int) -> Any:
+    kwargs = dict(keys=keys_, nonces=nonces, tolerance=p.get("tolerance", 300), require_nonce=p.get("require_nonce", False),
+                  required_components=p.get("required_components", ()), label=p.get("label"),
+                  require_content_digest=p.get("require_content_digest", True), now=now)
+    if m.get("status"):
+        return signing.verify_response(m["status"], m["headers"], m.get("body"), request=req, **kwargs)
+    return signing.verify_request(m["method"], m["url"], m["headers"], m.get("body"), **kwargs)
+
+
+def answer_signing(op: str, inp: Dict[str, Any]) -> Any:
+    if op == "content_digest":
+        return signing.content_digest(inp["body"], inp["algorithm"])
+    if op == "verify_content_digest":
+        return signing.verify_content_digest(inp["field"], inp["body"])
+    m, req, now = inp["message"], inp.get("request"), inp["now"]
+    if op in ("sign", "sign_verify"):
+        added = sign_message(m, req, signing_key(inp["key"]), inp.get("options", {}), now)
+        if op == "sign":
+            return {"headers": [list(p) for p in added.items()]}
+        received = dict(m, headers=[list(h) for h in m["headers"]] + [list(p) for p in added.items()])
+        t = inp.get("tamper", {})
+        for field in ("method", "url", "body"):
+            if field in t:
+                received[field] = t[field]
+        if "set_header" in t:
+            received["headers"] = [[n, t["set_header"][1] if n == t["set_header"][0] else v] for n, v in received["headers"]]
+        if "add_header" in t:
+            received["headers"].append(t["add_header"])
+        if "remove_header" in t:
+            received["headers"] = [h for h in received["headers"] if h[0] != t["remove_header"]]
+        keys_ = verifying_keys(inp["keys"]) if "keys" in inp else [signing_key(inp["key"])]
+        return verification(verify_message(received, req, keys_, inp.get("policy", {}), signing.NonceCache(),
+                                           inp.get("verify_at", now)))
+    if op == "verify":
+        keys_ = verifying_keys(inp["keys"])
+        times = inp.get("times", 1)
+        if times == 1:
+            return verification(verify_message(m, req, keys_, inp.get("policy", {}), None, now))
+        nonces = signing.NonceCache(inp.get("nonce_cache", 100000))
+        return [verify_message(m, req, keys_, inp.get("policy", {}), nonces, now).code for _ in range(times)]
+    raise AssertionError(f"unknown signing op {op}")
+
+
+def answer_webhooks(op: str, inp: Dict[str, Any]) -> Any:
+    if op == "parse_secret":
+        return webhooks.WebhookSecret.parse(inp["secret"]).reveal()
+    secrets = [webhooks.WebhookSecret.parse(s) for s in inp["secrets"]]
+    if op == "sign":
+        return webhooks.sign(secrets, inp["msg_id"], inp["payload"], timestamp=inp["timestamp"] * 1000)
+    if op == "verify":
+        v = webhooks.verify(secrets, inp["headers"], inp["payload"], now=inp["now"], tolerance=inp.get("tolerance", 300))
+        return {"valid": v.valid, "code": v.code, "msgId": v.msg_id, "timestamp": v.timestamp}
+    raise AssertionError(f"unknown webhooks op {op}")
+
+
 ANSWER = {"key": answer_key, "scope": answer_scope, "hash": answer_hash, "time": answer_time,
-          "create": answer_create, "ratelimit": answer_ratelimit, "registry": answer_registry}
+          "create": answer_create, "ratelimit": answer_ratelimit, "registry": answer_registry,
+          "signing": answer_signing, "webhooks": answer_webhooks}
 
 
 def answer(file: str, inp: Dict[str, Any]) -> Dict[str, Any]:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import List
+from typing import Dict, List
 
 import finfusion
-from finfusion import hashing, keys, lifecycle, scopes, time
+from finfusion import hashing, keys, lifecycle, scopes, signing, time, webhooks
 
 
 def issue(type_: keys.KeyType) -> str:
@@ -74,8 +74,22 @@ def errors() -> str:
     return ""
 
 
+def signed() -> bool:
+    key = signing.SigningKey.generate("key_1", "ed25519")
+    added: Dict[str, str] = signing.sign_request("POST", "https://api.example.com/v1", {"content-type": "application/json"},
+                                                 b"{}", key=key, nonce=True, expires_in="5m")
+    nonces = signing.NonceCache()
+    v = signing.verify_request("POST", "https://api.example.com/v1", {"content-type": "application/json", **added}, b"{}",
+                               keys=[key.verifying_key()], nonces=nonces, require_nonce=True)
+    secret = webhooks.WebhookSecret.generate()
+    sent: Dict[str, str] = webhooks.sign(secret, "msg_1", b"{}")
+    w = webhooks.verify([secret], sent, b"{}")
+    code: str = v.code
+    return bool(v.valid and w.valid and code == "valid")
+
+
 if __name__ == "__main__":
     print(issue(keys.KeyType.DEVELOPMENT), check(keys.generate("production").reveal()),
           store(keys.generate("production").reveal(),
                 hashing.Hasher({"p": hashing.generate_pepper()}, current="p")) != "",
-          permissions(["payments"]), when(), policy(), create(), seed_client(), errors())
+          permissions(["payments"]), when(), policy(), create(), seed_client(), errors(), signed())

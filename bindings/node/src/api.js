@@ -235,8 +235,8 @@ const scopes = {
 // The native object behind each Hasher, for the Registry (which keeps its own copy).
 const nativeHashers = new WeakMap();
 
-// Frees the native hasher (and wipes its peppers) when the JS object is collected.
-const hasherCleanup = typeof FinalizationRegistry === 'function'
+// Frees a native object (and wipes the secrets it holds) when its JS owner is collected.
+const nativeCleanup = typeof FinalizationRegistry === 'function'
   ? new FinalizationRegistry((native) => { if (!native.isDeleted()) native.delete(); })
   : null;
 
@@ -251,7 +251,7 @@ class Hasher {
     const values = entries.map(([, value]) => bytes(value, 'pepper'));
     this.#native = unwrap(need().hasher_create(ids, values, text(current, 'current')));
     nativeHashers.set(this, this.#native);
-    if (hasherCleanup) hasherCleanup.register(this, this.#native, this);
+    if (nativeCleanup) nativeCleanup.register(this, this.#native, this);
   }
   #live() {
     if (!this.#native) throw new FinFusionError('precondition_failed', 'this hasher was disposed');
@@ -264,7 +264,7 @@ class Hasher {
   /** Frees the native hasher now and wipes its peppers. */
   dispose() {
     if (this.#native) {
-      if (hasherCleanup) hasherCleanup.unregister(this);
+      if (nativeCleanup) nativeCleanup.unregister(this);
       nativeHashers.delete(this);
       this.#native.delete();
       this.#native = null;
@@ -323,6 +323,290 @@ const time = {
   /** End of a period, exclusive: '2025-12-31' -> 2026-01-01T00:00:00.000Z (the whole day is inside). */
   parseUntil(textValue) { return new Date(unwrap(need().time_parse_until(text(textValue, 'timestamp')))); },
   formatTimestamp(instant) { return unwrap(need().time_format_timestamp(toMillis(instant))); },
+};
+
+// ---------------------------------------------------------------- signing (RFC 9421)
+
+// Native objects that hold key material: owned by one JS object each, freed (and wiped)
+// by dispose() or when the owner is collected.
+class NativeHolder {
+  #native;
+  constructor(native) {
+    this.#native = native;
+    if (nativeCleanup) nativeCleanup.register(this, native, this);
+  }
+  native() {
+    if (!this.#native) throw new FinFusionError('precondition_failed', `this ${this.constructor.name} was disposed`);
+    return this.#native;
+  }
+  get disposed() { return this.#native === null; }
+  /** Frees the native object now and wipes what it holds. */
+  dispose() {
+    if (this.#native) {
+      if (nativeCleanup) nativeCleanup.unregister(this);
+      this.#native.delete();
+      this.#native = null;
+    }
+  }
+  [INSPECT]() { return this.toString(); }
+}
+
+/** A key that verifies RFC 9421 signatures: an HMAC secret or an Ed25519 public key. */
+class VerifyingKey extends NativeHolder {
+  static hmac(keyId, secret) { return new VerifyingKey(unwrap(need().verifying_key_hmac(text(keyId, 'keyId'), bytes(secret, 'secret')))); }
+  static ed25519(keyId, publicKey) {
+    return new VerifyingKey(unwrap(need().verifying_key_ed25519(text(keyId, 'keyId'), bytes(publicKey, 'publicKey'))));
+  }
+  get keyId() { return this.native().keyId(); }
+  get algorithm() { return this.native().algorithm(); }
+  verify(message, signature) { return this.native().verify(bodyBytes(message, 'message') ?? new Uint8Array(0), bytes(signature, 'signature')); }
+  toString() { return this.disposed ? 'VerifyingKey(disposed)' : `VerifyingKey(keyId=${this.keyId}, algorithm=${this.algorithm})`; }
+  toJSON() { return this.disposed ? {} : { keyId: this.keyId, algorithm: this.algorithm }; }
+}
+
+/** A key that signs: an HMAC-SHA256 secret or an Ed25519 private key. Never printed. */
+class SigningKey extends NativeHolder {
+  static hmac(keyId, secret) { return new SigningKey(unwrap(need().signing_key_hmac(text(keyId, 'keyId'), bytes(secret, 'secret')))); }
+  static ed25519(keyId, seed) { return new SigningKey(unwrap(need().signing_key_ed25519(text(keyId, 'keyId'), bytes(seed, 'seed')))); }
+  static generate(keyId, algorithm = 'hmac-sha256') {
+    return new SigningKey(unwrap(need().signing_key_generate(text(keyId, 'keyId'), text(algorithm, 'algorithm'))));
+  }
+  get keyId() { return this.native().keyId(); }
+  get algorithm() { return this.native().algorithm(); }
+  /** The Ed25519 public key (empty for HMAC). */
+  get publicKey() { return this.native().publicKey(); }
+  /** The HMAC secret or Ed25519 seed, for storage: keep it encrypted and out of logs. */
+  revealSecret() { return this.native().revealSecret(); }
+  verifyingKey() { return new VerifyingKey(this.native().verifyingKey()); }
+  sign(message) { return this.native().sign(bodyBytes(message, 'message') ?? new Uint8Array(0)); }
+  toString() { return this.disposed ? 'SigningKey(disposed)' : `SigningKey(keyId=${this.keyId}, algorithm=${this.algorithm})`; }
+  toJSON() { return this.disposed ? {} : { keyId: this.keyId, algorithm: this.algorithm }; }
+}
+
+/** The verifying keys a service trusts, found by keyid. */
+class KeyRing extends NativeHolder {
+  constructor(keys = []) {
+    super(new (need().KeyRing)());
+    for (const k of keys) this.add(k);
+  }
+  add(key) {
+    if (key instanceof SigningKey) key = key.verifyingKey();
+    if (!(key instanceof VerifyingKey)) throw new TypeError(`key must be a VerifyingKey or SigningKey, not ${typeName(key)}`);
+    this.native().add(key.native());
+    return this;
+  }
+  get size() { return this.native().size(); }
+  has(keyId) { return this.native().contains(text(keyId, 'keyId')); }
+  toString() { return `KeyRing(${this.disposed ? 'disposed' : `${this.size} keys`})`; }
+}
+
+/** Nonces seen recently (bounded; a full cache refuses new nonces rather than forget one). */
+class NonceCache extends NativeHolder {
+  constructor(maxEntries = 100000) {
+    if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) throw new TypeError('maxEntries must be a positive integer');
+    super(new (need().NonceCache)(maxEntries));
+  }
+  get size() { return this.native().size(); }
+  get maxEntries() { return this.native().maxEntries(); }
+  toString() { return this.disposed ? 'NonceCache(disposed)' : `NonceCache(${this.size}/${this.maxEntries})`; }
+}
+
+const encoder = new TextEncoder();
+
+// A body or payload as bytes: string (UTF-8), Uint8Array/Buffer, ArrayBuffer or any view;
+// null/undefined is no body.
+function bodyBytes(body, what = 'body') {
+  if (body === undefined || body === null) return null;
+  if (typeof body === 'string') return encoder.encode(body);
+  if (body instanceof Uint8Array) return body;
+  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+  if (typeof body === 'object' && typeof body.getReader === 'function') {
+    throw new TypeError(`${what} is a stream: read it first (await signing.fromRequest(request)) or pass options.body`);
+  }
+  throw new TypeError(`${what} must be a string, Uint8Array or ArrayBuffer, not ${typeName(body)}`);
+}
+
+// Headers as parallel name/value lists: a plain object (array values are several lines), a
+// Map, a fetch Headers, or an array of [name, value] pairs.
+function headerLists(headers) {
+  const names = [];
+  const values = [];
+  if (headers === undefined || headers === null) return { names, values };
+  let entries;
+  if (Array.isArray(headers)) entries = headers;
+  else if (typeof headers === 'object' && typeof headers.entries === 'function') entries = [...headers.entries()];
+  else if (typeof headers === 'object') entries = Object.entries(headers);
+  else throw new TypeError(`headers must be an object, Map, Headers or [name, value] pairs, not ${typeName(headers)}`);
+  for (const pair of entries) {
+    if (!Array.isArray(pair) || pair.length !== 2) throw new TypeError('headers must be [name, value] pairs');
+    const [name, value] = pair;
+    for (const one of Array.isArray(value) ? value : [value]) {
+      names.push(text(name, 'header name'));
+      values.push(text(typeof one === 'number' ? String(one) : one, 'header value'));
+    }
+  }
+  return { names, values };
+}
+
+function messageOf(m, status, body) {
+  if (m === null || typeof m !== 'object') throw new TypeError(`the message must be an object, not ${typeName(m)}`);
+  const { names, values } = headerLists(m.headers);
+  return {
+    method: status ? '' : text(m.method, 'method'),
+    url: status ? '' : text(m.url instanceof URL ? m.url.href : m.url, 'url'),
+    status,
+    names,
+    values,
+    body: bodyBytes(body === undefined ? m.body : body),
+  };
+}
+
+function statusOf(response) {
+  if (!Number.isInteger(response?.status)) throw new TypeError('a response needs an integer status');
+  return response.status;
+}
+
+function seconds(value, what) {
+  if (typeof value === 'string') return unwrap(need().time_parse_duration(text(value, what))) / 1000;
+  if (Number.isSafeInteger(value)) return value;
+  throw new TypeError(`${what} must be whole seconds or a duration text ('5m'), not ${typeName(value)}`);
+}
+
+function ringOf(keys) {
+  if (keys instanceof KeyRing) return keys;
+  return new KeyRing(Array.isArray(keys) ? keys : [keys]);
+}
+
+function nowOf(now) { return now === undefined ? Date.now() : toMillis(now); }
+
+function signWith(message, request, key, opts) {
+  if (!(key instanceof SigningKey)) throw new TypeError(`key must be a SigningKey, not ${typeName(key)}`);
+  const {
+    label = 'sig1', components = [], expiresIn = null, nonce = null, tag = '', includeAlg = true,
+    digest = 'sha-256', now,
+  } = options(opts, 'options');
+  const out = unwrap(need().signing_sign(message, request, key.native(), {
+    label, components: textList(components, 'components'),
+    expiresIn: expiresIn === null ? null : seconds(expiresIn, 'expiresIn'),
+    nonce: typeof nonce === 'string' ? nonce : '', generateNonce: nonce === true, tag, includeAlg: Boolean(includeAlg), digest,
+  }, nowOf(now)));
+  return Object.fromEntries(out.headers);
+}
+
+function verifyWith(message, request, keys, opts) {
+  const {
+    nonces = null, tolerance = 300, requireNonce = false, requiredComponents = [], label = '',
+    requireContentDigest = true, now,
+  } = options(opts, 'options');
+  if (nonces !== null && !(nonces instanceof NonceCache)) throw new TypeError(`nonces must be a NonceCache, not ${typeName(nonces)}`);
+  const ring = ringOf(keys);
+  try {
+    return Object.freeze(need().signing_verify(message, request, ring.native(), {
+      tolerance: seconds(tolerance, 'tolerance'), requireNonce: Boolean(requireNonce),
+      requiredComponents: textList(requiredComponents, 'requiredComponents'), label: text(label, 'label'),
+      requireContentDigest: Boolean(requireContentDigest),
+    }, nonces === null ? null : nonces.native(), nowOf(now)));
+  } finally {
+    if (ring !== keys) ring.dispose();
+  }
+}
+
+function relatedRequest(opts) {
+  const request = opts?.request;
+  return request === undefined || request === null ? null : messageOf(request, 0);
+}
+
+const signing = {
+  SigningKey,
+  VerifyingKey,
+  KeyRing,
+  NonceCache,
+  ALGORITHMS: Object.freeze(['hmac-sha256', 'ed25519']),
+  DIGEST_ALGORITHMS: Object.freeze(['sha-256', 'sha-512']),
+  /**
+   * Signs a request ({method, url, headers, body}); returns the headers to add
+   * (Content-Digest when the body has none yet, Signature-Input, Signature).
+   */
+  signRequest(request, key, opts = {}) { return signWith(messageOf(request, 0, opts.body), null, key, opts); },
+  /** Verifies a request's signature; never throws for a bad signature (read .valid and .code). */
+  verifyRequest(request, keys, opts = {}) { return verifyWith(messageOf(request, 0, opts.body), null, keys, opts); },
+  /** Signs a response ({status, headers, body}); options.request is the request it answers (for ;req). */
+  signResponse(response, key, opts = {}) {
+    return signWith(messageOf(response, statusOf(response), opts.body), relatedRequest(opts), key, opts);
+  },
+  verifyResponse(response, keys, opts = {}) {
+    return verifyWith(messageOf(response, statusOf(response), opts.body), relatedRequest(opts), keys, opts);
+  },
+  /** A fetch Request (or Response) read into {method, url, status, headers, body} for the calls above. */
+  async fromRequest(request) {
+    const body = request.body === null || request.body === undefined ? null : new Uint8Array(await request.clone().arrayBuffer());
+    return { method: request.method, url: request.url, status: request.status, headers: request.headers, body };
+  },
+  contentDigest(body, algorithm = 'sha-256') {
+    return unwrap(need().signing_content_digest(bodyBytes(body) ?? new Uint8Array(0), text(algorithm, 'algorithm')));
+  },
+  /** True when every sha-256 / sha-512 digest matches; false when one does not; throws for a malformed field. */
+  verifyContentDigest(field, body) {
+    return unwrap(need().signing_verify_content_digest(text(field, 'field'), bodyBytes(body) ?? new Uint8Array(0)));
+  },
+};
+
+// ---------------------------------------------------------------- webhooks (Standard Webhooks)
+
+/** A Standard Webhooks signing secret (whsec_...). Never printed; reveal() shows it. */
+class WebhookSecret extends NativeHolder {
+  static parse(textValue) { return new WebhookSecret(unwrap(need().webhook_secret_parse(text(textValue, 'secret')))); }
+  static fromBytes(raw) { return new WebhookSecret(unwrap(need().webhook_secret_from_bytes(bytes(raw, 'secret')))); }
+  static generate() { return new WebhookSecret(unwrap(need().webhook_secret_generate())); }
+  reveal() { return this.native().reveal(); }
+  toString() { return this.disposed ? 'WebhookSecret(disposed)' : 'WebhookSecret(whsec_...)'; }
+  toJSON() { return {}; }
+}
+
+// Secrets as native objects; text secrets are parsed for the call and freed after it.
+function withSecrets(secrets, fn) {
+  const list = Array.isArray(secrets) ? secrets : [secrets];
+  const owned = [];
+  try {
+    const natives = list.map((s) => {
+      if (s instanceof WebhookSecret) return s.native();
+      const parsed = WebhookSecret.parse(s);
+      owned.push(parsed);
+      return parsed.native();
+    });
+    return fn(natives);
+  } finally {
+    for (const s of owned) s.dispose();
+  }
+}
+
+function header(headers, name) {
+  const { names, values } = headerLists(headers);
+  const i = names.findIndex((n) => typeof n === 'string' && n.toLowerCase() === name);
+  return i < 0 ? '' : values[i];
+}
+
+const webhooks = {
+  WebhookSecret,
+  DEFAULT_TOLERANCE: 300,
+  /** The headers to send: webhook-id, webhook-timestamp (now by default), webhook-signature (one entry per secret). */
+  sign(secrets, msgId, payload, { timestamp } = {}) {
+    const ts = Math.floor(nowOf(timestamp) / 1000);
+    return withSecrets(secrets, (natives) => unwrap(need().webhook_headers(natives, text(msgId, 'msgId'), ts,
+      bodyBytes(payload, 'payload') ?? new Uint8Array(0))));
+  },
+  /** The `v1,<base64>` entry for one secret. */
+  signature(secret, msgId, timestamp, payload) {
+    return withSecrets(secret, ([native]) => unwrap(need().webhook_sign(native, text(msgId, 'msgId'),
+      Math.floor(nowOf(timestamp) / 1000), bodyBytes(payload, 'payload') ?? new Uint8Array(0))));
+  },
+  /** Checks a received webhook's headers and raw payload; never throws for a bad signature. */
+  verify(secrets, headers, payload, { now, tolerance = 300 } = {}) {
+    return withSecrets(secrets, (natives) => Object.freeze(need().webhook_verify(natives, header(headers, 'webhook-id'),
+      header(headers, 'webhook-timestamp'), header(headers, 'webhook-signature'),
+      bodyBytes(payload, 'payload') ?? new Uint8Array(0), nowOf(now), seconds(tolerance, 'tolerance'))));
+  },
 };
 
 // ---------------------------------------------------------------- lifecycle
@@ -414,9 +698,6 @@ function optionalText(value, what) {
   return value === undefined || value === null ? '' : text(value, what);
 }
 
-const registryCleanup = typeof FinalizationRegistry === 'function'
-  ? new FinalizationRegistry((native) => { if (!native.isDeleted()) native.delete(); })
-  : null;
 
 /**
  * Keys, their lifecycle and the audit log, in memory (WebAssembly). Every call takes `now`
@@ -432,7 +713,7 @@ class Registry {
     if (!(policy instanceof TypeTable)) throw new TypeError(`table must be a TypeTable, not ${typeName(table)}`);
     const { seed } = options(opts, 'options');
     this.#native = unwrap(need().registry_new(native, String(policy), seed === undefined ? null : text(seed, 'seed')));
-    if (registryCleanup) registryCleanup.register(this, this.#native, this);
+    if (nativeCleanup) nativeCleanup.register(this, this.#native, this);
   }
   #live() {
     if (!this.#native) throw new FinFusionError('precondition_failed', 'this registry was disposed');
@@ -513,7 +794,7 @@ class Registry {
   /** Frees the native registry now. */
   dispose() {
     if (this.#native) {
-      if (registryCleanup) registryCleanup.unregister(this);
+      if (nativeCleanup) nativeCleanup.unregister(this);
       this.#native.delete();
       this.#native = null;
     }

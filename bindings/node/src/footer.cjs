@@ -1,1 +1,1 @@
-module.exports = { ready, version, CODES, FinFusionError, keys, scopes, hashing, time, lifecycle, ratelimit, registry, FinFusion };
+module.exports = { ready, version, CODES, FinFusionError, keys, scopes, hashing, time, lifecycle, ratelimit, registry, signing, webhooks, FinFusion };

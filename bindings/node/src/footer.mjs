@@ -1,1 +1,1 @@
-export { ready, version, CODES, FinFusionError, keys, scopes, hashing, time, lifecycle, ratelimit, registry, FinFusion };
+export { ready, version, CODES, FinFusionError, keys, scopes, hashing, time, lifecycle, ratelimit, registry, signing, webhooks, FinFusion };

@@ -1,7 +1,8 @@
 """FinFusion Keys: mint, parse, validate and hash API keys on one C++ core.
 
 Modules: :mod:`finfusion.keys`, :mod:`finfusion.scopes`, :mod:`finfusion.hashing`,
-:mod:`finfusion.time`, :mod:`finfusion.lifecycle`; errors in :mod:`finfusion.errors` (all subclasses of
+:mod:`finfusion.time`, :mod:`finfusion.lifecycle`, :mod:`finfusion.registry`, :mod:`finfusion.signing`
+(RFC 9421), :mod:`finfusion.webhooks` (Standard Webhooks); errors in :mod:`finfusion.errors` (all subclasses of
 :class:`FinFusionError`, each with the stable ``code`` string every language shares).
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 from typing import List
 
 from . import _core
-from . import client, errors, hashing, keys, lifecycle, ratelimit, registry, scopes, time
+from . import client, errors, hashing, keys, lifecycle, ratelimit, registry, scopes, signing, time, webhooks
 from .client import FinFusion
 from .errors import *  # noqa: F401,F403  (the exception family is part of the top level)
 from .errors import __all__ as _error_names
@@ -36,7 +37,9 @@ __all__ = [
     "ratelimit",
     "registry",
     "scopes",
+    "signing",
     "time",
+    "webhooks",
     "ApiKey",
     "Environment",
     "Hasher",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import collections.abc
 import finfusion.errors
 import typing
-__all__: list[str] = ['ApiKey', 'CODES', 'CreateRequest', 'Hasher', 'KEY_MAX_LENGTH', 'KEY_SCANNER_PATTERN', 'KEY_TYPES', 'PEPPER_BYTES', 'ParsedKey', 'Registry', 'SCOPE_MAX_ENTRIES', 'ScopeSet', 'TIME_MAX_DURATION_MS', 'TIME_MAX_INSTANT_MS', 'TIME_MIN_INSTANT_MS', 'TypePolicy', 'TypeTable', 'client_configure', 'hash_parse_stored', 'key_check_format', 'key_generate', 'key_generate_from_entropy', 'key_mask', 'key_parse', 'key_parse_id', 'key_type_info', 'lifecycle_parse_create_request', 'random_secret', 'ratelimit_check', 'scope_allows', 'scope_allows_all', 'scope_is_subset', 'scope_parse', 'time_add', 'time_format_duration', 'time_format_timestamp', 'time_parse_duration', 'time_parse_timestamp', 'time_parse_until']
+__all__: list[str] = ['ApiKey', 'CODES', 'CreateRequest', 'Hasher', 'KEY_MAX_LENGTH', 'KEY_SCANNER_PATTERN', 'KEY_TYPES', 'KeyRing', 'NonceCache', 'PEPPER_BYTES', 'ParsedKey', 'Registry', 'SCOPE_MAX_ENTRIES', 'ScopeSet', 'SigningKey', 'TIME_MAX_DURATION_MS', 'TIME_MAX_INSTANT_MS', 'TIME_MIN_INSTANT_MS', 'TypePolicy', 'TypeTable', 'Verification', 'VerifyingKey', 'WebhookSecret', 'WebhookVerification', 'client_configure', 'hash_parse_stored', 'key_check_format', 'key_generate', 'key_generate_from_entropy', 'key_mask', 'key_parse', 'key_parse_id', 'key_type_info', 'lifecycle_parse_create_request', 'random_secret', 'ratelimit_check', 'scope_allows', 'scope_allows_all', 'scope_is_subset', 'scope_parse', 'signing_content_digest', 'signing_sign', 'signing_verify', 'signing_verify_content_digest', 'time_add', 'time_format_duration', 'time_format_timestamp', 'time_parse_duration', 'time_parse_timestamp', 'time_parse_until', 'webhook_headers', 'webhook_sign', 'webhook_verify']
 class ApiKey:
     """
     A new key. repr() and str() never show it; reveal() does.
@@ -200,6 +200,179 @@ class Registry:
         ...
     def verify_chain(self) -> str:
         ...
+class VerifyingKey:
+    """
+    A key that verifies RFC 9421 signatures: an HMAC secret or an Ed25519 public key.
+    """
+    @staticmethod
+    def ed25519(key_id: str, public_key: bytes) -> VerifyingKey:
+        ...
+    @staticmethod
+    def hmac(key_id: str, secret: bytes) -> VerifyingKey:
+        ...
+    def __reduce__(self) -> typing.Any:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def verify(self, message: bytes, signature: bytes) -> bool:
+        ...
+    @property
+    def algorithm(self) -> str:
+        ...
+    @property
+    def key_id(self) -> str:
+        ...
+class SigningKey:
+    """
+    A key that signs: an HMAC-SHA256 secret or an Ed25519 private key. repr() hides it.
+    """
+    @staticmethod
+    def ed25519(key_id: str, seed: bytes) -> SigningKey:
+        ...
+    @staticmethod
+    def generate(key_id: str, algorithm: str) -> SigningKey:
+        ...
+    @staticmethod
+    def hmac(key_id: str, secret: bytes) -> SigningKey:
+        ...
+    def __reduce__(self) -> typing.Any:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def reveal_secret(self) -> bytes:
+        """
+        The HMAC secret or Ed25519 seed, for storage; keep it encrypted and out of logs.
+        """
+    def sign(self, message: bytes) -> bytes:
+        ...
+    def verifying_key(self) -> VerifyingKey:
+        ...
+    @property
+    def algorithm(self) -> str:
+        ...
+    @property
+    def key_id(self) -> str:
+        ...
+    @property
+    def public_key(self) -> bytes:
+        ...
+class KeyRing:
+    """
+    The verifying keys a service trusts, found by keyid.
+    """
+    def __contains__(self, arg0: str) -> bool:
+        ...
+    def __init__(self) -> None:
+        ...
+    def __len__(self) -> int:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def add(self, key: VerifyingKey) -> None:
+        ...
+class NonceCache:
+    """
+    Nonces seen recently, bounded; thread-safe.
+    """
+    def __init__(self, max_entries: typing.SupportsInt | typing.SupportsIndex = 100000) -> None:
+        ...
+    def __len__(self) -> int:
+        ...
+    def __repr__(self) -> str:
+        ...
+    @property
+    def max_entries(self) -> int:
+        ...
+class Verification:
+    """
+    The outcome of verifying an RFC 9421 signature.
+    """
+    def __bool__(self) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def to_json(self) -> str:
+        ...
+    @property
+    def alg(self) -> str:
+        ...
+    @property
+    def code(self) -> str:
+        ...
+    @property
+    def covered(self) -> list[str]:
+        ...
+    @property
+    def created(self) -> int:
+        ...
+    @property
+    def expires(self) -> int | None:
+        ...
+    @property
+    def key_id(self) -> str:
+        ...
+    @property
+    def label(self) -> str:
+        ...
+    @property
+    def message(self) -> str:
+        ...
+    @property
+    def nonce(self) -> str:
+        ...
+    @property
+    def signature_base(self) -> str:
+        ...
+    @property
+    def tag(self) -> str:
+        ...
+    @property
+    def valid(self) -> bool:
+        ...
+class WebhookSecret:
+    """
+    A Standard Webhooks signing secret (whsec_...). repr() hides it.
+    """
+    @staticmethod
+    def from_bytes(raw: bytes) -> WebhookSecret:
+        ...
+    @staticmethod
+    def generate() -> WebhookSecret:
+        ...
+    @staticmethod
+    def parse(text: str) -> WebhookSecret:
+        ...
+    def __reduce__(self) -> typing.Any:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def reveal(self) -> str:
+        """
+        The whsec_ text: show it to the endpoint's owner once.
+        """
+class WebhookVerification:
+    """
+    The outcome of verifying a webhook signature.
+    """
+    def __bool__(self) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    @property
+    def code(self) -> str:
+        ...
+    @property
+    def message(self) -> str:
+        ...
+    @property
+    def msg_id(self) -> str:
+        ...
+    @property
+    def timestamp(self) -> int:
+        ...
+    @property
+    def valid(self) -> bool:
+        ...
 def client_configure(api_key: str, environment: str, options_json: str) -> tuple[str, str, str, int, int]:
     """
     (key_id, type, environment, timeout_ms, retries) of a checked client configuration.
@@ -242,6 +415,16 @@ def scope_is_subset(child: ScopeSet, parent: ScopeSet) -> bool:
     ...
 def scope_parse(scopes: collections.abc.Sequence[str]) -> ScopeSet:
     ...
+def signing_content_digest(body: bytes, algorithm: str) -> str:
+    ...
+def signing_sign(method: str, url: str, status: typing.SupportsInt | typing.SupportsIndex, headers: typing.Any, body: typing.Any, request: typing.Any, key: SigningKey, label: str, components: typing.Any, expires_in: typing.SupportsInt | typing.SupportsIndex | None, nonce: str, generate_nonce: bool, tag: str, include_alg: bool, digest: str, now_ms: typing.SupportsInt | typing.SupportsIndex) -> tuple[list[tuple[str, str]], str, str]:
+    ...
+def signing_verify(method: str, url: str, status: typing.SupportsInt | typing.SupportsIndex, headers: typing.Any, body: typing.Any, request: typing.Any, keys: KeyRing, tolerance: typing.SupportsInt | typing.SupportsIndex, require_nonce: bool, required_components: typing.Any, label: str, require_content_digest: bool, nonces: NonceCache, now_ms: typing.SupportsInt | typing.SupportsIndex) -> Verification:
+    ...
+def signing_verify_content_digest(field: str, body: bytes) -> bool:
+    """
+    True when the digests match; False when one does not; raises for a malformed field.
+    """
 def time_add(instant: typing.SupportsInt | typing.SupportsIndex, duration: typing.SupportsInt | typing.SupportsIndex) -> int:
     ...
 def time_format_duration(ms: typing.SupportsInt | typing.SupportsIndex) -> str:
@@ -260,6 +443,12 @@ def time_parse_until(text: str) -> int:
     """
     Epoch milliseconds; a date alone is the end of that UTC day (exclusive).
     """
+def webhook_headers(secrets: typing.Any, msg_id: str, timestamp: typing.SupportsInt | typing.SupportsIndex, payload: bytes) -> list[tuple[str, str]]:
+    ...
+def webhook_sign(secret: WebhookSecret, msg_id: str, timestamp: typing.SupportsInt | typing.SupportsIndex, payload: bytes) -> str:
+    ...
+def webhook_verify(secrets: typing.Any, msg_id: str, timestamp: str, signature: str, payload: bytes, now_ms: typing.SupportsInt | typing.SupportsIndex, tolerance: typing.SupportsInt | typing.SupportsIndex) -> WebhookVerification:
+    ...
 CODES: tuple = ('valid', 'malformed_key', 'bad_checksum', 'unknown_prefix', 'invalid_scope', 'invalid_duration', 'invalid_timestamp', 'invalid_request', 'not_found', 'expired', 'revoked', 'disabled', 'environment_mismatch', 'insufficient_scope', 'rate_limited', 'signature_invalid', 'signature_expired', 'replayed', 'conflict', 'precondition_failed', 'storage_unavailable', 'internal')
 KEY_MAX_LENGTH: int = 71
 KEY_SCANNER_PATTERN: str = '\\b(dev|prod|rest)_[0-9A-Za-z]{16}_[0-9A-Za-z]{49}\\b'

@@ -24,6 +24,17 @@ Text::Text(py::handle value, const char* what) {
   view_ = std::string_view(data, static_cast<std::size_t>(size));
 }
 
+ByteView::ByteView(py::handle value, const char* what) {
+  if (!PyObject_CheckBuffer(value.ptr()) || PyUnicode_Check(value.ptr())) {
+    throw py::type_error(std::string(what) + " must be bytes, not " +
+                         std::string(py::str(py::type::handle_of(value).attr("__name__"))));
+  }
+  if (PyObject_GetBuffer(value.ptr(), &buffer_, PyBUF_SIMPLE) != 0) throw py::error_already_set();
+  view_ = std::string_view(static_cast<const char*>(buffer_.buf), static_cast<std::size_t>(buffer_.len));
+}
+
+ByteView::~ByteView() { PyBuffer_Release(&buffer_); }
+
 SecretBytes secret_bytes(py::handle value, const char* what) {
   if (!PyObject_CheckBuffer(value.ptr()) || PyUnicode_Check(value.ptr())) {
     throw py::type_error(std::string(what) + " must be bytes, not " +

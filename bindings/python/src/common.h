@@ -48,6 +48,21 @@ class Text {
   std::string_view view_;
 };
 
+// A bytes-like argument (bytes, bytearray, memoryview; not str) borrowed for the call, for
+// data that is not secret (request bodies, webhook payloads). TypeError (type only) otherwise.
+class ByteView {
+ public:
+  ByteView(py::handle value, const char* what);
+  ~ByteView();
+  ByteView(const ByteView&) = delete;
+  ByteView& operator=(const ByteView&) = delete;
+  std::string_view view() const noexcept { return view_; }
+
+ private:
+  Py_buffer buffer_{};
+  std::string_view view_;
+};
+
 // A bytes-like argument copied into wiping storage. TypeError (type only) otherwise.
 SecretBytes secret_bytes(py::handle value, const char* what);
 
@@ -73,6 +88,8 @@ void register_lifecycle(py::module_& m);
 void register_ratelimit(py::module_& m);
 void register_registry(py::module_& m);
 void register_client(py::module_& m);
+void register_signing(py::module_& m);
+void register_webhooks(py::module_& m);
 
 }  // namespace finfusion::python
 

@@ -13,4 +13,6 @@ PYBIND11_MODULE(_core, m) {
   finfusion::python::register_ratelimit(m);
   finfusion::python::register_registry(m);
   finfusion::python::register_client(m);
+  finfusion::python::register_signing(m);
+  finfusion::python::register_webhooks(m);
 }

@@ -22,9 +22,11 @@
 #include "finfusion/registry.h"
 #include "finfusion/scope.h"
 #include "finfusion/secret.h"
+#include "finfusion/signing.h"
 #include "finfusion/status.h"
 #include "finfusion/time.h"
 #include "finfusion/version.h"
+#include "finfusion/webhooks.h"
 
 using emscripten::val;
 namespace ff = finfusion;
@@ -442,6 +444,201 @@ val client_configure(const val& api_key, const val& environment, const val& opti
                 });
 }
 
+// ---- signing (RFC 9421) ----
+namespace sg = ff::signing;
+
+// A JS Uint8Array's bytes (not secret: bodies, messages, signatures, public keys).
+std::string plain_bytes(const val& array) {
+  auto n = array["length"].as<std::size_t>();
+  std::string out(n, '\0');
+  if (n) val(emscripten::typed_memory_view(n, reinterpret_cast<std::uint8_t*>(out.data()))).call<void>("set", array);
+  return out;
+}
+
+val to_uint8(std::string_view bytes) {
+  val out = val::global("Uint8Array").new_(bytes.size());
+  if (!bytes.empty()) {
+    out.call<void>("set", val(emscripten::typed_memory_view(bytes.size(), reinterpret_cast<const std::uint8_t*>(bytes.data()))));
+  }
+  return out;
+}
+
+// One message's text, owned for the call: {method, url, status, names, values, body|null}.
+struct OwnedMessage {
+  std::string method, uri;
+  std::vector<std::string> names, values;
+  std::optional<std::string> body;
+  sg::Message message;
+
+  explicit OwnedMessage(const val& m)
+      : method(text_arg(m["method"])), uri(text_arg(m["url"])), names(strings_from(m["names"])),
+        values(strings_from(m["values"])) {
+    val b = m["body"];
+    if (!b.isNull() && !b.isUndefined()) body = plain_bytes(b);
+    message.method = method;
+    message.target_uri = uri;
+    message.status = m["status"].as<int>();
+    for (std::size_t i = 0; i < names.size() && i < values.size(); ++i) message.headers.push_back({names[i], values[i]});
+    if (body) message.body = *body;
+  }
+};
+
+val sg_key_hmac(const val& id, const val& secret) {
+  return result(sg::SigningKey::Hmac(text_arg(id), bytes_from(secret)), [](const sg::SigningKey& k) { return val(k); });
+}
+val sg_key_ed25519(const val& id, const val& seed) {
+  return result(sg::SigningKey::Ed25519(text_arg(id), bytes_from(seed)), [](const sg::SigningKey& k) { return val(k); });
+}
+val sg_key_generate(const val& id, const val& algorithm) {
+  auto a = sg::algorithm_from_name(text_arg(algorithm));
+  if (!a.ok()) return fail(a.status());
+  return result(sg::SigningKey::Generate(text_arg(id), *a), [](const sg::SigningKey& k) { return val(k); });
+}
+std::string sg_key_id(const sg::SigningKey& k) { return k.key_id(); }
+std::string sg_key_algorithm(const sg::SigningKey& k) { return std::string(sg::algorithm_name(k.algorithm())); }
+val sg_key_public(const sg::SigningKey& k) { return to_uint8(k.public_key()); }
+val sg_key_secret(const sg::SigningKey& k) { return to_uint8(k.secret().view()); }
+sg::VerifyingKey sg_key_verifying(const sg::SigningKey& k) { return k.verifying_key(); }
+val sg_key_sign(const sg::SigningKey& k, const val& message) { return to_uint8(k.sign(plain_bytes(message))); }
+
+val sg_vkey_hmac(const val& id, const val& secret) {
+  return result(sg::VerifyingKey::Hmac(text_arg(id), bytes_from(secret)), [](const sg::VerifyingKey& k) { return val(k); });
+}
+val sg_vkey_ed25519(const val& id, const val& public_key) {
+  return result(sg::VerifyingKey::Ed25519(text_arg(id), plain_bytes(public_key)),
+                [](const sg::VerifyingKey& k) { return val(k); });
+}
+std::string sg_vkey_id(const sg::VerifyingKey& k) { return k.key_id(); }
+std::string sg_vkey_algorithm(const sg::VerifyingKey& k) { return std::string(sg::algorithm_name(k.algorithm())); }
+bool sg_vkey_verify(const sg::VerifyingKey& k, const val& message, const val& signature) {
+  return k.verify(plain_bytes(message), plain_bytes(signature));
+}
+
+void sg_ring_add(sg::KeyRing& r, const sg::VerifyingKey& k) { r.add(k); }
+double sg_ring_size(const sg::KeyRing& r) { return static_cast<double>(r.size()); }
+bool sg_ring_contains(const sg::KeyRing& r, const val& id) { return r.contains(text_arg(id)); }
+double sg_nonces_size(const sg::NonceCache& c) { return static_cast<double>(c.size()); }
+double sg_nonces_max(const sg::NonceCache& c) { return static_cast<double>(c.max_entries()); }
+
+val sg_sign(const val& message_js, const val& request_js, const sg::SigningKey& key, const val& o, double now) {
+  OwnedMessage message(message_js);
+  std::optional<OwnedMessage> request;
+  if (!request_js.isNull() && !request_js.isUndefined()) {
+    request.emplace(request_js);
+    message.message.request = &request->message;
+  }
+  sg::SignOptions options;
+  options.label = text_arg(o["label"]);
+  options.components = strings_from(o["components"]);
+  if (!o["expiresIn"].isNull()) options.expires_in_seconds = static_cast<std::int64_t>(o["expiresIn"].as<double>());
+  options.nonce = text_arg(o["nonce"]);
+  options.generate_nonce = o["generateNonce"].as<bool>();
+  options.tag = text_arg(o["tag"]);
+  options.include_alg = o["includeAlg"].as<bool>();
+  auto digest = sg::digest_from_name(text_arg(o["digest"]));
+  if (!digest.ok()) return fail(digest.status());
+  options.digest = *digest;
+  return result(sg::sign(message.message, key, options, static_cast<ff::time::Millis>(now)), [](const sg::Signed& s) {
+    val headers = val::array();
+    for (const auto& [name, value] : s.headers) {
+      val pair = val::array();
+      pair.call<void>("push", name);
+      pair.call<void>("push", value);
+      headers.call<void>("push", pair);
+    }
+    val out = val::object();
+    out.set("headers", headers);
+    out.set("signatureBase", s.signature_base);
+    out.set("signatureInput", s.signature_input);
+    return out;
+  });
+}
+
+val sg_verify(const val& message_js, const val& request_js, const sg::KeyRing& keys, const val& p, const val& nonces_js,
+              double now) {
+  OwnedMessage message(message_js);
+  std::optional<OwnedMessage> request;
+  if (!request_js.isNull() && !request_js.isUndefined()) {
+    request.emplace(request_js);
+    message.message.request = &request->message;
+  }
+  sg::VerifyPolicy policy;
+  policy.tolerance_seconds = static_cast<std::int64_t>(p["tolerance"].as<double>());
+  policy.require_nonce = p["requireNonce"].as<bool>();
+  policy.required_components = strings_from(p["requiredComponents"]);
+  policy.label = text_arg(p["label"]);
+  policy.require_content_digest = p["requireContentDigest"].as<bool>();
+  sg::NonceCache* nonces = nonces_js.isNull() ? nullptr : nonces_js.as<sg::NonceCache*>(emscripten::allow_raw_pointers());
+  sg::Verification v = sg::verify(message.message, keys, policy, nonces, static_cast<ff::time::Millis>(now));
+  val o = val::object();
+  o.set("valid", v.valid);
+  o.set("code", std::string(ff::code_name(v.code)));
+  o.set("message", v.message);
+  o.set("label", v.label);
+  o.set("keyId", v.key_id);
+  o.set("alg", v.alg);
+  o.set("nonce", v.nonce);
+  o.set("tag", v.tag);
+  o.set("created", static_cast<double>(v.created));
+  o.set("expires", v.expires ? val(static_cast<double>(*v.expires)) : val::null());
+  o.set("covered", strings_to_array(v.covered));
+  o.set("signatureBase", v.signature_base);
+  return o;
+}
+
+val sg_content_digest(const val& body, const val& algorithm) {
+  auto a = sg::digest_from_name(text_arg(algorithm));
+  if (!a.ok()) return fail(a.status());
+  return ok(val(sg::content_digest(plain_bytes(body), *a)));
+}
+val sg_verify_content_digest(const val& field, const val& body) {
+  ff::Status s = sg::verify_content_digest(text_arg(field), plain_bytes(body));
+  if (s.code() == ff::Code::kSignatureInvalid) return ok(val(false));
+  if (!s.ok()) return fail(s);
+  return ok(val(true));
+}
+
+// ---- webhooks (Standard Webhooks) ----
+namespace wh = ff::webhooks;
+
+val wh_secret(ff::Result<wh::Secret>&& r) { return result(std::move(r), [](const wh::Secret& s) { return val(s); }); }
+val wh_secret_parse(const val& textv) { return wh_secret(wh::Secret::Parse(text_arg(textv))); }
+val wh_secret_from_bytes(const val& raw) { return wh_secret(wh::Secret::FromBytes(bytes_from(raw))); }
+val wh_secret_generate() { return wh_secret(wh::Secret::Generate()); }
+std::string wh_secret_reveal(const wh::Secret& s) { return s.reveal(); }
+
+std::vector<wh::Secret> wh_secrets(const val& array) {
+  std::vector<wh::Secret> out;
+  auto n = array["length"].as<std::size_t>();
+  for (std::size_t i = 0; i < n; ++i) out.push_back(array[i].as<wh::Secret>());
+  return out;
+}
+
+val wh_headers(const val& secrets, const val& id, double timestamp, const val& payload) {
+  return result(wh::headers(wh_secrets(secrets), text_arg(id), static_cast<std::int64_t>(timestamp), plain_bytes(payload)),
+                [](const std::vector<std::pair<std::string, std::string>>& headers) {
+                  val o = val::object();
+                  for (const auto& [name, value] : headers) o.set(name, value);
+                  return o;
+                });
+}
+val wh_sign(const wh::Secret& secret, const val& id, double timestamp, const val& payload) {
+  return result(wh::sign(secret, text_arg(id), static_cast<std::int64_t>(timestamp), plain_bytes(payload)));
+}
+val wh_verify(const val& secrets, const val& id, const val& timestamp, const val& signature, const val& payload, double now,
+              double tolerance) {
+  wh::Verification v = wh::verify(wh_secrets(secrets), text_arg(id), text_arg(timestamp), text_arg(signature),
+                                   plain_bytes(payload), static_cast<ff::time::Millis>(now),
+                                   static_cast<std::int64_t>(tolerance));
+  val o = val::object();
+  o.set("valid", v.valid);
+  o.set("code", std::string(ff::code_name(v.code)));
+  o.set("message", v.message);
+  o.set("msgId", v.msg_id);
+  o.set("timestamp", static_cast<double>(v.timestamp));
+  return o;
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(finfusion) {
@@ -492,4 +689,40 @@ EMSCRIPTEN_BINDINGS(finfusion) {
       .function("verifyChain", &registry_verify_chain);
   function("registry_new", &registry_new);
   function("client_configure", &client_configure);
+  emscripten::class_<sg::SigningKey>("SigningKey")
+      .function("keyId", &sg_key_id)
+      .function("algorithm", &sg_key_algorithm)
+      .function("publicKey", &sg_key_public)
+      .function("revealSecret", &sg_key_secret)
+      .function("verifyingKey", &sg_key_verifying)
+      .function("sign", &sg_key_sign);
+  emscripten::class_<sg::VerifyingKey>("VerifyingKey")
+      .function("keyId", &sg_vkey_id)
+      .function("algorithm", &sg_vkey_algorithm)
+      .function("verify", &sg_vkey_verify);
+  emscripten::class_<sg::KeyRing>("KeyRing")
+      .constructor<>()
+      .function("add", &sg_ring_add)
+      .function("size", &sg_ring_size)
+      .function("contains", &sg_ring_contains);
+  emscripten::class_<sg::NonceCache>("NonceCache")
+      .constructor<std::size_t>()
+      .function("size", &sg_nonces_size)
+      .function("maxEntries", &sg_nonces_max);
+  function("signing_key_hmac", &sg_key_hmac);
+  function("signing_key_ed25519", &sg_key_ed25519);
+  function("signing_key_generate", &sg_key_generate);
+  function("verifying_key_hmac", &sg_vkey_hmac);
+  function("verifying_key_ed25519", &sg_vkey_ed25519);
+  function("signing_sign", &sg_sign);
+  function("signing_verify", &sg_verify);
+  function("signing_content_digest", &sg_content_digest);
+  function("signing_verify_content_digest", &sg_verify_content_digest);
+  emscripten::class_<wh::Secret>("WebhookSecret").function("reveal", &wh_secret_reveal);
+  function("webhook_secret_parse", &wh_secret_parse);
+  function("webhook_secret_from_bytes", &wh_secret_from_bytes);
+  function("webhook_secret_generate", &wh_secret_generate);
+  function("webhook_sign", &wh_sign);
+  function("webhook_headers", &wh_headers);
+  function("webhook_verify", &wh_verify);
 }

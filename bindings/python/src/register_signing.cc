@@ -1,0 +1,217 @@
+#include <pybind11/stl.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common.h"
+#include "finfusion/signing.h"
+
+namespace finfusion::python {
+namespace {
+
+using signing::Algorithm;
+
+// list[str] without pybind11's converter, whose mismatch message would print the call's
+// arguments (headers may carry a key).
+std::vector<std::string> str_list(py::handle value, const char* what) {
+  std::vector<std::string> out;
+  if (value.is_none()) return out;
+  if (!PyList_Check(value.ptr()) && !PyTuple_Check(value.ptr())) {
+    throw py::type_error(std::string(what) + " must be a list of str");
+  }
+  for (py::handle item : py::reinterpret_borrow<py::sequence>(value)) out.emplace_back(Text(item, what).view());
+  return out;
+}
+
+// One message's text borrowed from Python for the call: method, target URI, status,
+// headers as a list of (name, value) str pairs, body as bytes or None.
+class MessageArg {
+ public:
+  MessageArg(py::handle method, py::handle uri, int status, py::handle headers, py::handle body) {
+    if (!PyList_Check(headers.ptr()) && !PyTuple_Check(headers.ptr())) {
+      throw py::type_error("headers must be a list of (name, value) pairs");
+    }
+    auto seq = py::reinterpret_borrow<py::sequence>(headers);
+    texts_.reserve(2 + 2 * seq.size());
+    texts_.emplace_back(method, "method");
+    texts_.emplace_back(uri, "url");
+    for (py::handle pair : seq) {
+      if (!PyTuple_Check(pair.ptr()) || PyTuple_Size(pair.ptr()) != 2) {
+        throw py::type_error("headers must be a list of (name, value) pairs");
+      }
+      texts_.emplace_back(PyTuple_GET_ITEM(pair.ptr(), 0), "header name");
+      texts_.emplace_back(PyTuple_GET_ITEM(pair.ptr(), 1), "header value");
+    }
+    if (!body.is_none()) body_ = std::make_unique<ByteView>(body, "body");
+    message.method = texts_[0].view();
+    message.target_uri = texts_[1].view();
+    message.status = status;
+    for (std::size_t i = 2; i + 1 < texts_.size(); i += 2) message.headers.push_back({texts_[i].view(), texts_[i + 1].view()});
+    if (body_) message.body = body_->view();
+  }
+
+  signing::Message message;
+
+ private:
+  std::vector<Text> texts_;
+  std::unique_ptr<ByteView> body_;
+};
+
+// A response's request, given as (method, url, headers, body) or None.
+std::unique_ptr<MessageArg> request_arg(py::handle request) {
+  if (request.is_none()) return nullptr;
+  if (!PyTuple_Check(request.ptr()) || PyTuple_Size(request.ptr()) != 4) {
+    throw py::type_error("request must be (method, url, headers, body)");
+  }
+  auto t = py::reinterpret_borrow<py::tuple>(request);
+  return std::make_unique<MessageArg>(t[0], t[1], 0, t[2], t[3]);
+}
+
+Algorithm algorithm_arg(py::handle name) { return unwrap(signing::algorithm_from_name(Text(name, "algorithm").view())); }
+
+py::bytes to_bytes(std::string_view s) { return py::bytes(s.data(), s.size()); }
+
+}  // namespace
+
+void register_signing(py::module_& m) {
+  py::class_<signing::VerifyingKey>(m, "VerifyingKey",
+                                    "A key that verifies RFC 9421 signatures: an HMAC secret or an Ed25519 public key.")
+      .def_static("hmac", [](const StrArg& key_id, const BytesArg& secret) {
+             return unwrap(signing::VerifyingKey::Hmac(std::string(Text(key_id, "key_id").view()), secret_bytes(secret, "secret")));
+           }, py::arg("key_id"), py::arg("secret"))
+      .def_static("ed25519", [](const StrArg& key_id, const BytesArg& public_key) {
+             ByteView pk(public_key, "public_key");
+             return unwrap(signing::VerifyingKey::Ed25519(std::string(Text(key_id, "key_id").view()), pk.view()));
+           }, py::arg("key_id"), py::arg("public_key"))
+      .def_property_readonly("key_id", &signing::VerifyingKey::key_id)
+      .def_property_readonly("algorithm", [](const signing::VerifyingKey& k) { return std::string(signing::algorithm_name(k.algorithm())); })
+      .def("verify", [](const signing::VerifyingKey& k, const BytesArg& message, const BytesArg& signature) {
+             ByteView msg(message, "message"), sig(signature, "signature");
+             return k.verify(msg.view(), sig.view());
+           }, py::arg("message"), py::arg("signature"))
+      .def("__repr__", [](const signing::VerifyingKey& k) {
+        return "VerifyingKey(key_id='" + k.key_id() + "', algorithm='" + std::string(signing::algorithm_name(k.algorithm())) + "')";
+      })
+      .def("__reduce__", [](py::handle) -> py::object { throw py::type_error("objects that hold secrets cannot be pickled"); });
+
+  py::class_<signing::SigningKey>(m, "SigningKey",
+                                  "A key that signs: an HMAC-SHA256 secret or an Ed25519 private key. repr() hides it.")
+      .def_static("hmac", [](const StrArg& key_id, const BytesArg& secret) {
+             return unwrap(signing::SigningKey::Hmac(std::string(Text(key_id, "key_id").view()), secret_bytes(secret, "secret")));
+           }, py::arg("key_id"), py::arg("secret"))
+      .def_static("ed25519", [](const StrArg& key_id, const BytesArg& seed) {
+             return unwrap(signing::SigningKey::Ed25519(std::string(Text(key_id, "key_id").view()), secret_bytes(seed, "seed")));
+           }, py::arg("key_id"), py::arg("seed"))
+      .def_static("generate", [](const StrArg& key_id, const StrArg& algorithm) {
+             return unwrap(signing::SigningKey::Generate(std::string(Text(key_id, "key_id").view()), algorithm_arg(algorithm)));
+           }, py::arg("key_id"), py::arg("algorithm"))
+      .def_property_readonly("key_id", &signing::SigningKey::key_id)
+      .def_property_readonly("algorithm", [](const signing::SigningKey& k) { return std::string(signing::algorithm_name(k.algorithm())); })
+      .def_property_readonly("public_key", [](const signing::SigningKey& k) { return to_bytes(k.public_key()); })
+      .def("reveal_secret", [](const signing::SigningKey& k) { return to_bytes(k.secret().view()); },
+           "The HMAC secret or Ed25519 seed, for storage; keep it encrypted and out of logs.")
+      .def("verifying_key", &signing::SigningKey::verifying_key)
+      .def("sign", [](const signing::SigningKey& k, const BytesArg& message) {
+             ByteView msg(message, "message");
+             return to_bytes(k.sign(msg.view()));
+           }, py::arg("message"))
+      .def("__repr__", [](const signing::SigningKey& k) {
+        return "SigningKey(key_id='" + k.key_id() + "', algorithm='" + std::string(signing::algorithm_name(k.algorithm())) + "')";
+      })
+      .def("__reduce__", [](py::handle) -> py::object { throw py::type_error("objects that hold secrets cannot be pickled"); });
+
+  py::class_<signing::KeyRing>(m, "KeyRing", "The verifying keys a service trusts, found by keyid.")
+      .def(py::init<>())
+      .def("add", [](signing::KeyRing& r, const signing::VerifyingKey& k) { r.add(k); }, py::arg("key"))
+      .def("__len__", &signing::KeyRing::size)
+      .def("__contains__", [](const signing::KeyRing& r, const StrArg& id) { return r.contains(Text(id, "key_id").view()); })
+      .def("__repr__", [](const signing::KeyRing& r) { return "KeyRing(" + std::to_string(r.size()) + " keys)"; });
+
+  py::class_<signing::NonceCache>(m, "NonceCache", "Nonces seen recently, bounded; thread-safe.")
+      .def(py::init<std::size_t>(), py::arg("max_entries") = 100000)
+      .def("__len__", &signing::NonceCache::size)
+      .def_property_readonly("max_entries", &signing::NonceCache::max_entries)
+      .def("__repr__", [](const signing::NonceCache& c) {
+        return "NonceCache(" + std::to_string(c.size()) + "/" + std::to_string(c.max_entries()) + ")";
+      });
+
+  py::class_<signing::Verification>(m, "Verification", "The outcome of verifying an RFC 9421 signature.")
+      .def_readonly("valid", &signing::Verification::valid)
+      .def_property_readonly("code", [](const signing::Verification& v) { return std::string(code_name(v.code)); })
+      .def_readonly("message", &signing::Verification::message)
+      .def_readonly("label", &signing::Verification::label)
+      .def_readonly("key_id", &signing::Verification::key_id)
+      .def_readonly("alg", &signing::Verification::alg)
+      .def_readonly("nonce", &signing::Verification::nonce)
+      .def_readonly("tag", &signing::Verification::tag)
+      .def_readonly("created", &signing::Verification::created)
+      .def_readonly("expires", &signing::Verification::expires)
+      .def_readonly("covered", &signing::Verification::covered)
+      .def_readonly("signature_base", &signing::Verification::signature_base)
+      .def("to_json", &signing::Verification::to_json)
+      .def("__bool__", [](const signing::Verification& v) { return v.valid; })
+      .def("__repr__", [](const signing::Verification& v) {
+        return "Verification(valid=" + std::string(v.valid ? "True" : "False") + ", code='" +
+               std::string(code_name(v.code)) + "', key_id='" + v.key_id + "', label='" + v.label + "')";
+      });
+
+  m.def("signing_sign",
+        [](const StrArg& method, const StrArg& url, int status, py::object headers, py::object body, py::object request,
+           const signing::SigningKey& key, const StrArg& label, py::object components, std::optional<std::int64_t> expires_in,
+           const StrArg& nonce, bool generate_nonce, const StrArg& tag, bool include_alg, const StrArg& digest,
+           time::Millis now) {
+          MessageArg msg(method, url, status, headers, body);
+          std::unique_ptr<MessageArg> req = request_arg(request);
+          if (req) msg.message.request = &req->message;
+          signing::SignOptions o;
+          o.label = std::string(Text(label, "label").view());
+          o.components = str_list(components, "components");
+          o.expires_in_seconds = expires_in;
+          o.nonce = std::string(Text(nonce, "nonce").view());
+          o.generate_nonce = generate_nonce;
+          o.tag = std::string(Text(tag, "tag").view());
+          o.include_alg = include_alg;
+          o.digest = unwrap(signing::digest_from_name(Text(digest, "digest").view()));
+          signing::Signed s = unwrap(signing::sign(msg.message, key, o, now));
+          return py::make_tuple(s.headers, s.signature_base, s.signature_input);
+        },
+        py::arg("method"), py::arg("url"), py::arg("status"), py::arg("headers"), py::arg("body"), py::arg("request"),
+        py::arg("key"), py::arg("label"), py::arg("components"), py::arg("expires_in"), py::arg("nonce"),
+        py::arg("generate_nonce"), py::arg("tag"), py::arg("include_alg"), py::arg("digest"), py::arg("now_ms"));
+
+  m.def("signing_verify",
+        [](const StrArg& method, const StrArg& url, int status, py::object headers, py::object body, py::object request,
+           const signing::KeyRing& keys, std::int64_t tolerance, bool require_nonce, py::object required_components,
+           const StrArg& label, bool require_content_digest, signing::NonceCache* nonces, time::Millis now) {
+          MessageArg msg(method, url, status, headers, body);
+          std::unique_ptr<MessageArg> req = request_arg(request);
+          if (req) msg.message.request = &req->message;
+          signing::VerifyPolicy p;
+          p.tolerance_seconds = tolerance;
+          p.require_nonce = require_nonce;
+          p.required_components = str_list(required_components, "required_components");
+          p.label = std::string(Text(label, "label").view());
+          p.require_content_digest = require_content_digest;
+          return signing::verify(msg.message, keys, p, nonces, now);
+        },
+        py::arg("method"), py::arg("url"), py::arg("status"), py::arg("headers"), py::arg("body"), py::arg("request"),
+        py::arg("keys"), py::arg("tolerance"), py::arg("require_nonce"), py::arg("required_components"),
+        py::arg("label"), py::arg("require_content_digest"), py::arg("nonces").none(true), py::arg("now_ms"));
+
+  m.def("signing_content_digest", [](const BytesArg& body, const StrArg& algorithm) {
+          ByteView b(body, "body");
+          return signing::content_digest(b.view(), unwrap(signing::digest_from_name(Text(algorithm, "algorithm").view())));
+        }, py::arg("body"), py::arg("algorithm"));
+  m.def("signing_verify_content_digest", [](const StrArg& field, const BytesArg& body) {
+          ByteView b(body, "body");
+          Status s = signing::verify_content_digest(Text(field, "field").view(), b.view());
+          if (s.code() == Code::kSignatureInvalid) return false;
+          if (!s.ok()) raise(s);
+          return true;
+        }, py::arg("field"), py::arg("body"), "True when the digests match; False when one does not; raises for a malformed field.");
+}
+
+}  // namespace finfusion::python

@@ -1,0 +1,955 @@
+#include "finfusion/signing.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <mutex>
+#include <queue>
+#include <unordered_map>
+
+#include "finfusion/structured_field.h"
+#include "internal/base64.h"
+#include "internal/json.h"
+#include "internal/sodium_init.h"
+
+namespace finfusion::signing {
+namespace {
+
+using internal::Base64;
+
+Status invalid(std::string message) { return Status(Code::kInvalidRequest, std::move(message)); }
+
+Status check_key_id(std::string_view key_id) {
+  if (key_id.empty() || key_id.size() > kMaxKeyIdBytes) {
+    return invalid("keyid must be 1 to " + std::to_string(kMaxKeyIdBytes) + " characters");
+  }
+  for (char c : key_id) {
+    if (c < 0x20 || c > 0x7e) return invalid("keyid must be printable ASCII");
+  }
+  return Status::Ok();
+}
+
+Status check_hmac_secret(const SecretBytes& secret) {
+  if (secret.size() < kMinHmacSecretBytes || secret.size() > kMaxHmacSecretBytes) {
+    return invalid("an hmac-sha256 secret must be " + std::to_string(kMinHmacSecretBytes) + " to " +
+                   std::to_string(kMaxHmacSecretBytes) + " bytes, not " + std::to_string(secret.size()));
+  }
+  return Status::Ok();
+}
+
+Status sodium_missing() { return Status(Code::kInternal, "libsodium could not be initialised"); }
+
+std::string hmac_sha256(std::string_view key, std::string_view message) {
+  crypto_auth_hmacsha256_state state;
+  crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(key.data()), key.size());
+  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(message.data()), message.size());
+  std::string tag(crypto_auth_hmacsha256_BYTES, '\0');
+  crypto_auth_hmacsha256_final(&state, reinterpret_cast<unsigned char*>(tag.data()));
+  sodium_memzero(&state, sizeof state);
+  return tag;
+}
+
+// ---- Components ----
+
+enum class Derived : std::uint8_t {
+  kNone, kMethod, kTargetUri, kAuthority, kScheme, kRequestTarget, kPath, kQuery, kQueryParam, kStatus
+};
+
+Derived derived_from_name(std::string_view name) {
+  static constexpr std::pair<std::string_view, Derived> kNames[] = {
+      {"@method", Derived::kMethod},   {"@target-uri", Derived::kTargetUri},
+      {"@authority", Derived::kAuthority}, {"@scheme", Derived::kScheme},
+      {"@request-target", Derived::kRequestTarget}, {"@path", Derived::kPath},
+      {"@query", Derived::kQuery},     {"@query-param", Derived::kQueryParam},
+      {"@status", Derived::kStatus}};
+  for (const auto& [n, d] : kNames) {
+    if (n == name) return d;
+  }
+  return Derived::kNone;
+}
+
+// One covered component, validated: RFC 9421 section 2 and 6.5's parameters.
+struct Component {
+  std::string name;
+  Derived derived = Derived::kNone;
+  bool sf = false, bs = false, req = false;
+  std::optional<std::string> key;    // ;key="member"
+  std::optional<std::string> param;  // @query-param;name="..."
+  sf::Item item;                     // as written, for the signature base and the input
+  std::string id;                    // serialised identifier
+};
+
+bool is_field_name_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '!' || c == '#' || c == '$' || c == '%' ||
+         c == '&' || c == '\'' || c == '*' || c == '+' || c == '-' || c == '.' || c == '^' || c == '_' ||
+         c == '`' || c == '|' || c == '~';
+}
+
+Result<Component> component_from_item(sf::Item item) {
+  const std::string* name = std::get_if<std::string>(&item.value);
+  if (name == nullptr) return invalid("a component identifier must be a string");
+  Component c;
+  c.name = *name;
+  if (c.name.empty()) return invalid("empty component name");
+  if (c.name[0] == '@') {
+    c.derived = derived_from_name(c.name);
+    if (c.derived == Derived::kNone) {
+      return invalid(c.name == "@signature-params" ? "@signature-params cannot be covered"
+                                                    : "unknown derived component");
+    }
+  } else {
+    for (char ch : c.name) {
+      if (!is_field_name_char(ch)) return invalid("a field name must be a lowercase token");
+    }
+  }
+  for (const auto& [pname, pvalue] : item.params) {
+    const bool* flag = std::get_if<bool>(&pvalue);
+    const std::string* text = std::get_if<std::string>(&pvalue);
+    if (pname == "sf" || pname == "bs" || pname == "req") {
+      if (flag == nullptr || !*flag) return invalid("component parameter ;" + pname + " takes no value");
+      (pname == "sf" ? c.sf : pname == "bs" ? c.bs : c.req) = true;
+    } else if (pname == "key") {
+      if (text == nullptr || !sf::is_key(*text)) return invalid("component parameter ;key must name a dictionary key");
+      c.key = *text;
+    } else if (pname == "name") {
+      if (text == nullptr) return invalid("component parameter ;name must be a string");
+      c.param = *text;
+    } else if (pname == "tr") {
+      return invalid("trailer components (;tr) are not supported");
+    } else {
+      return invalid("unknown component parameter ;" + pname);
+    }
+  }
+  if (c.derived != Derived::kNone && (c.sf || c.bs || c.key)) {
+    return invalid("derived components take no ;sf, ;bs or ;key");
+  }
+  if ((c.derived == Derived::kQueryParam) != c.param.has_value()) {
+    return invalid(c.param ? "only @query-param takes ;name" : "@query-param needs ;name");
+  }
+  if (c.bs && (c.sf || c.key)) return invalid(";bs cannot be combined with ;sf or ;key");
+  Result<std::string> id = sf::serialize(item);
+  if (!id.ok()) return id.status();
+  c.id = std::move(*id);
+  c.item = std::move(item);
+  return c;
+}
+
+// `"@query-param";name="a"` as written in Signature-Input, or `@query-param;name="a"`.
+Result<Component> parse_component(std::string_view text) {
+  if (text.empty()) return invalid("empty component identifier");
+  if (text.size() > 1024) return invalid("component identifier too long");
+  std::string quoted;
+  if (text[0] == '"') {
+    quoted = std::string(text);
+  } else {
+    std::size_t semi = text.find(';');
+    std::string_view name = text.substr(0, semi);
+    if (name.find_first_of("\"\\ ") != std::string_view::npos) return invalid("malformed component identifier");
+    quoted = "\"" + std::string(name) + "\"" + std::string(semi == std::string_view::npos ? "" : text.substr(semi));
+  }
+  Result<sf::Item> item = sf::parse_item(quoted);
+  if (!item.ok()) return invalid("malformed component identifier");
+  return component_from_item(std::move(*item));
+}
+
+Result<std::vector<Component>> parse_components(const std::vector<std::string>& texts) {
+  std::vector<Component> out;
+  out.reserve(texts.size());
+  for (const std::string& t : texts) {
+    Result<Component> c = parse_component(t);
+    if (!c.ok()) return c.status();
+    for (const Component& seen : out) {
+      if (seen.id == c->id) return invalid("component " + c->id + " is covered twice");
+    }
+    out.push_back(std::move(*c));
+  }
+  return out;
+}
+
+// ---- Component values ----
+
+// A covered component the message does not have: signing refuses (invalid_request), a
+// verifier rejects the signature (signature_invalid).
+Status absent(std::string what) { return Status(Code::kNotFound, std::move(what)); }
+
+bool equals_ignore_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+std::string_view trim_ows(std::string_view v) {
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  return v;
+}
+
+Status check_field_value(std::string_view v) {
+  for (char c : v) {
+    if (c == '\r' || c == '\n' || c == '\0') return invalid("a header value holds CR, LF or NUL");
+  }
+  return Status::Ok();
+}
+
+// The field's lines, trimmed; nothing when the message has no such field.
+Result<std::vector<std::string_view>> field_lines(const Message& m, std::string_view name) {
+  std::vector<std::string_view> lines;
+  for (const Field& f : m.headers) {
+    if (!equals_ignore_case(f.name, name)) continue;
+    Status s = check_field_value(f.value);
+    if (!s.ok()) return s;
+    lines.push_back(trim_ows(f.value));
+  }
+  return lines;
+}
+
+std::string join(const std::vector<std::string_view>& lines) {
+  std::string out;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += lines[i];
+  }
+  return out;
+}
+
+enum class FieldType { kUnknown, kDictionary, kList, kItem };
+
+// The structured type of fields this library knows (RFC 9421 section 2.1.1 asks the
+// signer to know it); other fields are read as a dictionary, else a list.
+FieldType field_type(std::string_view name) {
+  static constexpr std::string_view kDictionaries[] = {
+      "signature-input", "signature", "accept-signature", "content-digest", "repr-digest",
+      "want-content-digest", "want-repr-digest", "priority", "cdn-cache-control"};
+  static constexpr std::string_view kLists[] = {"cache-status", "proxy-status", "accept-ch"};
+  for (std::string_view d : kDictionaries) {
+    if (d == name) return FieldType::kDictionary;
+  }
+  for (std::string_view l : kLists) {
+    if (l == name) return FieldType::kList;
+  }
+  return FieldType::kUnknown;
+}
+
+Result<std::string> reserialize(std::string_view name, const std::string& value) {
+  FieldType type = field_type(name);
+  if (type == FieldType::kDictionary || type == FieldType::kUnknown) {
+    Result<sf::Dictionary> d = sf::parse_dictionary(value);
+    if (d.ok()) return sf::serialize(*d);
+    if (type == FieldType::kDictionary) return invalid("field " + std::string(name) + " is not a structured dictionary");
+  }
+  Result<sf::List> l = sf::parse_list(value);
+  if (!l.ok()) return invalid("field " + std::string(name) + " is not a structured field");
+  return sf::serialize(*l);
+}
+
+// The parts of an absolute target URI (RFC 3986), the fragment dropped.
+struct Uri {
+  std::string scheme;      // lowercase
+  std::string authority;   // normalised: lowercase host, no userinfo, no default port
+  std::string_view path;   // "" allowed here; "/" is substituted where RFC 9421 says
+  std::optional<std::string_view> query;
+  std::string_view without_fragment;
+};
+
+Result<Uri> parse_uri(std::string_view text) {
+  if (text.size() > 8192) return invalid("target URI longer than 8192 bytes");
+  for (char c : text) {
+    if (c <= 0x20 || c > 0x7e) return invalid("target URI holds a space, control or non-ASCII character");
+  }
+  Uri u;
+  std::size_t hash = text.find('#');
+  u.without_fragment = text.substr(0, hash);
+  std::string_view rest = u.without_fragment;
+  std::size_t colon = rest.find("://");
+  if (colon == std::string_view::npos || colon == 0) return invalid("target URI must be absolute (scheme://authority/...)");
+  for (std::size_t i = 0; i < colon; ++i) {
+    char c = rest[i];
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (i > 0 && ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'));
+    if (!ok) return invalid("target URI has a malformed scheme");
+    u.scheme.push_back(static_cast<char>((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c));
+  }
+  rest.remove_prefix(colon + 3);
+  std::size_t end = rest.find_first_of("/?");
+  std::string_view authority = rest.substr(0, end);
+  rest = end == std::string_view::npos ? std::string_view() : rest.substr(end);
+  if (std::size_t at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
+  if (authority.empty()) return invalid("target URI has no host");
+  for (char c : authority) u.authority.push_back(static_cast<char>((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c));
+  std::size_t port = u.authority.rfind(':');
+  if (port != std::string::npos && u.authority.find(']', port) == std::string::npos) {
+    std::string_view p = std::string_view(u.authority).substr(port + 1);
+    if (p.empty() || (u.scheme == "https" && p == "443") || (u.scheme == "http" && p == "80")) u.authority.resize(port);
+  }
+  std::size_t q = rest.find('?');
+  u.path = rest.substr(0, q);
+  if (q != std::string_view::npos) u.query = rest.substr(q + 1);
+  return u;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// application/x-www-form-urlencoded decoding of one name or value (WHATWG URL): '+' is a
+// space, %XX a byte, a '%' not followed by two hex digits stays as it is.
+std::string form_decode(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '+') {
+      out.push_back(' ');
+    } else if (c == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 &&
+               hex_value(s[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+// RFC 9421 section 2.2.8: names and values are percent-encoded again after parsing, as the
+// WHATWG form serialiser does (ALPHA, DIGIT and "*-._" kept, every other byte as %XX in
+// upper-case hex) except that a space is %20, not "+", as the RFC's examples show.
+std::string query_encode(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '*' ||
+                      c == '-' || c == '.' || c == '_';
+    if (unreserved) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
+}
+
+Result<std::string> query_param(const Uri& uri, std::string_view wanted) {
+  std::string target = query_encode(form_decode(wanted));
+  std::optional<std::string> found;
+  std::string_view q = uri.query.value_or(std::string_view());
+  while (!q.empty()) {
+    std::size_t amp = q.find('&');
+    std::string_view pair = q.substr(0, amp);
+    q = amp == std::string_view::npos ? std::string_view() : q.substr(amp + 1);
+    if (pair.empty()) continue;
+    std::size_t eq = pair.find('=');
+    std::string name = query_encode(form_decode(pair.substr(0, eq)));
+    if (name != target) continue;
+    if (found) return invalid("query parameter " + target + " appears more than once and cannot be covered");
+    found = query_encode(form_decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1)));
+  }
+  if (!found) return absent("the query has no parameter " + target);
+  return *found;
+}
+
+Result<std::string> derived_value(const Component& c, const Message& m) {
+  bool is_request = m.status == 0;
+  if (c.derived == Derived::kStatus) {
+    if (is_request) return absent("@status belongs to responses");
+    if (m.status < 100 || m.status > 999) return invalid("a response status must be 100 to 999");
+    return std::to_string(m.status);
+  }
+  if (!is_request) return absent(c.name + " belongs to requests (use ;req on a response)");
+  if (c.derived == Derived::kMethod) {
+    if (m.method.empty()) return invalid("the request has no method");
+    for (char ch : m.method) {
+      if (!is_field_name_char(ch) && !(ch >= 'A' && ch <= 'Z')) return invalid("the method is not a token");
+    }
+    return std::string(m.method);
+  }
+  Result<Uri> uri = parse_uri(m.target_uri);
+  if (!uri.ok()) return uri.status();
+  std::string path = uri->path.empty() ? std::string("/") : std::string(uri->path);
+  switch (c.derived) {
+    case Derived::kTargetUri: return std::string(uri->without_fragment);
+    case Derived::kAuthority: return uri->authority;
+    case Derived::kScheme: return uri->scheme;
+    case Derived::kPath: return path;
+    case Derived::kRequestTarget: return uri->query ? path + "?" + std::string(*uri->query) : path;
+    case Derived::kQuery: return "?" + std::string(uri->query.value_or(std::string_view()));
+    case Derived::kQueryParam: return query_param(*uri, *c.param);
+    default: return Status(Code::kInternal, "unhandled derived component");
+  }
+}
+
+Result<std::string> field_value(const Component& c, const Message& m) {
+  Result<std::vector<std::string_view>> lines = field_lines(m, c.name);
+  if (!lines.ok()) return lines.status();
+  if (lines->empty()) return absent("the message has no " + c.name + " field");
+  if (c.bs) {
+    std::string out;
+    for (std::size_t i = 0; i < lines->size(); ++i) {
+      if (i > 0) out += ", ";
+      out += ":" + internal::encode_base64((*lines)[i], Base64::kStandard) + ":";
+    }
+    return out;
+  }
+  std::string joined = join(*lines);
+  if (c.key) {
+    Result<sf::Dictionary> d = sf::parse_dictionary(joined);
+    if (!d.ok()) return invalid("field " + c.name + " is not a structured dictionary");
+    const sf::Member* member = sf::find(*d, *c.key);
+    if (member == nullptr) return absent("field " + c.name + " has no member " + *c.key);
+    if (const sf::Item* item = std::get_if<sf::Item>(member)) return sf::serialize(*item);
+    return sf::serialize(std::get<sf::InnerList>(*member));
+  }
+  if (c.sf) return reserialize(c.name, joined);
+  return joined;
+}
+
+Result<std::string> component_value(const Component& c, const Message& m) {
+  const Message* source = &m;
+  if (c.req) {
+    if (m.status == 0 || m.request == nullptr) return absent(c.id + " needs the request this response answers");
+    source = m.request;
+  }
+  return c.derived != Derived::kNone ? derived_value(c, *source) : field_value(c, *source);
+}
+
+// RFC 9421 section 2.5: one line per component, then the @signature-params line.
+Result<std::string> build_base(const Message& m, const std::vector<Component>& components,
+                               std::string_view params_line) {
+  std::string base;
+  for (const Component& c : components) {
+    Result<std::string> value = component_value(c, m);
+    if (!value.ok()) return value.status();
+    base += c.id;
+    base += ": ";
+    base += *value;
+    base.push_back('\n');
+  }
+  base += "\"@signature-params\": ";
+  base += params_line;
+  return base;
+}
+
+Status printable(std::string_view what, std::string_view text, std::size_t max) {
+  if (text.size() > max) return invalid(std::string(what) + " longer than " + std::to_string(max) + " characters");
+  for (char c : text) {
+    if (c < 0x20 || c > 0x7e) return invalid(std::string(what) + " must be printable ASCII");
+  }
+  return Status::Ok();
+}
+
+std::optional<std::string> joined_field(const Message& m, std::string_view name) {
+  Result<std::vector<std::string_view>> lines = field_lines(m, name);
+  if (!lines.ok() || lines->empty()) return std::nullopt;
+  return join(*lines);
+}
+
+bool has_field(const Message& m, std::string_view name) {
+  for (const Field& f : m.headers) {
+    if (equals_ignore_case(f.name, name)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+// ---- Algorithms and keys ----
+
+std::string_view algorithm_name(Algorithm algorithm) noexcept {
+  return algorithm == Algorithm::kEd25519 ? "ed25519" : "hmac-sha256";
+}
+
+Result<Algorithm> algorithm_from_name(std::string_view name) {
+  if (name == "hmac-sha256") return Algorithm::kHmacSha256;
+  if (name == "ed25519") return Algorithm::kEd25519;
+  return invalid("unknown signature algorithm (hmac-sha256 or ed25519)");
+}
+
+Result<SigningKey> SigningKey::Hmac(std::string key_id, SecretBytes secret) {
+  if (Status s = check_key_id(key_id); !s.ok()) return s;
+  if (Status s = check_hmac_secret(secret); !s.ok()) return s;
+  return SigningKey(Algorithm::kHmacSha256, std::move(key_id), std::move(secret), SecretBytes(), std::string());
+}
+
+Result<SigningKey> SigningKey::Ed25519(std::string key_id, const SecretBytes& seed) {
+  if (Status s = check_key_id(key_id); !s.ok()) return s;
+  if (seed.size() != kEd25519SeedBytes) {
+    return invalid("an ed25519 seed must be 32 bytes, not " + std::to_string(seed.size()));
+  }
+  if (!internal::sodium_ready()) return sodium_missing();
+  SecretBytes sk(crypto_sign_SECRETKEYBYTES);
+  std::string pk(crypto_sign_PUBLICKEYBYTES, '\0');
+  crypto_sign_seed_keypair(reinterpret_cast<unsigned char*>(pk.data()), sk.data(), seed.data());
+  return SigningKey(Algorithm::kEd25519, std::move(key_id), seed, std::move(sk), std::move(pk));
+}
+
+Result<SigningKey> SigningKey::Generate(std::string key_id, Algorithm algorithm) {
+  Result<SecretBytes> secret =
+      random_secret(algorithm == Algorithm::kEd25519 ? kEd25519SeedBytes : kGeneratedHmacSecretBytes);
+  if (!secret.ok()) return secret.status();
+  if (algorithm == Algorithm::kEd25519) return Ed25519(std::move(key_id), *secret);
+  return Hmac(std::move(key_id), std::move(*secret));
+}
+
+VerifyingKey SigningKey::verifying_key() const {
+  if (algorithm_ == Algorithm::kEd25519) {
+    return VerifyingKey(algorithm_, key_id_, SecretBytes::FromView(public_key_));
+  }
+  return VerifyingKey(algorithm_, key_id_, secret_);
+}
+
+std::string SigningKey::sign(std::string_view message) const {
+  if (algorithm_ == Algorithm::kHmacSha256) {
+    return hmac_sha256(secret_.view(), message);
+  }
+  std::string sig(crypto_sign_BYTES, '\0');
+  crypto_sign_detached(reinterpret_cast<unsigned char*>(sig.data()), nullptr,
+                       reinterpret_cast<const unsigned char*>(message.data()), message.size(), private_key_.data());
+  return sig;
+}
+
+Result<VerifyingKey> VerifyingKey::Hmac(std::string key_id, SecretBytes secret) {
+  if (Status s = check_key_id(key_id); !s.ok()) return s;
+  if (Status s = check_hmac_secret(secret); !s.ok()) return s;
+  return VerifyingKey(Algorithm::kHmacSha256, std::move(key_id), std::move(secret));
+}
+
+Result<VerifyingKey> VerifyingKey::Ed25519(std::string key_id, std::string_view public_key) {
+  if (Status s = check_key_id(key_id); !s.ok()) return s;
+  if (public_key.size() != kEd25519PublicKeyBytes) {
+    return invalid("an ed25519 public key must be 32 bytes, not " + std::to_string(public_key.size()));
+  }
+  return VerifyingKey(Algorithm::kEd25519, std::move(key_id), SecretBytes::FromView(public_key));
+}
+
+bool VerifyingKey::verify(std::string_view message, std::string_view signature) const {
+  if (algorithm_ == Algorithm::kHmacSha256) {
+    if (signature.size() != crypto_auth_hmacsha256_BYTES) return false;
+    std::string expected = hmac_sha256(material_.view(), message);
+    bool same = constant_time_equals(expected, signature);
+    sodium_memzero(expected.data(), expected.size());
+    return same;
+  }
+  if (signature.size() != crypto_sign_BYTES || !internal::sodium_ready()) return false;
+  return crypto_sign_verify_detached(reinterpret_cast<const unsigned char*>(signature.data()),
+                                     reinterpret_cast<const unsigned char*>(message.data()), message.size(),
+                                     material_.data()) == 0;  // ct-ok: libsodium's result code
+}
+
+bool KeyRing::contains(std::string_view key_id) const noexcept {
+  return std::any_of(keys_.begin(), keys_.end(), [&](const VerifyingKey& k) { return k.key_id() == key_id; });
+}
+
+// ---- Content-Digest ----
+
+std::string_view digest_name(DigestAlgorithm algorithm) noexcept {
+  return algorithm == DigestAlgorithm::kSha512 ? "sha-512" : "sha-256";
+}
+
+Result<DigestAlgorithm> digest_from_name(std::string_view name) {
+  if (name == "sha-256") return DigestAlgorithm::kSha256;
+  if (name == "sha-512") return DigestAlgorithm::kSha512;
+  return invalid("unknown digest algorithm (sha-256 or sha-512)");
+}
+
+namespace {
+
+std::string digest_bytes(std::string_view body, DigestAlgorithm algorithm) {
+  const auto* in = reinterpret_cast<const unsigned char*>(body.data());
+  if (algorithm == DigestAlgorithm::kSha512) {
+    std::string out(crypto_hash_sha512_BYTES, '\0');
+    crypto_hash_sha512(reinterpret_cast<unsigned char*>(out.data()), in, body.size());
+    return out;
+  }
+  std::string out(crypto_hash_sha256_BYTES, '\0');
+  crypto_hash_sha256(reinterpret_cast<unsigned char*>(out.data()), in, body.size());
+  return out;
+}
+
+}  // namespace
+
+std::string content_digest(std::string_view body, DigestAlgorithm algorithm) {
+  std::string out(digest_name(algorithm));
+  out += "=:";
+  out += internal::encode_base64(digest_bytes(body, algorithm), Base64::kStandard);
+  out += ":";
+  return out;
+}
+
+Status verify_content_digest(std::string_view field, std::string_view body) {
+  Result<sf::Dictionary> dict = sf::parse_dictionary(field);
+  if (!dict.ok()) return invalid("Content-Digest is not a structured dictionary");
+  bool checked = false;
+  for (const auto& [name, member] : *dict) {
+    const sf::Item* item = std::get_if<sf::Item>(&member);
+    const sf::ByteSequence* bytes = item != nullptr ? std::get_if<sf::ByteSequence>(&item->value) : nullptr;
+    if (bytes == nullptr) return invalid("Content-Digest member " + name + " is not a byte sequence");
+    Result<DigestAlgorithm> algorithm = digest_from_name(name);
+    if (!algorithm.ok()) continue;  // other algorithms are ignored (RFC 9530 section 2)
+    if (!constant_time_equals(digest_bytes(body, *algorithm), bytes->bytes)) {
+      return Status(Code::kSignatureInvalid, "Content-Digest " + name + " does not match the body");
+    }
+    checked = true;
+  }
+  if (!checked) return invalid("Content-Digest has neither sha-256 nor sha-512");
+  return Status::Ok();
+}
+
+// ---- Signing ----
+
+Result<Signed> sign(const Message& message, const SigningKey& key, const SignOptions& options, time::Millis now) {
+  if (!sf::is_key(options.label)) return invalid("the signature label must be a structured-field key (a-z, 0-9, _-.*)");
+  if (now < 0) return invalid("now must not be before 1970");
+  Signed out;
+
+  // The body's digest: checked when the caller brought one, added when not.
+  Message m = message;
+  std::string digest;
+  if (m.body) {
+    if (std::optional<std::string> existing = joined_field(m, "content-digest")) {
+      Status s = verify_content_digest(*existing, *m.body);
+      if (!s.ok()) return invalid("the Content-Digest present does not match the body");
+    } else {
+      digest = content_digest(*m.body, options.digest);
+      m.headers.push_back(Field{"content-digest", digest});
+      out.headers.emplace_back("Content-Digest", digest);
+    }
+  }
+
+  std::vector<std::string> defaults;
+  const std::vector<std::string>* texts = &options.components;
+  if (texts->empty()) {
+    defaults.push_back(m.status == 0 ? "@method" : "@status");
+    if (m.status == 0) defaults.push_back("@target-uri");
+    if (m.body) defaults.push_back("content-digest");
+    if (has_field(m, "content-type")) defaults.push_back("content-type");
+    if (m.status == 0 && has_field(m, "authorization")) defaults.push_back("authorization");
+    texts = &defaults;
+  }
+  Result<std::vector<Component>> components = parse_components(*texts);
+  if (!components.ok()) return components.status();
+
+  if (std::optional<std::string> inputs = joined_field(m, "signature-input")) {
+    Result<sf::Dictionary> d = sf::parse_dictionary(*inputs);
+    if (!d.ok()) return invalid("the message's Signature-Input is malformed");
+    if (sf::find(*d, options.label) != nullptr) return invalid("the message already has a signature labelled " + options.label);
+  }
+
+  sf::InnerList input;
+  for (const Component& c : *components) input.items.push_back(c.item);
+  const std::int64_t created = now / 1000;
+  input.params.emplace_back("created", created);
+  if (options.expires_in_seconds) {
+    if (*options.expires_in_seconds <= 0 || *options.expires_in_seconds > 366LL * 86400) {
+      return invalid("expires_in must be 1 second to 366 days");
+    }
+    input.params.emplace_back("expires", created + *options.expires_in_seconds);
+  }
+  input.params.emplace_back("keyid", key.key_id());
+  if (options.include_alg) input.params.emplace_back("alg", std::string(algorithm_name(key.algorithm())));
+  std::string nonce = options.nonce;
+  if (options.generate_nonce) {
+    if (!nonce.empty()) return invalid("give a nonce or ask for one to be generated, not both");
+    Result<SecretBytes> random = random_secret(16);
+    if (!random.ok()) return random.status();
+    nonce = internal::encode_base64(random->view(), Base64::kUrlNoPadding);
+  }
+  if (!nonce.empty()) {
+    if (Status s = printable("nonce", nonce, NonceCache::kMaxNonceBytes); !s.ok()) return s;
+    input.params.emplace_back("nonce", nonce);
+  }
+  if (!options.tag.empty()) {
+    if (Status s = printable("tag", options.tag, 256); !s.ok()) return s;
+    input.params.emplace_back("tag", options.tag);
+  }
+  Result<std::string> params_line = sf::serialize(input);
+  if (!params_line.ok()) return params_line.status();
+
+  Result<std::string> base = build_base(m, *components, *params_line);
+  if (!base.ok()) {
+    if (base.code() == Code::kNotFound) return invalid("cannot sign: " + base.status().message());
+    return base.status();
+  }
+  std::string signature = key.sign(*base);
+  out.headers.emplace_back("Signature-Input", options.label + "=" + *params_line);
+  out.headers.emplace_back("Signature",
+                           options.label + "=:" + internal::encode_base64(signature, Base64::kStandard) + ":");
+  out.signature_base = std::move(*base);
+  out.signature_input = std::move(*params_line);
+  return out;
+}
+
+// ---- Nonces ----
+
+struct NonceCache::State {
+  mutable std::mutex mu;
+  std::unordered_map<std::string, time::Millis> until;
+  // (keep_until, entry) oldest expiry first; entries re-remembered later are skipped.
+  std::priority_queue<std::pair<time::Millis, std::string>, std::vector<std::pair<time::Millis, std::string>>,
+                      std::greater<>>
+      expiry;
+
+  void drop_expired(time::Millis now) {
+    while (!expiry.empty() && expiry.top().first <= now) {
+      auto it = until.find(expiry.top().second);
+      if (it != until.end() && it->second <= now) until.erase(it);
+      expiry.pop();
+    }
+  }
+};
+
+NonceCache::NonceCache(std::size_t max_entries)
+    : max_entries_(max_entries == 0 ? 1 : max_entries), state_(std::make_unique<State>()) {}
+NonceCache::~NonceCache() = default;
+
+NonceCache::Outcome NonceCache::remember(std::string_view key_id, std::string_view nonce, time::Millis keep_until,
+                                         time::Millis now) {
+  std::string entry;
+  entry.reserve(key_id.size() + 1 + nonce.size());
+  entry.append(key_id).push_back('\0');
+  entry.append(nonce);
+  std::lock_guard<std::mutex> lock(state_->mu);
+  state_->drop_expired(now);
+  auto it = state_->until.find(entry);
+  if (it != state_->until.end()) return Outcome::kReplayed;
+  if (state_->until.size() >= max_entries_) return Outcome::kFull;
+  state_->until.emplace(entry, keep_until);
+  state_->expiry.emplace(keep_until, std::move(entry));
+  return Outcome::kFresh;
+}
+
+std::size_t NonceCache::size() const {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  return state_->until.size();
+}
+
+// ---- Verification ----
+
+namespace {
+
+struct Parsed {
+  std::vector<Component> components;
+  sf::InnerList input;
+  std::string signature;
+};
+
+Verification rejected(Verification v, Code code, std::string message) {
+  v.valid = false;
+  v.code = code;
+  v.message = std::move(message);
+  return v;
+}
+
+// Reads the signature parameters into `v`; an error names the parameter.
+Status read_params(const sf::Parameters& params, Verification& v, bool& has_created) {
+  for (const auto& [name, value] : params) {
+    const std::int64_t* n = std::get_if<std::int64_t>(&value);
+    const std::string* s = std::get_if<std::string>(&value);
+    if (name == "created" || name == "expires") {
+      if (n == nullptr) return invalid("signature parameter " + name + " must be an integer");
+      if (name == "created") {
+        v.created = *n;
+        has_created = true;
+      } else {
+        v.expires = *n;
+      }
+    } else if (name == "nonce" || name == "alg" || name == "keyid" || name == "tag") {
+      if (s == nullptr) return invalid("signature parameter " + name + " must be a string");
+      (name == "nonce" ? v.nonce : name == "alg" ? v.alg : name == "keyid" ? v.key_id : v.tag) = *s;
+    } else {
+      return invalid("unknown signature parameter " + name);
+    }
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<Component>> components_of(const sf::InnerList& input) {
+  std::vector<Component> out;
+  for (const sf::Item& item : input.items) {
+    Result<Component> c = component_from_item(item);
+    if (!c.ok()) return c.status();
+    for (const Component& seen : out) {
+      if (seen.id == c->id) return invalid("component " + c->id + " is covered twice");
+    }
+    out.push_back(std::move(*c));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> signature_base(const Message& message, std::string_view signature_input_member) {
+  Result<sf::List> parsed = sf::parse_list(signature_input_member);
+  if (!parsed.ok()) return parsed.status();
+  if (parsed->size() != 1 || !std::holds_alternative<sf::InnerList>((*parsed)[0])) {
+    return invalid("a Signature-Input member must be one inner list");
+  }
+  const sf::InnerList& input = std::get<sf::InnerList>((*parsed)[0]);
+  Result<std::vector<Component>> components = components_of(input);
+  if (!components.ok()) return components.status();
+  Result<std::string> line = sf::serialize(input);
+  if (!line.ok()) return line.status();
+  Result<std::string> base = build_base(message, *components, *line);
+  if (!base.ok() && base.code() == Code::kNotFound) return invalid(base.status().message());
+  return base;
+}
+
+Verification verify(const Message& message, const KeyRing& keys, const VerifyPolicy& policy, NonceCache* nonces,
+                    time::Millis now) {
+  Verification v;
+  if (policy.tolerance_seconds < 0 || policy.tolerance_seconds > 7LL * 86400) {
+    return rejected(v, Code::kInvalidRequest, "the tolerance must be 0 to 7 days");
+  }
+  if (policy.require_nonce && nonces == nullptr) {
+    return rejected(v, Code::kInvalidRequest, "a policy that requires a nonce needs a nonce cache");
+  }
+  std::optional<std::string> inputs_text = joined_field(message, "signature-input");
+  std::optional<std::string> signatures_text = joined_field(message, "signature");
+  if (!inputs_text || !signatures_text) {
+    return rejected(v, Code::kSignatureInvalid, "the message carries no Signature-Input and Signature");
+  }
+  Result<sf::Dictionary> inputs = sf::parse_dictionary(*inputs_text);
+  if (!inputs.ok()) return rejected(v, Code::kInvalidRequest, "Signature-Input: " + inputs.status().message());
+  Result<sf::Dictionary> signatures = sf::parse_dictionary(*signatures_text);
+  if (!signatures.ok()) return rejected(v, Code::kInvalidRequest, "Signature: " + signatures.status().message());
+
+  // The signature to check: the policy's label, or the first the ring has a key for.
+  const std::pair<std::string, sf::Member>* chosen = nullptr;
+  for (const auto& entry : *inputs) {
+    if (!policy.label.empty()) {
+      if (entry.first == policy.label) chosen = &entry;
+      continue;
+    }
+    const sf::InnerList* list = std::get_if<sf::InnerList>(&entry.second);
+    const sf::BareItem* keyid = list != nullptr ? sf::find(list->params, "keyid") : nullptr;
+    const std::string* id = keyid != nullptr ? std::get_if<std::string>(keyid) : nullptr;
+    if (id != nullptr && keys.contains(*id)) {
+      chosen = &entry;
+      break;
+    }
+  }
+  if (chosen == nullptr && policy.label.empty() && !inputs->empty()) chosen = &inputs->front();
+  if (chosen == nullptr) return rejected(v, Code::kSignatureInvalid, "the message has no signature labelled " + policy.label);
+  v.label = chosen->first;
+
+  const sf::InnerList* input = std::get_if<sf::InnerList>(&chosen->second);
+  if (input == nullptr) return rejected(v, Code::kInvalidRequest, "Signature-Input member is not an inner list");
+  const sf::Member* sig_member = sf::find(*signatures, v.label);
+  const sf::Item* sig_item = sig_member != nullptr ? std::get_if<sf::Item>(sig_member) : nullptr;
+  const sf::ByteSequence* sig = sig_item != nullptr ? std::get_if<sf::ByteSequence>(&sig_item->value) : nullptr;
+  if (sig == nullptr) return rejected(v, Code::kInvalidRequest, "Signature has no byte sequence for label " + v.label);
+
+  bool has_created = false;
+  if (Status s = read_params(input->params, v, has_created); !s.ok()) return rejected(v, s.code(), s.message());
+  Result<std::vector<Component>> components = components_of(*input);
+  if (!components.ok()) return rejected(v, components.code(), components.status().message());
+  for (const Component& c : *components) v.covered.push_back(c.id);
+
+  if (v.key_id.empty()) return rejected(v, Code::kNotFound, "the signature names no keyid");
+  if (!keys.contains(v.key_id)) return rejected(v, Code::kNotFound, "no key for this keyid");
+  std::optional<Algorithm> alg;
+  if (!v.alg.empty()) {
+    Result<Algorithm> a = algorithm_from_name(v.alg);
+    if (!a.ok()) return rejected(v, Code::kSignatureInvalid, "unsupported alg");
+    alg = *a;
+  }
+  if (policy.require_nonce && v.nonce.empty()) return rejected(v, Code::kSignatureInvalid, "a nonce is required");
+
+  // Time: created within the tolerance either side of now; expires not passed.
+  if (!has_created) return rejected(v, Code::kSignatureInvalid, "the signature has no created time");
+  const std::int64_t tolerance_ms = policy.tolerance_seconds * 1000;
+  const std::int64_t limit = (time::kMaxInstant / 1000);
+  if (v.created < 0 || v.created > limit || (v.expires && (*v.expires < v.created || *v.expires > limit))) {
+    return rejected(v, Code::kInvalidRequest, "created or expires is out of range");
+  }
+  if (v.created * 1000 > now + tolerance_ms) return rejected(v, Code::kSignatureExpired, "created is in the future");
+  if (v.created * 1000 < now - tolerance_ms) return rejected(v, Code::kSignatureExpired, "the signature is too old");
+  if (v.expires && *v.expires * 1000 < now) return rejected(v, Code::kSignatureExpired, "the signature has expired");
+
+  // Coverage the policy asks for.
+  std::vector<std::string> required = policy.required_components;
+  if (message.body && policy.require_content_digest) required.emplace_back("content-digest");
+  Result<std::vector<Component>> wanted = parse_components(required);
+  if (!wanted.ok()) return rejected(v, Code::kInvalidRequest, "policy: " + wanted.status().message());
+  for (const Component& w : *wanted) {
+    if (std::find(v.covered.begin(), v.covered.end(), w.id) == v.covered.end()) {
+      return rejected(v, Code::kSignatureInvalid, "the signature does not cover " + w.id);
+    }
+  }
+
+  Result<std::string> line = sf::serialize(*input);
+  if (!line.ok()) return rejected(v, Code::kInvalidRequest, line.status().message());
+  Result<std::string> base = build_base(message, *components, *line);
+  if (!base.ok()) {
+    return rejected(v, base.code() == Code::kNotFound ? Code::kSignatureInvalid : base.code(),
+                    base.status().message());
+  }
+  v.signature_base = std::move(*base);
+
+  bool verified = false;
+  bool alg_matches = false;
+  for (const VerifyingKey& k : keys.keys()) {
+    if (k.key_id() != v.key_id || (alg && k.algorithm() != *alg)) continue;
+    alg_matches = true;
+    if (k.verify(v.signature_base, sig->bytes)) {
+      verified = true;
+      if (v.alg.empty()) v.alg = std::string(algorithm_name(k.algorithm()));
+      break;
+    }
+  }
+  if (!alg_matches) return rejected(v, Code::kSignatureInvalid, "alg does not match the key");
+  if (!verified) return rejected(v, Code::kSignatureInvalid, "the signature does not verify");
+
+  if (std::find(v.covered.begin(), v.covered.end(), "\"content-digest\"") != v.covered.end()) {
+    if (!message.body) {
+      return rejected(v, Code::kSignatureInvalid, "content-digest is covered but no body was given to check");
+    }
+    std::optional<std::string> digest = joined_field(message, "content-digest");
+    Status s = verify_content_digest(digest.value_or(std::string()), *message.body);
+    if (!s.ok()) return rejected(v, s.code(), s.message());
+  }
+
+  if (!v.nonce.empty() && nonces != nullptr) {
+    if (v.nonce.size() > NonceCache::kMaxNonceBytes) return rejected(v, Code::kInvalidRequest, "nonce too long");
+    time::Millis keep_until = v.created * 1000 + tolerance_ms;
+    if (v.expires) keep_until = std::min(keep_until, *v.expires * 1000);
+    switch (nonces->remember(v.key_id, v.nonce, keep_until, now)) {
+      case NonceCache::Outcome::kReplayed:
+        return rejected(v, Code::kReplayed, "this nonce was already used");
+      case NonceCache::Outcome::kFull:
+        return rejected(v, Code::kRateLimited, "the nonce cache is full of live nonces");
+      case NonceCache::Outcome::kFresh:
+        break;
+    }
+  }
+  v.valid = true;
+  v.code = Code::kValid;
+  v.message.clear();
+  return v;
+}
+
+std::string Verification::to_json() const {
+  internal::OrderedJson j = internal::OrderedJson::object();
+  j["valid"] = valid;
+  j["code"] = std::string(code_name(code));
+  j["label"] = label;
+  j["keyId"] = key_id;
+  j["alg"] = alg;
+  j["created"] = created;
+  j["expires"] = expires ? internal::OrderedJson(*expires) : internal::OrderedJson(nullptr);
+  j["nonce"] = nonce;
+  j["tag"] = tag;
+  j["covered"] = covered;
+  return j.dump();
+}
+
+}  // namespace finfusion::signing

@@ -1,0 +1,457 @@
+#include "finfusion/structured_field.h"
+
+#include <cstdio>
+
+#include "internal/base64.h"
+
+namespace finfusion::sf {
+namespace {
+
+constexpr std::int64_t kMaxInteger = 999'999'999'999'999;
+constexpr std::int64_t kMaxDecimalThousandths = 999'999'999'999'999;  // 12 integer digits + 3
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_lcalpha(char c) { return c >= 'a' && c <= 'z'; }
+bool is_alpha(char c) { return is_lcalpha(c) || (c >= 'A' && c <= 'Z'); }
+bool is_tchar(char c) {
+  if (is_alpha(c) || is_digit(c)) return true;
+  switch (c) {
+    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-':
+    case '.': case '^': case '_': case '`': case '|': case '~':
+      return true;
+    default:
+      return false;
+  }
+}
+bool is_key_char(char c) { return is_lcalpha(c) || is_digit(c) || c == '_' || c == '-' || c == '.' || c == '*'; }
+bool is_base64_char(char c) { return is_alpha(c) || is_digit(c) || c == '+' || c == '/' || c == '='; }
+
+bool is_token(std::string_view t) {
+  if (t.empty() || !(is_alpha(t[0]) || t[0] == '*')) return false;
+  for (char c : t.substr(1)) {
+    if (!(is_tchar(c) || c == ':' || c == '/')) return false;
+  }
+  return true;
+}
+
+// A cursor over the field with RFC 8941's parsing steps. Errors name the offset, never
+// the text (field values carry signatures).
+class Parser {
+ public:
+  explicit Parser(std::string_view in) : in_(in) {}
+
+  Status error(const char* what) const {
+    return Status(Code::kInvalidRequest, "structured field: " + std::string(what) + " at offset " + std::to_string(pos_));
+  }
+  bool done() const { return pos_ >= in_.size(); }
+  char peek() const { return done() ? '\0' : in_[pos_]; }
+  bool consume(char c) {
+    if (peek() != c) return false;
+    ++pos_;
+    return true;
+  }
+  void skip_sp() {
+    while (!done() && in_[pos_] == ' ') ++pos_;
+  }
+  void skip_ows() {
+    while (!done() && (in_[pos_] == ' ' || in_[pos_] == '\t')) ++pos_;
+  }
+
+  Result<std::string> key() {
+    if (!(is_lcalpha(peek()) || peek() == '*')) return error("expected a key");
+    std::size_t start = pos_;
+    while (!done() && is_key_char(in_[pos_])) ++pos_;
+    return std::string(in_.substr(start, pos_ - start));
+  }
+
+  Result<BareItem> bare_item() {
+    char c = peek();
+    if (c == '-' || is_digit(c)) return number();
+    if (c == '"') return string();
+    if (c == ':') return bytes();
+    if (c == '?') return boolean();
+    if (is_alpha(c) || c == '*') return token();
+    return error("expected an item");
+  }
+
+  Result<Parameters> parameters() {
+    Parameters params;
+    while (peek() == ';') {
+      ++pos_;
+      skip_sp();
+      Result<std::string> name = key();
+      if (!name.ok()) return name.status();
+      BareItem value = true;
+      if (peek() == '=') {
+        ++pos_;
+        Result<BareItem> v = bare_item();
+        if (!v.ok()) return v.status();
+        value = std::move(*v);
+      }
+      if (find(params, *name) != nullptr) return error("duplicate parameter");
+      params.emplace_back(std::move(*name), std::move(value));
+    }
+    return params;
+  }
+
+  Result<Item> item() {
+    Result<BareItem> value = bare_item();
+    if (!value.ok()) return value.status();
+    Result<Parameters> params = parameters();
+    if (!params.ok()) return params.status();
+    return Item{std::move(*value), std::move(*params)};
+  }
+
+  Result<Member> member() {
+    if (peek() != '(') {
+      Result<Item> i = item();
+      if (!i.ok()) return i.status();
+      return Member(std::move(*i));
+    }
+    ++pos_;
+    InnerList list;
+    for (;;) {
+      skip_sp();
+      if (done()) return error("unterminated inner list");
+      if (peek() == ')') {
+        ++pos_;
+        Result<Parameters> params = parameters();
+        if (!params.ok()) return params.status();
+        list.params = std::move(*params);
+        return Member(std::move(list));
+      }
+      Result<Item> i = item();
+      if (!i.ok()) return i.status();
+      list.items.push_back(std::move(*i));
+      if (peek() != ' ' && peek() != ')') return error("expected a space or ')' in an inner list");
+    }
+  }
+
+  // After a list or dictionary member: the end, or a comma and another member.
+  Result<bool> next_member() {
+    skip_ows();
+    if (done()) return false;
+    if (peek() != ',') return error("expected ','");
+    ++pos_;
+    skip_ows();
+    if (done()) return error("trailing ','");
+    return true;
+  }
+
+ private:
+  Result<BareItem> number() {
+    bool negative = false;
+    if (peek() == '-') {
+      negative = true;
+      ++pos_;
+    }
+    if (!is_digit(peek())) return error("expected a digit");
+    std::int64_t integer = 0;
+    int digits = 0;
+    while (is_digit(peek())) {
+      if (++digits > 15) return error("integer has more than 15 digits");
+      integer = integer * 10 + (in_[pos_++] - '0');
+    }
+    if (peek() != '.') return BareItem(negative ? -integer : integer);
+    if (digits > 12) return error("decimal has more than 12 integer digits");
+    ++pos_;
+    int fraction_digits = 0;
+    std::int64_t fraction = 0;
+    while (is_digit(peek())) {
+      if (++fraction_digits > 3) return error("decimal has more than 3 fraction digits");
+      fraction = fraction * 10 + (in_[pos_++] - '0');
+    }
+    if (fraction_digits == 0) return error("decimal ends in '.'");
+    for (int i = fraction_digits; i < 3; ++i) fraction *= 10;
+    std::int64_t thousandths = integer * 1000 + fraction;
+    return BareItem(Decimal{negative ? -thousandths : thousandths});
+  }
+
+  Result<BareItem> string() {
+    ++pos_;
+    std::string out;
+    while (!done()) {
+      char c = in_[pos_++];
+      if (c == '\\') {
+        if (done()) return error("string ends in '\\'");
+        char e = in_[pos_++];
+        if (e != '"' && e != '\\') return error("invalid escape in a string");
+        out.push_back(e);
+      } else if (c == '"') {
+        return BareItem(std::move(out));
+      } else if (c < 0x20 || c > 0x7e) {
+        --pos_;
+        return error("string holds a character outside printable ASCII");
+      } else {
+        out.push_back(c);
+      }
+    }
+    return error("unterminated string");
+  }
+
+  Result<BareItem> bytes() {
+    std::size_t start = ++pos_;
+    while (!done() && in_[pos_] != ':') {
+      if (!is_base64_char(in_[pos_])) return error("byte sequence holds a character outside base64");
+      ++pos_;
+    }
+    if (done()) return error("unterminated byte sequence");
+    std::optional<std::string> decoded =
+        internal::decode_base64(in_.substr(start, pos_ - start), internal::Base64::kStandard);
+    if (!decoded) return error("byte sequence is not canonical base64");
+    ++pos_;
+    return BareItem(ByteSequence{std::move(*decoded)});
+  }
+
+  Result<BareItem> boolean() {
+    ++pos_;
+    char c = peek();
+    if (c != '0' && c != '1') return error("expected ?0 or ?1");
+    ++pos_;
+    return BareItem(c == '1');
+  }
+
+  Result<BareItem> token() {
+    std::size_t start = pos_++;
+    while (!done() && (is_tchar(in_[pos_]) || in_[pos_] == ':' || in_[pos_] == '/')) ++pos_;
+    return BareItem(Token{std::string(in_.substr(start, pos_ - start))});
+  }
+
+  std::string_view in_;
+  std::size_t pos_ = 0;
+};
+
+Status too_long() {
+  return Status(Code::kInvalidRequest,
+                "structured field: longer than " + std::to_string(kMaxFieldBytes) + " bytes");
+}
+
+// Runs `body` over the field between the leading and trailing spaces RFC 8941 discards.
+template <typename T, typename F>
+Result<T> parse_whole(std::string_view field, F body) {
+  if (field.size() > kMaxFieldBytes) return too_long();
+  Parser p(field);
+  p.skip_sp();
+  Result<T> out = body(p);
+  if (!out.ok()) return out;
+  p.skip_sp();
+  if (!p.done()) return p.error("unexpected text after the value");
+  return out;
+}
+
+Status unwritable(const char* what) { return Status(Code::kInvalidRequest, std::string("structured field: ") + what); }
+
+Status write_bare(const BareItem& item, std::string& out) {
+  if (const bool* b = std::get_if<bool>(&item)) {
+    out += *b ? "?1" : "?0";
+  } else if (const std::int64_t* n = std::get_if<std::int64_t>(&item)) {
+    if (*n > kMaxInteger || *n < -kMaxInteger) return unwritable("integer out of range");
+    out += std::to_string(*n);
+  } else if (const Decimal* d = std::get_if<Decimal>(&item)) {
+    std::int64_t t = d->thousandths;
+    if (t > kMaxDecimalThousandths || t < -kMaxDecimalThousandths) return unwritable("decimal out of range");
+    if (t < 0) {
+      out.push_back('-');
+      t = -t;
+    }
+    out += std::to_string(t / 1000);
+    out.push_back('.');
+    std::int64_t frac = t % 1000;
+    char digits[4];
+    std::snprintf(digits, sizeof digits, "%03d", static_cast<int>(frac));
+    std::string_view f(digits, 3);
+    while (f.size() > 1 && f.back() == '0') f.remove_suffix(1);
+    out += f;
+  } else if (const std::string* s = std::get_if<std::string>(&item)) {
+    out.push_back('"');
+    for (char c : *s) {
+      if (c < 0x20 || c > 0x7e) return unwritable("string holds a character outside printable ASCII");
+      if (c == '"' || c == '\\') out.push_back('\\');
+      out.push_back(c);
+    }
+    out.push_back('"');
+  } else if (const Token* t = std::get_if<Token>(&item)) {
+    if (!is_token(t->value)) return unwritable("invalid token");
+    out += t->value;
+  } else {
+    out.push_back(':');
+    out += internal::encode_base64(std::get<ByteSequence>(item).bytes, internal::Base64::kStandard);
+    out.push_back(':');
+  }
+  return Status::Ok();
+}
+
+Status write_params(const Parameters& params, std::string& out) {
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    const auto& [name, value] = params[i];
+    if (!is_key(name)) return unwritable("invalid parameter name");
+    for (std::size_t j = 0; j < i; ++j) {
+      if (params[j].first == name) return unwritable("duplicate parameter");
+    }
+    out.push_back(';');
+    out += name;
+    const bool* b = std::get_if<bool>(&value);
+    if (b != nullptr && *b) continue;
+    out.push_back('=');
+    Status s = write_bare(value, out);
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+Status write_item(const Item& item, std::string& out) {
+  Status s = write_bare(item.value, out);
+  if (!s.ok()) return s;
+  return write_params(item.params, out);
+}
+
+Status write_inner(const InnerList& list, std::string& out) {
+  out.push_back('(');
+  for (std::size_t i = 0; i < list.items.size(); ++i) {
+    if (i > 0) out.push_back(' ');
+    Status s = write_item(list.items[i], out);
+    if (!s.ok()) return s;
+  }
+  out.push_back(')');
+  return write_params(list.params, out);
+}
+
+Status write_member(const Member& m, std::string& out) {
+  if (const Item* i = std::get_if<Item>(&m)) return write_item(*i, out);
+  return write_inner(std::get<InnerList>(m), out);
+}
+
+Result<std::string> finish(Status s, std::string out) {
+  if (!s.ok()) return s;
+  if (out.size() > kMaxFieldBytes) return too_long();
+  return out;
+}
+
+}  // namespace
+
+bool is_key(std::string_view key) noexcept {
+  if (key.empty() || !(is_lcalpha(key[0]) || key[0] == '*')) return false;
+  for (char c : key) {
+    if (!is_key_char(c)) return false;
+  }
+  return true;
+}
+
+Result<Item> parse_item(std::string_view field) {
+  return parse_whole<Item>(field, [](Parser& p) { return p.item(); });
+}
+
+Result<List> parse_list(std::string_view field) {
+  return parse_whole<List>(field, [](Parser& p) -> Result<List> {
+    List list;
+    if (p.done()) return list;
+    for (;;) {
+      Result<Member> m = p.member();
+      if (!m.ok()) return m.status();
+      list.push_back(std::move(*m));
+      Result<bool> more = p.next_member();
+      if (!more.ok()) return more.status();
+      if (!*more) return list;
+    }
+  });
+}
+
+Result<Dictionary> parse_dictionary(std::string_view field) {
+  return parse_whole<Dictionary>(field, [](Parser& p) -> Result<Dictionary> {
+    Dictionary dict;
+    if (p.done()) return dict;
+    for (;;) {
+      Result<std::string> key = p.key();
+      if (!key.ok()) return key.status();
+      if (find(dict, *key) != nullptr) return p.error("duplicate dictionary key");
+      Member value = Item{true, {}};
+      if (p.consume('=')) {
+        Result<Member> m = p.member();
+        if (!m.ok()) return m.status();
+        value = std::move(*m);
+      } else {
+        Result<Parameters> params = p.parameters();
+        if (!params.ok()) return params.status();
+        std::get<Item>(value).params = std::move(*params);
+      }
+      dict.emplace_back(std::move(*key), std::move(value));
+      Result<bool> more = p.next_member();
+      if (!more.ok()) return more.status();
+      if (!*more) return dict;
+    }
+  });
+}
+
+Result<std::string> serialize(const BareItem& item) {
+  std::string out;
+  Status s = write_bare(item, out);
+  return finish(std::move(s), std::move(out));
+}
+
+Result<std::string> serialize(const Parameters& params) {
+  std::string out;
+  Status s = write_params(params, out);
+  return finish(std::move(s), std::move(out));
+}
+
+Result<std::string> serialize(const Item& item) {
+  std::string out;
+  Status s = write_item(item, out);
+  return finish(std::move(s), std::move(out));
+}
+
+Result<std::string> serialize(const InnerList& list) {
+  std::string out;
+  Status s = write_inner(list, out);
+  return finish(std::move(s), std::move(out));
+}
+
+Result<std::string> serialize(const List& list) {
+  std::string out;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (i > 0) out += ", ";
+    Status s = write_member(list[i], out);
+    if (!s.ok()) return s;
+  }
+  return finish(Status::Ok(), std::move(out));
+}
+
+Result<std::string> serialize(const Dictionary& dict) {
+  std::string out;
+  for (std::size_t i = 0; i < dict.size(); ++i) {
+    const auto& [key, member] = dict[i];
+    if (!is_key(key)) return unwritable("invalid dictionary key");
+    for (std::size_t j = 0; j < i; ++j) {
+      if (dict[j].first == key) return unwritable("duplicate dictionary key");
+    }
+    if (i > 0) out += ", ";
+    out += key;
+    const Item* item = std::get_if<Item>(&member);
+    const bool* flag = item != nullptr ? std::get_if<bool>(&item->value) : nullptr;
+    if (flag != nullptr && *flag) {
+      Status s = write_params(item->params, out);
+      if (!s.ok()) return s;
+      continue;
+    }
+    out.push_back('=');
+    Status s = write_member(member, out);
+    if (!s.ok()) return s;
+  }
+  return finish(Status::Ok(), std::move(out));
+}
+
+const BareItem* find(const Parameters& params, std::string_view name) noexcept {
+  for (const auto& [n, v] : params) {
+    if (n == name) return &v;
+  }
+  return nullptr;
+}
+
+const Member* find(const Dictionary& dict, std::string_view key) noexcept {
+  for (const auto& [k, v] : dict) {
+    if (k == key) return &v;
+  }
+  return nullptr;
+}
+
+}  // namespace finfusion::sf
