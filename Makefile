@@ -96,7 +96,7 @@ package-size:
 # Each libFuzzer harness for FUZZ_SECONDS (default 60) under ASan+UBSan, starting from the
 # seed corpus in tests/fuzz/corpus (read only) and keeping what it finds in build/fuzz-corpus.
 FUZZ_SECONDS ?= 60
-FUZZERS := key scope time type_table stored_hash create_request
+FUZZERS := key scope time type_table stored_hash create_request structured_field signature webhook
 fuzz: deps
 	cmake --preset fuzz
 	cmake --build --preset fuzz
@@ -113,9 +113,13 @@ fuzz: deps
 vectors: build
 	./build/release/tools/gen_vectors --write tests/vectors
 
-bench: build
+# Native figures, the constant-time check, then the signing table: native, Python (the
+# package installed into .venv) and Node (the WebAssembly package) side by side in one run.
+bench: build wasm $(VENV)/.tools
 	./build/release/bench/bench_core --benchmark_min_time=0.2
 	./build/release/bench/timing_ct
+	$(PY) -m pip install -q .
+	$(PY) bench/signing_table.py $(abspath $(PY)) ./build/release/bench/bench_core
 
 clean:
 	rm -rf build

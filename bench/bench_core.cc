@@ -4,12 +4,15 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "finfusion/hash.h"
 #include "finfusion/key.h"
 #include "finfusion/registry.h"
 #include "finfusion/scope.h"
+#include "finfusion/signing.h"
 #include "finfusion/time.h"
+#include "finfusion/webhooks.h"
 
 namespace {
 
@@ -120,6 +123,95 @@ void BM_registry_verify(benchmark::State& state) {
   state.counters["x_keyed_blake2b"] = per_verify / keyed_blake2b_ns(key, 200000);
 }
 BENCHMARK(BM_registry_verify);
+
+// ---- Request signing: the typical request (method, target URI, four headers, a
+// 1 KiB JSON body whose Content-Digest the signer adds and the verifier checks).
+
+struct TypicalRequest {
+  std::string body = "{\"data\":\"" + std::string(1013, 'x') + "\"}";
+  std::vector<std::pair<std::string, std::string>> headers = {
+      {"Host", "api.finfusion.example"},
+      {"Content-Type", "application/json"},
+      {"Authorization", "Bearer prod_EnqIrqy2roi4qe8B_phPgxLdgHFjpBZJfuHYfyr6RNJ6cO3nMVjDUiyy7CZR3u29HZ"},
+      {"X-Request-Id", "req-7f2c"}};
+  finfusion::signing::Message message() const {
+    finfusion::signing::Message m;
+    m.method = "POST";
+    m.target_uri = "https://api.finfusion.example/v1/payments?currency=EUR";
+    for (const auto& [n, v] : headers) m.headers.push_back({n, v});
+    m.body = body;
+    return m;
+  }
+};
+
+finfusion::signing::SigningKey bench_key(finfusion::signing::Algorithm algorithm) {
+  return *finfusion::signing::SigningKey::Generate("key_01HZXSIGN", algorithm);
+}
+
+// One signer and one verifier round: sign, attach the three headers, verify (digest included).
+void BM_sign_verify_pair(benchmark::State& state) {
+  const auto algorithm = static_cast<finfusion::signing::Algorithm>(state.range(0));
+  const finfusion::signing::SigningKey key = bench_key(algorithm);
+  finfusion::signing::KeyRing ring;
+  ring.add(key.verifying_key());
+  const TypicalRequest request;
+  const finfusion::signing::Message base = request.message();
+  const finfusion::time::Millis now = 1767225600000;
+  for (auto _ : state) {
+    auto s = finfusion::signing::sign(base, key, {}, now);
+    finfusion::signing::Message received = base;
+    for (const auto& [n, v] : s->headers) received.headers.push_back({n, v});
+    auto v = finfusion::signing::verify(received, ring, {}, nullptr, now);
+    if (!v.valid) state.SkipWithError("verification failed");
+    benchmark::DoNotOptimize(v);
+  }
+  state.SetLabel(std::string(finfusion::signing::algorithm_name(algorithm)));
+}
+BENCHMARK(BM_sign_verify_pair)->Arg(0)->Arg(1);
+
+void BM_sign(benchmark::State& state) {
+  const auto algorithm = static_cast<finfusion::signing::Algorithm>(state.range(0));
+  const finfusion::signing::SigningKey key = bench_key(algorithm);
+  const TypicalRequest request;
+  const finfusion::signing::Message base = request.message();
+  for (auto _ : state) benchmark::DoNotOptimize(finfusion::signing::sign(base, key, {}, 1767225600000));
+  state.SetLabel(std::string(finfusion::signing::algorithm_name(algorithm)));
+}
+BENCHMARK(BM_sign)->Arg(0)->Arg(1);
+
+void BM_verify_signed(benchmark::State& state) {
+  const auto algorithm = static_cast<finfusion::signing::Algorithm>(state.range(0));
+  const finfusion::signing::SigningKey key = bench_key(algorithm);
+  finfusion::signing::KeyRing ring;
+  ring.add(key.verifying_key());
+  const TypicalRequest request;
+  auto s = finfusion::signing::sign(request.message(), key, {}, 1767225600000);
+  finfusion::signing::Message received = request.message();
+  for (const auto& [n, v] : s->headers) received.headers.push_back({n, v});
+  for (auto _ : state) benchmark::DoNotOptimize(finfusion::signing::verify(received, ring, {}, nullptr, 1767225600000));
+  state.SetLabel(std::string(finfusion::signing::algorithm_name(algorithm)));
+}
+BENCHMARK(BM_verify_signed)->Arg(0)->Arg(1);
+
+void BM_content_digest_1k(benchmark::State& state) {
+  const TypicalRequest request;
+  for (auto _ : state) benchmark::DoNotOptimize(finfusion::signing::content_digest(request.body));
+}
+BENCHMARK(BM_content_digest_1k);
+
+void BM_webhook_sign_verify(benchmark::State& state) {
+  const auto secret = *finfusion::webhooks::Secret::Generate();
+  const std::vector<finfusion::webhooks::Secret> secrets{secret};
+  const TypicalRequest request;
+  for (auto _ : state) {
+    auto sig = finfusion::webhooks::sign(secret, "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W", 1767225600, request.body);
+    auto v = finfusion::webhooks::verify(secrets, "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W", "1767225600", *sig, request.body,
+                                         1767225600000);
+    if (!v.valid) state.SkipWithError("verification failed");
+    benchmark::DoNotOptimize(v);
+  }
+}
+BENCHMARK(BM_webhook_sign_verify);
 
 }  // namespace
 

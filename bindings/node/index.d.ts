@@ -59,6 +59,8 @@ export interface TypePolicy {
   readonly maxScopes: number;
   readonly requiresService: boolean;
   readonly allowsGlobalWildcard: boolean;
+  /** Verification also needs the request's RFC 9421 signature by the key itself (pass `signedBy`). */
+  readonly requiresSignedRequests: boolean;
 }
 
 export class TypeTable {
@@ -291,7 +293,7 @@ export class Registry {
   /** An in-memory registry; `seed` makes key generation deterministic (tests only). */
   constructor(hasher: Hasher, table?: TypeTable | null, options?: { seed?: string });
   create(request: string | object, options: { now: Instant; actor?: string }): { readonly key: ApiKey; readonly record: KeyRecord };
-  verify(key: string, options: { now: Instant; required?: readonly string[]; environment?: EnvironmentName; service?: string; cost?: number; actor?: string; latencyMs?: number }): Decision;
+  verify(key: string, options: { now: Instant; required?: readonly string[]; environment?: EnvironmentName; service?: string; cost?: number; actor?: string; latencyMs?: number; signedBy?: string }): Decision;
   /** The seed's getUsage: requests, errors, latency percentiles over a timeframe (a date as end covers the whole day). */
   getUsage(query: { keyId: string; timeframe: { start: string | Instant; end: string | Instant }; metrics?: readonly ('requests' | 'errors' | 'latency')[] }): UsageReport;
   status(keyId: string, options: { now: Instant }): KeyState;
@@ -427,6 +429,8 @@ export interface SignatureVerification {
   readonly expires: number | null;
   readonly covered: readonly string[];
   readonly signatureBase: string;
+  /** The keyid that signed the message when valid, else '' (what registry verify's `signedBy` takes). */
+  readonly signer: string;
 }
 
 export type VerifyingKeys = KeyRing | VerifyingKey | SigningKey | readonly (VerifyingKey | SigningKey)[];

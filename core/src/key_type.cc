@@ -101,7 +101,9 @@ Result<TypeTable> TypeTable::Create(std::string_view overrides_json) {
     if (!entry) continue;
     TypePolicy& p = table.policies_[static_cast<std::size_t>(t)];
     internal::ObjectReader r(*entry, std::string(type_name(t)));
-    r.reject_unknown({"max_lifetime", "rotation_period", "rotation_warning", "rate_limit", "max_scopes"});
+    r.reject_unknown({"max_lifetime", "rotation_period", "rotation_warning", "rate_limit", "max_scopes",
+                      "requires_signed_requests"});
+    if (auto v = r.boolean("requires_signed_requests")) p.requires_signed_requests = *v;
     if (auto v = r.duration("max_lifetime")) p.max_lifetime = *v;
     if (auto v = r.duration("rotation_period")) p.rotation_period = *v;
     if (auto v = r.duration("rotation_warning")) p.rotation_warning = *v;
@@ -137,6 +139,7 @@ std::string TypeTable::to_json() const {
         {"rate_limit",
          {{"requests", p.rate_limit.requests}, {"window", *time::format_duration(p.rate_limit.window)}}},
         {"max_scopes", p.max_scopes},
+        {"requires_signed_requests", p.requires_signed_requests},
     };
   }
   return out.dump();

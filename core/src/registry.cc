@@ -541,6 +541,10 @@ Status Registry::judge(const KeyRecord* record, const keys::KeyView& key, std::s
     matches = *check;
   }
   d = decide(record, matches, context, required, now);
+  if (d.valid && table_.get(record->type).requires_signed_requests && context.signed_by != record->id) {
+    d.valid = false;
+    d.code = Code::kSignatureInvalid;  // this key type is accepted only on requests it signed
+  }
   if (!record || !matches) {
     audit::Event e = event(audit::kKeyVerificationFailed, nullptr, context.actor, d.code, "{}", now);
     e.key_id = std::string(key.id);  // the presented id is public (but proves nothing): name it

@@ -608,7 +608,9 @@ Status verify_content_digest(std::string_view field, std::string_view body) {
 
 Result<Signed> sign(const Message& message, const SigningKey& key, const SignOptions& options, time::Millis now) {
   if (!sf::is_key(options.label)) return invalid("the signature label must be a structured-field key (a-z, 0-9, _-.*)");
-  if (now < 0) return invalid("now must not be before 1970");
+  if (now < 0 || now > time::kMaxInstant) {
+    return Status(Code::kInvalidTimestamp, "now must be between 1970 and 9999 for a signature's created time");
+  }
   Signed out;
 
   // The body's digest: checked when the caller brought one, added when not.
@@ -809,6 +811,9 @@ Verification verify(const Message& message, const KeyRing& keys, const VerifyPol
   if (policy.tolerance_seconds < 0 || policy.tolerance_seconds > 7LL * 86400) {
     return rejected(v, Code::kInvalidRequest, "the tolerance must be 0 to 7 days");
   }
+  if (now < time::kMinInstant || now > time::kMaxInstant) {
+    return rejected(v, Code::kInvalidTimestamp, "now is outside years 0001 to 9999");
+  }
   if (policy.require_nonce && nonces == nullptr) {
     return rejected(v, Code::kInvalidRequest, "a policy that requires a nonce needs a nonce cache");
   }
@@ -838,7 +843,10 @@ Verification verify(const Message& message, const KeyRing& keys, const VerifyPol
     }
   }
   if (chosen == nullptr && policy.label.empty() && !inputs->empty()) chosen = &inputs->front();
-  if (chosen == nullptr) return rejected(v, Code::kSignatureInvalid, "the message has no signature labelled " + policy.label);
+  if (chosen == nullptr) {
+    return rejected(v, Code::kSignatureInvalid, policy.label.empty() ? "Signature-Input holds no signature"
+                                                                     : "the message has no signature labelled " + policy.label);
+  }
   v.label = chosen->first;
 
   const sf::InnerList* input = std::get_if<sf::InnerList>(&chosen->second);

@@ -115,6 +115,9 @@ Verification verify(const std::vector<Secret>& secrets, std::string_view msg_id,
   if (tolerance_seconds < 0 || tolerance_seconds > 7LL * 86400) {
     return rejected(v, Code::kInvalidRequest, "the tolerance must be 0 to 7 days");
   }
+  if (now < time::kMinInstant || now > time::kMaxInstant) {
+    return rejected(v, Code::kInvalidTimestamp, "now is outside years 0001 to 9999");
+  }
   if (Status s = check_id(msg_id); !s.ok()) return rejected(v, s.code(), s.message());
   v.msg_id = std::string(msg_id);
   if (timestamp.empty() || timestamp.size() > 12) return rejected(v, Code::kInvalidRequest, "webhook-timestamp must be whole seconds");

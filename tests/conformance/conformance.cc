@@ -234,7 +234,9 @@ Json answer_registry(const std::string& op, const Json& in) {
   }
   auto hasher = hashing::Hasher::Create(std::move(peppers), str(in, "current"));
   if (!hasher.ok()) throw BadCase("bad peppers");
-  registry::Registry reg(*hasher, keys::TypeTable::Defaults(), nullptr, keys::deterministic_random(str(in, "seed")));
+  auto table = keys::TypeTable::Create(in.contains("table") ? in.at("table").dump() : "{}");
+  if (!table.ok()) throw BadCase("bad table");
+  registry::Registry reg(*hasher, *table, nullptr, keys::deterministic_random(str(in, "seed")));
   std::vector<std::string> made_keys, made_ids;
   auto ref = [&](const Json& step, const char* name, const std::vector<std::string>& made) -> std::string {
     if (!step.contains(name)) return "";
@@ -277,7 +279,7 @@ Json answer_registry(const std::string& op, const Json& in) {
     } else if (action == "verify") {
       registry::VerifyContext ctx{list_of(step, "required"), step.value("environment", ""), step.value("service", ""),
                                   step.value("cost", std::int64_t{1}), step.value("actor", ""),
-                                  step.value("latency_ms", -1.0)};
+                                  step.value("latency_ms", -1.0), ref(step, "signed_by_id_of", made_ids)};
       auto r = reg.verify(key, ctx, at(step));
       result = r.ok() ? Json{{"ok", Json::parse(r->to_json())}} : error(r.status());
     } else if (action == "status") {

@@ -4,31 +4,18 @@
 #include <sodium.h>
 
 #include <catch2/catch.hpp>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "fixtures.h"
 #include "internal/base62.h"
 #include "internal/crc32.h"
 
-namespace {
-nlohmann::json load(const std::string& name) {
-  std::ifstream in(std::string(FINFUSION_VECTORS_DIR) + "/external/" + name);
-  REQUIRE(in);
-  return nlohmann::json::parse(in);
-}
-
-std::string from_hex(const std::string& hex) {
-  std::string out;
-  for (std::size_t i = 0; i < hex.size(); i += 2) {
-    out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
-  }
-  return out;
-}
-}  // namespace
+using finfusion::testing::from_hex;
+using finfusion::testing::load_external;
 
 TEST_CASE("CRC-32 and base62 against GitHub-style token checksums", "[external]") {
-  auto doc = load("token_checksum.json");
+  auto doc = load_external("token_checksum.json");
   // Checksum of the part between the prefix (default "ghp_") and the last six characters.
   auto checksum_ok = [](const std::string& token, std::size_t prefix = 4) {
     std::string random = token.substr(prefix, token.size() - prefix - 6);
@@ -78,7 +65,7 @@ TEST_CASE("CRC-32 check value and base62 bounds", "[external]") {
 
 TEST_CASE("keyed BLAKE2b known answers", "[external]") {
   REQUIRE(sodium_init() >= 0);
-  auto doc = load("blake2b-keyed-kat.json");
+  auto doc = load_external("blake2b-keyed-kat.json");
   std::size_t n = 0;
   for (const auto& v : doc) {
     if (v.at("hash") != "blake2b") continue;

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "finfusion/registry.h"
+#include "finfusion/signing.h"
 #include "fixtures.h"
 
 using namespace finfusion;
@@ -340,4 +341,55 @@ TEST_CASE("actors and reasons are checked text: they end up in the audit log", "
   CHECK(reg.rotate(a->record.id, kHour, {}, false, kNow, bad_utf8).code() == Code::kInvalidRequest);
   CHECK(reg.emergency_revoke(a->record.id, "x", true, kNow, bad_utf8).code() == Code::kInvalidRequest);
   CHECK(reg.verify_chain()->ok);
+}
+
+TEST_CASE("restricted keys can require requests signed with their own id (RFC 9421)", "[registry][signing]") {
+  auto table = keys::TypeTable::Create(R"({"restricted": {"requires_signed_requests": true}})");
+  REQUIRE(table.ok());
+  CHECK(table->get(keys::KeyType::kRestricted).requires_signed_requests);
+  CHECK_FALSE(table->get(keys::KeyType::kProduction).requires_signed_requests);
+  CHECK(keys::TypeTable::Create(R"({"restricted": {"requires_signed_requests": "yes"}})").code() == Code::kInvalidRequest);
+  Registry reg(testing::fixed_hasher(), *table, nullptr, keys::deterministic_random("signed"));
+  auto parent = reg.create(kSeed, kNow, "admin");
+  REQUIRE(parent.ok());
+  auto child = reg.create(R"({"name": "c", "type": "restricted", "service": "ledger", "permissions": ["payments"],
+                               "parentKeyId": ")" + parent->record.id + "\"}", kNow, "admin");
+  REQUIRE(child.ok());
+  const std::string key(child->key.reveal());
+  const std::string& id = child->record.id;
+
+  // The service signs with a secret tied to the key's id and sends the key beside it.
+  auto signer = signing::SigningKey::Generate(id, signing::Algorithm::kHmacSha256);
+  REQUIRE(signer.ok());
+  const std::string auth = "Bearer " + key;
+  signing::Message m;
+  m.method = "POST";
+  m.target_uri = "https://ledger.example/v1/entries";
+  m.headers = {{"Authorization", auth}};
+  m.body = std::string_view("{}");
+  auto s = signing::sign(m, *signer, {}, kNow);
+  REQUIRE(s.ok());
+  for (const auto& [n, v] : s->headers) m.headers.push_back({n, v});
+  signing::KeyRing ring;
+  ring.add(signer->verifying_key());
+  signing::Verification v = signing::verify(m, ring, {}, nullptr, kNow);
+  REQUIRE(v.valid);
+  CHECK(v.signer() == id);
+
+  VerifyContext ctx;
+  ctx.service = "ledger";
+  CHECK(reg.verify(key, ctx, kNow)->code == Code::kSignatureInvalid);  // unsigned
+  ctx.signed_by = std::string(v.signer());
+  CHECK(reg.verify(key, ctx, kNow)->code == Code::kValid);
+  ctx.signed_by = parent->record.id;  // signed, but by another key
+  CHECK(reg.verify(key, ctx, kNow)->code == Code::kSignatureInvalid);
+  // A failed verification names no signer.
+  m.body = std::string_view("{ }");
+  CHECK(signing::verify(m, ring, {}, nullptr, kNow).signer().empty());
+  // Production keys are not affected by the restricted policy.
+  CHECK(reg.verify(std::string(parent->key.reveal()), need({}), kNow)->code == Code::kValid);
+  // The refusal is in the audit log like any other.
+  auto logs = reg.logs({id, {"key.verification_failed"}, 10});
+  REQUIRE(logs.ok());
+  CHECK(logs->size() == 2);
 }

@@ -1,6 +1,7 @@
 // RFC 9421 signatures: the RFC's own examples byte for byte, Wycheproof through our key
 // types, round trips for both algorithms, tamper and time checks, replay, malformed fields.
 #include <catch2/catch.hpp>
+#include <cstdint>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -8,24 +9,15 @@
 #include <vector>
 
 #include "finfusion/signing.h"
+#include "fixtures.h"
 
 namespace signing = finfusion::signing;
 using finfusion::Code;
 using finfusion::SecretBytes;
+using finfusion::testing::from_hex;
+using finfusion::testing::load_external;
 
 namespace {
-
-nlohmann::json load(const std::string& name) {
-  std::ifstream in(std::string(FINFUSION_VECTORS_DIR) + "/external/" + name);
-  REQUIRE(in);
-  return nlohmann::json::parse(in);
-}
-
-std::string from_hex(const std::string& hex) {
-  std::string out;
-  for (std::size_t i = 0; i < hex.size(); i += 2) out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
-  return out;
-}
 
 // The RFC's test request (B.2), owning its text.
 struct TestRequest {
@@ -43,7 +35,7 @@ struct TestRequest {
 };
 
 TestRequest rfc_request() {
-  auto doc = load("rfc9421_hmac.json");
+  auto doc = load_external("rfc9421_hmac.json");
   const auto& r = doc.at("test_request");
   TestRequest t;
   t.method = r.at("method");
@@ -53,7 +45,7 @@ TestRequest rfc_request() {
   return t;
 }
 
-SecretBytes rfc_secret() { return SecretBytes::FromView(from_hex(load("rfc9421_hmac.json").at("keys").at("test-shared-secret").at("hex"))); }
+SecretBytes rfc_secret() { return SecretBytes::FromView(from_hex(load_external("rfc9421_hmac.json").at("keys").at("test-shared-secret").at("hex"))); }
 
 constexpr finfusion::time::Millis kCreated = 1618884473000;
 
@@ -90,7 +82,7 @@ signing::KeyRing ring_of(const signing::SigningKey& k) {
 }  // namespace
 
 TEST_CASE("RFC 9421 B.2.5: hmac-sha256 reproduced byte for byte and verified", "[signing][external]") {
-  auto doc = load("rfc9421_hmac.json");
+  auto doc = load_external("rfc9421_hmac.json");
   const auto& b25 = doc.at("B.2.5");
   auto key = signing::SigningKey::Hmac(b25.at("keyid"), rfc_secret());
   REQUIRE(key.ok());
@@ -156,7 +148,7 @@ TEST_CASE("RFC 9421 signature bases of the appendix and section 2 examples", "[s
         "\"content-length\": 18\n"
         "\"@signature-params\": (\"date\" \"@method\" \"@path\" \"@query\" \"@authority\" \"content-type\" \"content-digest\" \"content-length\");created=1618884473;keyid=\"test-key-rsa-pss\"");
   // B.2.4: a response.
-  auto doc = load("rfc9421_hmac.json");
+  auto doc = load_external("rfc9421_hmac.json");
   std::vector<std::pair<std::string, std::string>> rh;
   for (const auto& h : doc.at("test_response").at("headers")) rh.emplace_back(h.at(0), h.at(1));
   std::string rbody = doc.at("test_response").at("body");
@@ -280,7 +272,7 @@ TEST_CASE("Content-Digest: RFC 9530 values and checks", "[signing]") {
 }
 
 TEST_CASE("Wycheproof HMAC-SHA256 through SigningKey and VerifyingKey", "[signing][external]") {
-  auto doc = load("hmac_sha256_test.json");
+  auto doc = load_external("hmac_sha256_test.json");
   std::size_t valid = 0, invalid = 0, short_keys = 0;
   for (const auto& group : doc.at("testGroups")) {
     const std::size_t tag_bytes = group.at("tagSize").get<std::size_t>() / 8;
@@ -310,7 +302,7 @@ TEST_CASE("Wycheproof HMAC-SHA256 through SigningKey and VerifyingKey", "[signin
 }
 
 TEST_CASE("Wycheproof Ed25519 through VerifyingKey", "[signing][external]") {
-  auto doc = load("ed25519_test.json");
+  auto doc = load_external("ed25519_test.json");
   std::size_t n = 0;
   for (const auto& group : doc.at("testGroups")) {
     auto key = signing::VerifyingKey::Ed25519("w", from_hex(group.at("publicKey").at("pk")));
@@ -605,6 +597,11 @@ TEST_CASE("sign: bad options and messages are refused before signing", "[signing
   o = {};
   o.expires_in_seconds = 0;
   CHECK(signing::sign(t.message(), key, o, kCreated).code() == Code::kInvalidRequest);
+  // Instants outside the calendar are refused, never wrapped.
+  CHECK(signing::sign(t.message(), key, {}, -1).code() == Code::kInvalidTimestamp);
+  CHECK(signing::sign(t.message(), key, {}, INT64_MAX).code() == Code::kInvalidTimestamp);
+  CHECK(signing::verify(t.message(), ring_of(key), {}, nullptr, INT64_MAX).code == Code::kInvalidTimestamp);
+  CHECK(signing::verify(t.message(), ring_of(key), {}, nullptr, INT64_MIN).code == Code::kInvalidTimestamp);
   // A Content-Digest that does not match the body is not signed.
   TestRequest lying = t;
   lying.headers.emplace_back("Content-Digest", signing::content_digest("other"));

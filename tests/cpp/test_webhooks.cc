@@ -1,25 +1,22 @@
 // Standard Webhooks: the specification's library vectors, positive and negative, and the
 // checks around them (time window, rotation, malformed headers, secret parsing).
 #include <catch2/catch.hpp>
-#include <fstream>
+#include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "finfusion/webhooks.h"
+#include "fixtures.h"
 
 namespace webhooks = finfusion::webhooks;
 using finfusion::Code;
 
-namespace {
-nlohmann::json load() {
-  std::ifstream in(std::string(FINFUSION_VECTORS_DIR) + "/external/standard_webhooks.json");
-  REQUIRE(in);
-  return nlohmann::json::parse(in);
-}
-}  // namespace
+using finfusion::testing::load_external;
 
 TEST_CASE("Standard Webhooks vectors: sign reproduces, verify accepts, negatives fail", "[webhooks][external]") {
-  auto doc = load();
+  auto doc = load_external("standard_webhooks.json");
   std::map<std::string, nlohmann::json> by_name;
   for (const auto& c : doc.at("cases")) {
     INFO(c.at("name"));
@@ -93,7 +90,9 @@ TEST_CASE("webhooks: malformed headers and secrets are typed errors", "[webhooks
   auto s = *webhooks::Secret::Generate();
   CHECK(s.reveal().rfind("whsec_", 0) == 0);
   CHECK(webhooks::Secret::Parse(s.reveal().substr(6))->reveal() == s.reveal());  // prefix optional
-  for (const char* bad : {"whsec_", "whsec_!!!!", "whsec_AAAA", "whsec_YQ", std::string("whsec_" + std::string(200, 'A')).c_str()}) {
+  const std::vector<std::string> bad_secrets = {"whsec_", "whsec_!!!!", "whsec_AAAA", "whsec_YQ",
+                                                "whsec_" + std::string(200, 'A')};
+  for (const std::string& bad : bad_secrets) {
     INFO(bad);
     auto p = webhooks::Secret::Parse(bad);
     CHECK(p.code() == Code::kInvalidRequest);
@@ -115,6 +114,8 @@ TEST_CASE("webhooks: malformed headers and secrets are typed errors", "[webhooks
   CHECK(webhooks::verify({s}, "id", "1", "", "x", now).code == Code::kInvalidRequest);
   CHECK(webhooks::verify({s}, "id", "1", std::string(9000, 'v'), "x", now).code == Code::kInvalidRequest);
   CHECK(webhooks::verify({}, "id", "1", good, "x", now).code == Code::kInvalidRequest);
+  CHECK(webhooks::verify({s}, "id", "1", good, "x", INT64_MAX).code == Code::kInvalidTimestamp);
+  CHECK(webhooks::verify({s}, "id", "1", good, "x", INT64_MIN).code == Code::kInvalidTimestamp);
   // A message never carries the secret.
   auto v = webhooks::verify({s}, "id", "1", "v1,AAAA", "x", now);
   CHECK(v.message.find(s.reveal().substr(6, 10)) == std::string::npos);

@@ -189,3 +189,25 @@ print(json.dumps([v.valid, v.code]))`;
   key.dispose();
   nodeKey.dispose();
 });
+
+test('restricted keys that must sign: the registry takes the signature\'s signer', async () => {
+  const { keys, hashing, registry } = await import('@finfusion/keys');
+  const table = new keys.TypeTable({ restricted: { requires_signed_requests: true } });
+  assert.equal(table.get('restricted').requiresSignedRequests, true);
+  const hasher = new hashing.Hasher({ p: new Uint8Array(32).fill(1) }, 'p');
+  const reg = new registry.Registry(hasher, table);
+  const parent = reg.create({ name: 'p', type: 'production', permissions: ['payments'] }, { now: NOW, actor: 'admin' });
+  const child = reg.create({ name: 'c', type: 'restricted', permissions: ['payments'], service: 'ledger', parentKeyId: parent.record.id }, { now: NOW, actor: 'admin' });
+  const presented = child.key.reveal();
+  const signer = signing.SigningKey.generate(child.record.id, 'ed25519');
+  const headers = { Authorization: `Bearer ${presented}` };
+  Object.assign(headers, signing.signRequest({ method: 'POST', url: URL_, headers, body: BODY }, signer, { now: NOW }));
+  const v = signing.verifyRequest({ method: 'POST', url: URL_, headers, body: BODY }, signer, { now: NOW });
+  assert.equal(v.signer, child.record.id);
+  assert.equal(reg.verify(presented, { now: NOW, service: 'ledger' }).code, 'signature_invalid');
+  assert.equal(reg.verify(presented, { now: NOW, service: 'ledger', signedBy: v.signer }).code, 'valid');
+  const bad = signing.verifyRequest({ method: 'POST', url: URL_, headers, body: `${BODY}!` }, signer, { now: NOW });
+  assert.equal(bad.signer, '');
+  assert.equal(reg.verify(presented, { now: NOW, service: 'ledger', signedBy: bad.signer }).code, 'signature_invalid');
+  for (const x of [signer, reg, hasher]) x.dispose();
+});

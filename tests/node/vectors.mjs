@@ -120,7 +120,8 @@ const ANSWER = {
   registry(api, op, input) {
     if (op !== 'scenario') throw new Error(`unknown registry op ${op}`);
     const hasher = new api.hashing.Hasher(new Map(input.peppers.map(([id, hex]) => [id, fromHex(hex)])), input.current);
-    const reg = new api.registry.Registry(hasher, undefined, { seed: input.seed });
+    const table = input.table ? new api.keys.TypeTable(input.table) : undefined;
+    const reg = new api.registry.Registry(hasher, table, { seed: input.seed });
     const madeKeys = [];
     const madeIds = [];
     const raw = (value) => JSON.parse(JSON.stringify(value));
@@ -145,7 +146,7 @@ const ANSWER = {
               break;
             }
             case 'verify':
-              out = { ok: raw(reg.verify(key, { now, required: step.required ?? [], environment: step.environment, service: step.service, cost: step.cost ?? 1, actor: step.actor, latencyMs: step.latency_ms })) };
+              out = { ok: raw(reg.verify(key, { now, required: step.required ?? [], environment: step.environment, service: step.service, cost: step.cost ?? 1, actor: step.actor, latencyMs: step.latency_ms, signedBy: step.signed_by_id_of !== undefined ? madeIds[step.signed_by_id_of] : undefined })) };
               break;
             case 'status': out = { ok: raw(reg.status(id, { now })) }; break;
             case 'rotate': {

@@ -175,3 +175,32 @@ def test_bad_input_is_typed_and_quiet(recorder):
         pickle.dumps(key)
     with pytest.raises(TypeError):
         pickle.dumps(key.verifying_key())
+
+
+def test_restricted_keys_that_must_sign():
+    from finfusion import hashing, keys, registry
+    table = keys.TypeTable('{"restricted": {"requires_signed_requests": true}}')
+    assert table.get("restricted").requires_signed_requests and not table.get("production").requires_signed_requests
+    reg = registry.Registry(hashing.Hasher({"p": b"\x01" * 32}, current="p"), table)
+    parent = reg.create({"name": "p", "type": "production", "permissions": ["payments"]}, now=NOW, actor="admin")
+    child = reg.create({"name": "c", "type": "restricted", "permissions": ["payments"], "service": "ledger",
+                        "parentKeyId": parent.record.id}, now=NOW, actor="admin")
+    presented = child.key.reveal()
+    signer = signing.SigningKey.generate(child.record.id, "hmac-sha256")
+    headers = {"Authorization": f"Bearer {presented}"}
+    headers.update(signing.sign_request("POST", URL, headers, BODY, key=signer, now=NOW))
+    v = signing.verify_request("POST", URL, headers, BODY, keys=signer, now=NOW)
+    assert v.signer == child.record.id
+    assert reg.verify(presented, now=NOW, service="ledger").code == "signature_invalid"
+    assert reg.verify(presented, now=NOW, service="ledger", signed_by=v.signer).code == "valid"
+    bad = signing.verify_request("POST", URL, headers, BODY + b"!", keys=signer, now=NOW)
+    assert bad.signer == "" and reg.verify(presented, now=NOW, service="ledger", signed_by=bad.signer).code == \
+        "signature_invalid"
+
+
+def test_a_response_request_must_be_a_mapping():
+    key = hmac_key()
+    with pytest.raises(TypeError):
+        signing.sign_response(200, {}, b"", key=key, request={"url": URL}, now=NOW)
+    with pytest.raises(TypeError):
+        signing.verify_response(200, {}, b"", keys=key, request=("GET", URL), now=NOW)  # type: ignore[arg-type]

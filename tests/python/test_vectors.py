@@ -120,7 +120,8 @@ def answer_ratelimit(op: str, inp: Dict[str, Any]) -> Any:
 def answer_registry(op: str, inp: Dict[str, Any]) -> Any:
     assert op == "scenario", op
     peppers = {pid: bytes.fromhex(hexed) for pid, hexed in inp["peppers"]}
-    reg = registry.Registry(hashing.Hasher(peppers, current=inp["current"]), seed=inp["seed"])
+    table = keys.TypeTable(json.dumps(inp["table"])) if "table" in inp else None
+    reg = registry.Registry(hashing.Hasher(peppers, current=inp["current"]), table, seed=inp["seed"])
     made_keys: List[str] = []
     made_ids: List[str] = []
     out = []
@@ -147,7 +148,8 @@ def answer_registry(op: str, inp: Dict[str, Any]) -> Any:
                 result = raw(reg.verify(key, now=now, required=step.get("required", ()),
                                         environment=step.get("environment"), service=step.get("service"),
                                         cost=step.get("cost", 1), actor=step.get("actor"),
-                                        latency_ms=step.get("latency_ms")))
+                                        latency_ms=step.get("latency_ms"),
+                                        signed_by=made_ids[step["signed_by_id_of"]] if "signed_by_id_of" in step else ""))
             elif action == "status":
                 result = raw(reg.status(key_id, now=now))
             elif action == "rotate":

@@ -146,6 +146,7 @@ function durationFields(p) {
     maxScopes: p.maxScopes,
     requiresService: p.requiresService,
     allowsGlobalWildcard: p.allowsGlobalWildcard,
+    requiresSignedRequests: p.requiresSignedRequests,
   });
 }
 
@@ -728,13 +729,13 @@ class Registry {
   }
   /** Verifies a presented key; the decision is a value ({valid, code, ...}), never a throw. */
   verify(key, opts) {
-    const { now, required = [], environment, service, cost = 1, actor, latencyMs } = options(opts, 'options');
+    const { now, required = [], environment, service, cost = 1, actor, latencyMs, signedBy } = options(opts, 'options');
     if (latencyMs !== undefined && latencyMs !== null && typeof latencyMs !== 'number') {
       throw new TypeError(`latencyMs must be a number, not ${typeName(latencyMs)}`);
     }
     return fromCore(unwrap(this.#live().verify(text(key, 'key'), textList(required, 'required'),
       optionalText(environment, 'environment'), optionalText(service, 'service'), wholeNumber(cost, 'cost'),
-      optionalText(actor, 'actor'), latencyMs ?? -1, toMillis(now))));
+      optionalText(actor, 'actor'), latencyMs ?? -1, optionalText(signedBy, 'signedBy'), toMillis(now))));
   }
   /** The seed's getUsage({keyId, timeframe: {start, end}, metrics: ['requests', 'errors', 'latency']}). */
   getUsage(query) {

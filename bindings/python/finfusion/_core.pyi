@@ -73,6 +73,9 @@ class TypePolicy:
     def requires_service(self) -> bool:
         ...
     @property
+    def requires_signed_requests(self) -> bool:
+        ...
+    @property
     def rotation_period_ms(self) -> int:
         ...
     @property
@@ -196,7 +199,7 @@ class Registry:
         ...
     def status(self, key_id: str, now_ms: typing.SupportsInt | typing.SupportsIndex) -> str:
         ...
-    def verify(self, key: str, required: collections.abc.Sequence[str], environment: str, service: str, cost: typing.SupportsInt | typing.SupportsIndex, actor: str, latency_ms: typing.SupportsFloat | typing.SupportsIndex, now_ms: typing.SupportsInt | typing.SupportsIndex) -> str:
+    def verify(self, key: str, required: collections.abc.Sequence[str], environment: str, service: str, cost: typing.SupportsInt | typing.SupportsIndex, actor: str, latency_ms: typing.SupportsFloat | typing.SupportsIndex, signed_by: str, now_ms: typing.SupportsInt | typing.SupportsIndex) -> str:
         ...
     def verify_chain(self) -> str:
         ...
@@ -323,6 +326,11 @@ class Verification:
     @property
     def signature_base(self) -> str:
         ...
+    @property
+    def signer(self) -> str:
+        """
+        The keyid that signed the message when valid, else '' (registry verify's signed_by).
+        """
     @property
     def tag(self) -> str:
         ...

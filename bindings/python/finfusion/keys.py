@@ -129,6 +129,7 @@ class TypePolicy(NamedTuple):
     max_scopes: int
     requires_service: bool
     allows_global_wildcard: bool
+    requires_signed_requests: bool
 
 
 class TypeTable:
@@ -152,7 +153,7 @@ class TypeTable:
         return TypePolicy(
             p.type, p.environment, ms(p.max_lifetime_ms), ms(p.rotation_period_ms),
             ms(p.rotation_warning_ms), p.rate_limit_requests, ms(p.rate_limit_window_ms),
-            p.max_scopes, p.requires_service, p.allows_global_wildcard,
+            p.max_scopes, p.requires_service, p.allows_global_wildcard, p.requires_signed_requests,
         )
 
     def to_json(self) -> str:

@@ -211,11 +211,13 @@ class Registry:
 
     def verify(self, key: str, *, now: Instant, required: Iterable[str] = (),
                environment: Optional[str] = None, service: Optional[str] = None, cost: int = 1,
-               actor: Optional[str] = None, latency_ms: Optional[float] = None) -> Decision:
+               actor: Optional[str] = None, latency_ms: Optional[float] = None, signed_by: str = "") -> Decision:
         """Verifies a presented key for a request needing ``required`` scopes.
-        ``latency_ms`` (the request's measured latency) feeds :meth:`get_usage`."""
+        ``latency_ms`` (the request's measured latency) feeds :meth:`get_usage`.
+        ``signed_by`` is the ``signer`` of the request's verified RFC 9421 signature: key types
+        whose policy requires signed requests are valid only when it is the key's own id."""
         text = self._core.verify(key, list(required), environment or "", service or "", cost, actor or "",
-                                 -1.0 if latency_ms is None else float(latency_ms), to_millis(now))
+                                 -1.0 if latency_ms is None else float(latency_ms), signed_by, to_millis(now))
         return _typed(Decision, text)
 
     def get_usage(self, key_id: str, *, start: Union[str, _dt.datetime], end: Union[str, _dt.datetime],

@@ -106,7 +106,11 @@ def _ring(keys: Keys) -> "_core.KeyRing":
 def _request(request: Optional[Mapping[str, Any]]) -> Optional[Tuple[str, str, List[Tuple[str, str]], Optional[bytes]]]:
     if request is None:
         return None
-    return (request["method"], request["url"], _pairs(request.get("headers")), _body(request.get("body")))
+    try:
+        method, url = request["method"], request["url"]
+    except (KeyError, TypeError):
+        raise TypeError("request must be a mapping with method, url, headers and body") from None
+    return (method, url, _pairs(request.get("headers")), _body(request.get("body")))
 
 
 def _sign(method: str, url: str, status: int, headers: Headers, body: Body, request: Any, key: Any, label: str,

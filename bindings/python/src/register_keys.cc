@@ -84,6 +84,7 @@ void register_keys(py::module_& m) {
       .def_readonly("max_scopes", &keys::TypePolicy::max_scopes)
       .def_readonly("requires_service", &keys::TypePolicy::requires_service)
       .def_readonly("allows_global_wildcard", &keys::TypePolicy::allows_global_wildcard)
+      .def_readonly("requires_signed_requests", &keys::TypePolicy::requires_signed_requests)
       .def("__repr__", [](const keys::TypePolicy& p) {
         return "TypePolicy(type='" + std::string(keys::type_name(p.type)) + "', max_lifetime='" +
                ms_text(p.max_lifetime) + "', rotation_period='" + ms_text(p.rotation_period) +

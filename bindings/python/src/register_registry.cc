@@ -40,12 +40,13 @@ void register_registry(py::module_& m) {
            }, py::arg("request"), py::arg("now_ms"), py::arg("actor"))
       .def("verify", [](registry::Registry& r, const StrArg& key, std::vector<std::string> required,
                         std::string environment, std::string service, std::int64_t cost, const StrArg& actor,
-                        double latency_ms, time::Millis now) {
+                        double latency_ms, const StrArg& signed_by, time::Millis now) {
              registry::VerifyContext ctx{std::move(required), std::move(environment), std::move(service), cost,
-                                         std::string(Text(actor, "actor").view()), latency_ms};
+                                         std::string(Text(actor, "actor").view()), latency_ms,
+                                         std::string(Text(signed_by, "signed_by").view())};
              return unwrap(r.verify(Text(key, "key").view(), ctx, now)).to_json();
            }, py::arg("key"), py::arg("required"), py::arg("environment"), py::arg("service"), py::arg("cost"),
-           py::arg("actor"), py::arg("latency_ms"), py::arg("now_ms"))
+           py::arg("actor"), py::arg("latency_ms"), py::arg("signed_by"), py::arg("now_ms"))
       .def("get_usage", [](registry::Registry& r, const StrArg& query) {
              return unwrap(r.get_usage(Text(query, "query").view()));
            }, py::arg("query_json"))

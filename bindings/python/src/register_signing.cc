@@ -151,6 +151,8 @@ void register_signing(py::module_& m) {
       .def_readonly("expires", &signing::Verification::expires)
       .def_readonly("covered", &signing::Verification::covered)
       .def_readonly("signature_base", &signing::Verification::signature_base)
+      .def_property_readonly("signer", [](const signing::Verification& v) { return std::string(v.signer()); },
+                             "The keyid that signed the message when valid, else '' (registry verify's signed_by).")
       .def("to_json", &signing::Verification::to_json)
       .def("__bool__", [](const signing::Verification& v) { return v.valid; })
       .def("__repr__", [](const signing::Verification& v) {

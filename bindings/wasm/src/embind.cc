@@ -186,6 +186,7 @@ val type_table(const val& overrides_json_js) {
     o.set("maxScopes", static_cast<double>(p.max_scopes));
     o.set("requiresService", p.requires_service);
     o.set("allowsGlobalWildcard", p.allows_global_wildcard);
+    o.set("requiresSignedRequests", p.requires_signed_requests);
     policies.set(std::string(ff::keys::type_name(t)), o);
   }
   val v = val::object();
@@ -346,10 +347,11 @@ val registry_create(ff::registry::Registry& r, const val& request_js, double now
   });
 }
 val registry_verify(ff::registry::Registry& r, const val& key_js, const val& required, const val& environment,
-                    const val& service, double cost, const val& actor, double latency_ms, double now) {
+                    const val& service, double cost, const val& actor, double latency_ms, const val& signed_by,
+                    double now) {
   const std::string key = text_arg(key_js);
   ff::registry::VerifyContext ctx{strings_from(required), text_arg(environment), text_arg(service),
-                                  static_cast<std::int64_t>(cost), text_arg(actor), latency_ms};
+                                  static_cast<std::int64_t>(cost), text_arg(actor), latency_ms, text_arg(signed_by)};
   return result(r.verify(key, ctx, static_cast<ff::time::Millis>(now)),
                 [](const ff::registry::Decision& d) { return val(d.to_json()); });
 }
@@ -583,6 +585,7 @@ val sg_verify(const val& message_js, const val& request_js, const sg::KeyRing& k
   o.set("expires", v.expires ? val(static_cast<double>(*v.expires)) : val::null());
   o.set("covered", strings_to_array(v.covered));
   o.set("signatureBase", v.signature_base);
+  o.set("signer", std::string(v.signer()));
   return o;
 }
 

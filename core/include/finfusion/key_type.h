@@ -60,6 +60,9 @@ struct TypePolicy {
   std::size_t max_scopes = 0;         // the most scope entries a key of this type holds
   bool requires_service = false;      // fixed: restricted keys name the service they serve
   bool allows_global_wildcard = true; // fixed: restricted keys may not hold the scope "*"
+  // Configurable: verification also needs a valid RFC 9421 signature made with the key's
+  // own id as keyid (the seed's "enhanced security" for restricted keys). Off by default.
+  bool requires_signed_requests = false;
 };
 
 class TypeTable {

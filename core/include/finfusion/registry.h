@@ -74,6 +74,10 @@ struct VerifyContext {
   std::int64_t cost = 1;              // rate-limit units this request uses
   std::string actor;                  // for the audit log; "" -> the key's own id
   double latency_ms = -1;             // the caller-measured latency of the request, if known
+  // The keyid of the request's verified RFC 9421 signature (signing::Verification::signer()),
+  // "" when unsigned. Keys whose type requires signed requests are valid only when it is
+  // their own id; otherwise the decision is signature_invalid.
+  std::string signed_by;
 };
 
 // The outcome of a verification: a value, never an exception.

@@ -248,6 +248,9 @@ struct Verification {
   std::vector<std::string> covered;      // the covered component identifiers, serialised
   std::string signature_base;            // rebuilt from the message (empty when malformed)
 
+  // The keyid that signed the message when valid, else "": what registry::VerifyContext's
+  // signed_by takes.
+  std::string_view signer() const noexcept { return valid ? std::string_view(key_id) : std::string_view(); }
   std::string to_json() const;
 };
 
