@@ -13,7 +13,7 @@ const NOW = Date.UTC(2026, 0, 1);
 const URL_ = 'https://api.finfusion.example/v1/payments?currency=EUR';
 const HEADERS = { 'Content-Type': 'application/json', Authorization: 'Bearer prod_not_a_real_key', 'X-Request-Id': 'r1' };
 const BODY = '{"amount": 1000}';
-const fromHex = (hex) => Uint8Array.from(hex.match(/../g), (b) => parseInt(b, 16));
+const fromHex = (hex) => Uint8Array.from(hex.match(/../g) ?? [], (b) => parseInt(b, 16));
 
 before(() => ready());
 
@@ -210,4 +210,41 @@ test('restricted keys that must sign: the registry takes the signature\'s signer
   assert.equal(bad.signer, '');
   assert.equal(reg.verify(presented, { now: NOW, service: 'ledger', signedBy: bad.signer }).code, 'signature_invalid');
   for (const x of [signer, reg, hasher]) x.dispose();
+});
+
+test('Wycheproof HMAC-SHA256 and Ed25519 through the key types', () => {
+  const load = (name) => JSON.parse(readFileSync(new URL(`../vectors/external/${name}`, import.meta.url), 'utf8'));
+  let hmacCases = 0;
+  for (const group of load('hmac_sha256_test.json').testGroups) {
+    const tagBytes = group.tagSize / 8;
+    for (const t of group.tests) {
+      const key = fromHex(t.key);
+      const msg = fromHex(t.msg);
+      const tag = fromHex(t.tag);
+      const verifier = signing.VerifyingKey.hmac('w', key);
+      let got;
+      if (tagBytes === 32) {
+        got = verifier.verify(msg, tag);
+      } else {
+        const signer = signing.SigningKey.hmac('w', key);
+        got = Buffer.from(signer.sign(msg).subarray(0, tagBytes)).equals(Buffer.from(tag));
+        signer.dispose();
+      }
+      verifier.dispose();
+      assert.equal(got, t.result === 'valid', `tcId ${t.tcId}`);
+      hmacCases++;
+    }
+  }
+  assert.equal(hmacCases, 174);
+  let edCases = 0;
+  for (const group of load('ed25519_test.json').testGroups) {
+    const key = signing.VerifyingKey.ed25519('w', fromHex(group.publicKey.pk));
+    for (const t of group.tests) {
+      const msg = fromHex(t.msg);
+      assert.equal(key.verify(msg, fromHex(t.sig)), t.result === 'valid', `tcId ${t.tcId}`);
+      edCases++;
+    }
+    key.dispose();
+  }
+  assert.equal(edCases, 151);
 });
