@@ -2,7 +2,11 @@
 #include <benchmark/benchmark.h>
 #include <sodium.h>
 
+#include <unistd.h>
+
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -11,6 +15,7 @@
 #include "finfusion/registry.h"
 #include "finfusion/scope.h"
 #include "finfusion/signing.h"
+#include "finfusion/store.h"
 #include "finfusion/time.h"
 #include "finfusion/webhooks.h"
 
@@ -123,6 +128,38 @@ void BM_registry_verify(benchmark::State& state) {
   state.counters["x_keyed_blake2b"] = per_verify / keyed_blake2b_ns(key, 200000);
 }
 BENCHMARK(BM_registry_verify);
+
+// The same verification against a SQLite file: every verification is one write transaction
+// (the record's rate-limit state, the usage counters and the audit event), no cache.
+void BM_registry_verify_sqlite(benchmark::State& state) {
+  char dir[] = "/tmp/finfusion-bench-XXXXXX";
+  if (mkdtemp(dir) == nullptr) {
+    state.SkipWithError("no temp dir");
+    return;
+  }
+  const std::string path = std::string(dir) + "/keys.db";
+  {
+    auto store = finfusion::registry::open_sqlite_store(path);
+    auto table = finfusion::keys::TypeTable::Create(
+        R"({"production": {"rate_limit": {"requests": 1000000000, "window": "1s"}}})");
+    finfusion::registry::Registry reg(sample_hasher(), *table, std::move(*store));
+    auto created = reg.create(R"({"name": "bench", "type": "production", "permissions": ["payments"]})",
+                              1748779200000, "bench");
+    std::string key(created->key.reveal());
+    finfusion::registry::VerifyContext ctx;
+    ctx.required = {"payments:charge"};
+    for (auto _ : state) {
+      auto d = reg.verify(key, ctx, 1748779200000);
+      if (!d.ok() || !d->valid) state.SkipWithError("verification failed");
+      benchmark::DoNotOptimize(d);
+    }
+    state.counters["verify_per_s"] = benchmark::Counter(static_cast<double>(state.iterations()),
+                                                        benchmark::Counter::kIsRate);
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
+  rmdir(dir);
+}
+BENCHMARK(BM_registry_verify_sqlite);
 
 // ---- Request signing: the issue's typical request (method, target URI, four headers, a
 // 1 KiB JSON body whose Content-Digest the signer adds and the verifier checks).

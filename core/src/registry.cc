@@ -176,6 +176,22 @@ class MemoryStore final : public Store {
   std::map<std::string, KeyUsage, std::less<>> usage_;
 };
 
+// Runs a registry operation as one store transaction: what it reads is what it changes, even
+// with other writers (SQLite's write lock); a failed operation commits nothing.
+template <class T, class F>
+Result<T> atomically(Store& store, F&& body) {
+  if (!store.transactional()) return body();
+  std::optional<Result<T>> out;
+  auto run = [&]() -> Status {
+    out.emplace(body());
+    return out->ok() ? Status::Ok() : out->status();
+  };
+  Status s = store.transaction(run);
+  if (!out) return s.ok() ? Status(Code::kInternal, "the store did not run the operation") : s;
+  if (!s.ok() && out->ok()) return s;  // the commit failed
+  return std::move(*out);
+}
+
 // The record of a key that continues `head`'s chain: the same metadata, version + 1.
 KeyRecord successor(const KeyRecord& head, std::string id, std::string stored_hash, time::Millis now) {
   KeyRecord next;
@@ -414,53 +430,61 @@ audit::Event Registry::event(std::string_view type, std::string_view key_id, std
 }
 
 Result<Created> Registry::create(std::string_view request_json, time::Millis now, std::string_view actor) {
-  if (Status s = check_text("actor", actor, kMaxActor); !s.ok()) return s;
-  auto req = lifecycle::parse_create_request(request_json, now, table_);
-  if (!req.ok()) return req.status();
-  time::Millis expires_at = req->expires_at;
-  if (!req->parent_key_id.empty()) {
-    auto parent = store_->get(req->parent_key_id);
-    if (!parent.ok()) return parent.status();
-    if (!parent->has_value()) return Status(Code::kNotFound, "parentKeyId: no such key");
-    const KeyRecord& p = **parent;
-    if (state_of(p, now).code != Code::kValid) {
-      return Status(Code::kPreconditionFailed, "parentKeyId: the parent key is not usable (" +
-                                                   std::string(code_name(state_of(p, now).code)) + ")");
+  return atomically<Created>(*store_, [&]() -> Result<Created> {
+    if (Status s = check_text("actor", actor, kMaxActor); !s.ok()) return s;
+    auto req = lifecycle::parse_create_request(request_json, now, table_);
+    if (!req.ok()) return req.status();
+    time::Millis expires_at = req->expires_at;
+    if (!req->parent_key_id.empty()) {
+      auto parent = store_->get(req->parent_key_id);
+      if (!parent.ok()) return parent.status();
+      if (!parent->has_value()) return Status(Code::kNotFound, "parentKeyId: no such key");
+      const KeyRecord& p = **parent;
+      if (state_of(p, now).code != Code::kValid) {
+        return Status(Code::kPreconditionFailed, "parentKeyId: the parent key is not usable (" +
+                                                     std::string(code_name(state_of(p, now).code)) + ")");
+      }
+      if (!scopes::is_subset(req->scopes, p.scopes)) {
+        return Status(Code::kInsufficientScope, "permissions: exceed the parent key's scopes");
+      }
+      // A restricted key never outlives its parent (nor the parent's rotation window).
+      expires_at = std::min(expires_at, p.replaced_by.empty() ? p.expires_at : std::min(p.expires_at, p.grace_until));
     }
-    if (!scopes::is_subset(req->scopes, p.scopes)) {
-      return Status(Code::kInsufficientScope, "permissions: exceed the parent key's scopes");
-    }
-    // A restricted key never outlives its parent (nor the parent's rotation window).
-    expires_at = std::min(expires_at, p.replaced_by.empty() ? p.expires_at : std::min(p.expires_at, p.grace_until));
-  }
-  auto issued = issue(req->type);
-  if (!issued.ok()) return issued.status();
-  auto& [key, stored] = *issued;
+    auto issued = issue(req->type);
+    if (!issued.ok()) return issued.status();
+    auto& [key, stored] = *issued;
 
-  KeyRecord r;
-  r.id = key.id();
-  r.name = req->name;
-  r.type = req->type;
-  r.scopes = req->scopes;
-  r.service = req->service;
-  r.parent_id = req->parent_key_id;
-  r.owner = req->owner;
-  r.purpose = req->purpose;
-  r.created_at = now;
-  r.expires_at = expires_at;
-  r.stored_hash = stored;
-  OrderedJson details = {{"name", r.name}, {"type", std::string(keys::type_name(r.type))},
-                         {"permissions", r.scopes.to_strings()}, {"expiresAt", instant_text(r.expires_at)}};
-  if (!r.parent_id.empty()) details["parentKeyId"] = r.parent_id;
-  Plan plan;
-  plan.events.push_back(event(audit::kKeyCreated, &r, actor, Code::kValid, details.dump(), now));
-  plan.records.push_back(r);
-  Status applied = store_->apply(plan);
-  if (!applied.ok()) return applied;
-  return Created{std::move(r), std::move(key)};
+    KeyRecord r;
+    r.id = key.id();
+    r.name = req->name;
+    r.type = req->type;
+    r.scopes = req->scopes;
+    r.service = req->service;
+    r.parent_id = req->parent_key_id;
+    r.owner = req->owner;
+    r.purpose = req->purpose;
+    r.created_at = now;
+    r.expires_at = expires_at;
+    r.stored_hash = stored;
+    OrderedJson details = {{"name", r.name}, {"type", std::string(keys::type_name(r.type))},
+                           {"permissions", r.scopes.to_strings()}, {"expiresAt", instant_text(r.expires_at)}};
+    if (!r.parent_id.empty()) details["parentKeyId"] = r.parent_id;
+    Plan plan;
+    plan.events.push_back(event(audit::kKeyCreated, &r, actor, Code::kValid, details.dump(), now));
+    plan.records.push_back(r);
+    Status applied = store_->apply(plan);
+    if (!applied.ok()) return applied;
+    return Created{std::move(r), std::move(key)};
+  });
 }
 
 Result<Decision> Registry::verify(std::string_view key, const VerifyContext& context, time::Millis now) {
+  // The hot path calls straight through; a transactional store wraps the whole check.
+  if (!store_->transactional()) return verify_now(key, context, now);
+  return atomically<Decision>(*store_, [&]() { return verify_now(key, context, now); });
+}
+
+Result<Decision> Registry::verify_now(std::string_view key, const VerifyContext& context, time::Millis now) {
   if (!context.environment.empty()) {
     auto env = keys::environment_from_name(context.environment);
     if (!env.ok()) return env.status();
@@ -597,73 +621,77 @@ Result<KeyState> Registry::status(std::string_view id, time::Millis now) {
 
 Result<Rotated> Registry::rotate(std::string_view id, time::Millis grace, const std::vector<std::string>& notify_emails,
                                  bool force, time::Millis now, std::string_view actor) {
-  if (grace < 0 || grace > time::kMaxDurationMs) return Status(Code::kInvalidDuration, "gracePeriod: out of range");
-  if (Status s = check_text("actor", actor, kMaxActor); !s.ok()) return s;
-  if (notify_emails.size() > 20) return Status(Code::kInvalidRequest, "notifyEmails: at most 20 addresses");
-  for (std::size_t i = 0; i < notify_emails.size(); ++i) {
-    if (!is_email(notify_emails[i])) {
-      return Status(Code::kInvalidRequest, "notifyEmails[" + std::to_string(i) + "]: not an email address");
+  return atomically<Rotated>(*store_, [&]() -> Result<Rotated> {
+    if (grace < 0 || grace > time::kMaxDurationMs) return Status(Code::kInvalidDuration, "gracePeriod: out of range");
+    if (Status s = check_text("actor", actor, kMaxActor); !s.ok()) return s;
+    if (notify_emails.size() > 20) return Status(Code::kInvalidRequest, "notifyEmails: at most 20 addresses");
+    for (std::size_t i = 0; i < notify_emails.size(); ++i) {
+      if (!is_email(notify_emails[i])) {
+        return Status(Code::kInvalidRequest, "notifyEmails[" + std::to_string(i) + "]: not an email address");
+      }
     }
-  }
-  auto found = get(id);
-  if (!found.ok()) return found.status();
-  KeyRecord old = std::move(found).value();
-  KeyState s = state_of(old, now);
-  if (!force) {
-    if (!old.replaced_by.empty() && s.code == Code::kValid) {
-      return Status(Code::kConflict, "the key is already in its rotation window (rotated to " + old.replaced_by + ")");
+    auto found = get(id);
+    if (!found.ok()) return found.status();
+    KeyRecord old = std::move(found).value();
+    KeyState s = state_of(old, now);
+    if (!force) {
+      if (!old.replaced_by.empty() && s.code == Code::kValid) {
+        return Status(Code::kConflict, "the key is already in its rotation window (rotated to " + old.replaced_by + ")");
+      }
+      if (s.code != Code::kValid) {
+        return Status(Code::kConflict, "the key is " + std::string(code_name(s.code)) + "; force to rotate anyway");
+      }
     }
-    if (s.code != Code::kValid) {
-      return Status(Code::kConflict, "the key is " + std::string(code_name(s.code)) + "; force to rotate anyway");
-    }
-  }
-  const keys::TypePolicy& policy = table_.get(old.type);
-  auto longest = time::add(now, policy.max_lifetime);
-  if (!longest.ok()) return longest.status();
-  auto issued = issue(old.type);
-  if (!issued.ok()) return issued.status();
-  auto& [key, stored] = *issued;
-  KeyRecord next = successor(old, key.id(), stored, now);
-  // The credential's lifetime carries over; a forced rotation of a dead key starts afresh.
-  next.expires_at = old.expires_at > now ? std::min(old.expires_at, *longest) : *longest;
+    const keys::TypePolicy& policy = table_.get(old.type);
+    auto longest = time::add(now, policy.max_lifetime);
+    if (!longest.ok()) return longest.status();
+    auto issued = issue(old.type);
+    if (!issued.ok()) return issued.status();
+    auto& [key, stored] = *issued;
+    KeyRecord next = successor(old, key.id(), stored, now);
+    // The credential's lifetime carries over; a forced rotation of a dead key starts afresh.
+    next.expires_at = old.expires_at > now ? std::min(old.expires_at, *longest) : *longest;
 
-  old.replaced_by = next.id;
-  old.grace_until = std::min(now + grace, old.expires_at);
-  OrderedJson details = {{"replacedBy", next.id},
-                         {"gracePeriod", *time::format_duration(grace)},
-                         {"graceUntil", instant_text(old.grace_until)},
-                         {"notifyEmails", notify_emails},
-                         {"version", next.version},
-                         {"forced", force}};
-  OrderedJson created = {{"replaces", old.id}, {"version", next.version}, {"expiresAt", instant_text(next.expires_at)}};
-  Plan plan;
-  plan.events.push_back(event(audit::kKeyRotated, &old, actor, Code::kValid, details.dump(), now));
-  plan.events.push_back(event(audit::kKeyCreated, &next, actor, Code::kValid, created.dump(), now));
-  plan.records.push_back(old);
-  plan.records.push_back(next);
-  Status applied = store_->apply(plan);
-  if (!applied.ok()) return applied;
-  return Rotated{std::move(old), std::move(next), std::move(key)};
+    old.replaced_by = next.id;
+    old.grace_until = std::min(now + grace, old.expires_at);
+    OrderedJson details = {{"replacedBy", next.id},
+                           {"gracePeriod", *time::format_duration(grace)},
+                           {"graceUntil", instant_text(old.grace_until)},
+                           {"notifyEmails", notify_emails},
+                           {"version", next.version},
+                           {"forced", force}};
+    OrderedJson created = {{"replaces", old.id}, {"version", next.version}, {"expiresAt", instant_text(next.expires_at)}};
+    Plan plan;
+    plan.events.push_back(event(audit::kKeyRotated, &old, actor, Code::kValid, details.dump(), now));
+    plan.events.push_back(event(audit::kKeyCreated, &next, actor, Code::kValid, created.dump(), now));
+    plan.records.push_back(old);
+    plan.records.push_back(next);
+    Status applied = store_->apply(plan);
+    if (!applied.ok()) return applied;
+    return Rotated{std::move(old), std::move(next), std::move(key)};
+  });
 }
 
 Result<KeyRecord> Registry::revoke(std::string_view id, std::string_view reason, time::Millis now,
                                    std::string_view actor) {
-  if (Status s = check_text("reason", reason, kMaxReason); !s.ok()) return s;
-  if (Status s = check_text("actor", actor, kMaxActor); !s.ok()) return s;
-  auto found = get(id);
-  if (!found.ok()) return found.status();
-  KeyRecord r = std::move(found).value();
-  if (r.status == KeyStatus::kRevoked) return Status(Code::kConflict, "the key is already revoked");
-  r.status = KeyStatus::kRevoked;
-  r.revoked_at = now;
-  r.revoke_reason = std::string(reason);
-  OrderedJson details = {{"reason", r.revoke_reason}};
-  Plan plan;
-  plan.events.push_back(event(audit::kKeyRevoked, &r, actor, Code::kRevoked, details.dump(), now));
-  plan.records.push_back(r);
-  Status applied = store_->apply(plan);
-  if (!applied.ok()) return applied;
-  return r;
+  return atomically<KeyRecord>(*store_, [&]() -> Result<KeyRecord> {
+    if (Status s = check_text("reason", reason, kMaxReason); !s.ok()) return s;
+    if (Status s = check_text("actor", actor, kMaxActor); !s.ok()) return s;
+    auto found = get(id);
+    if (!found.ok()) return found.status();
+    KeyRecord r = std::move(found).value();
+    if (r.status == KeyStatus::kRevoked) return Status(Code::kConflict, "the key is already revoked");
+    r.status = KeyStatus::kRevoked;
+    r.revoked_at = now;
+    r.revoke_reason = std::string(reason);
+    OrderedJson details = {{"reason", r.revoke_reason}};
+    Plan plan;
+    plan.events.push_back(event(audit::kKeyRevoked, &r, actor, Code::kRevoked, details.dump(), now));
+    plan.records.push_back(r);
+    Status applied = store_->apply(plan);
+    if (!applied.ok()) return applied;
+    return r;
+  });
 }
 
 std::string_view rotation_state(const KeyRecord& r, const keys::TypePolicy& policy, time::Millis now) {
@@ -677,84 +705,86 @@ std::string_view rotation_state(const KeyRecord& r, const keys::TypePolicy& poli
 
 Result<EmergencyRevocation> Registry::emergency_revoke(std::string_view id, std::string_view reason, bool replace,
                                                        time::Millis now, std::string_view actor) {
-  if (Status s = check_text("reason", reason, kMaxReason); !s.ok()) return s;
-  if (Status s = check_text("actor", actor, kMaxActor); !s.ok()) return s;
-  auto parsed = keys::parse_id(id);
-  if (!parsed.ok()) return parsed.status();
-  auto all = store_->list();
-  if (!all.ok()) return all.status();
-  std::map<std::string, KeyRecord> by_id;
-  for (auto& r : *all) by_id.emplace(r.id, std::move(r));
-  if (!by_id.count(std::string(id))) return Status(Code::kNotFound, "no such key");
+  return atomically<EmergencyRevocation>(*store_, [&]() -> Result<EmergencyRevocation> {
+    if (Status s = check_text("reason", reason, kMaxReason); !s.ok()) return s;
+    if (Status s = check_text("actor", actor, kMaxActor); !s.ok()) return s;
+    auto parsed = keys::parse_id(id);
+    if (!parsed.ok()) return parsed.status();
+    auto all = store_->list();
+    if (!all.ok()) return all.status();
+    std::map<std::string, KeyRecord> by_id;
+    for (auto& r : *all) by_id.emplace(r.id, std::move(r));
+    if (!by_id.count(std::string(id))) return Status(Code::kNotFound, "no such key");
 
-  // The rotation chain of a key: walk back through `replaces`, forward through `replaced_by`.
-  auto chain_of = [&](const std::string& start) {
-    std::vector<std::string> chain;
-    std::string first = start;
-    for (int guard = 0; guard < 100000 && !by_id[first].replaces.empty() && by_id.count(by_id[first].replaces); ++guard) {
-      first = by_id[first].replaces;
+    // The rotation chain of a key: walk back through `replaces`, forward through `replaced_by`.
+    auto chain_of = [&](const std::string& start) {
+      std::vector<std::string> chain;
+      std::string first = start;
+      for (int guard = 0; guard < 100000 && !by_id[first].replaces.empty() && by_id.count(by_id[first].replaces); ++guard) {
+        first = by_id[first].replaces;
+      }
+      for (std::string cur = first; !cur.empty() && by_id.count(cur) && chain.size() < 100000; cur = by_id[cur].replaced_by) {
+        chain.push_back(cur);
+      }
+      return chain;
+    };
+    // Chains to revoke, in order: the key's own, then those derived from any revoked key.
+    std::vector<std::vector<std::string>> chains{chain_of(std::string(id))};
+    std::map<std::string, std::size_t> chain_index;  // key id -> its chain
+    for (const auto& k : chains[0]) chain_index[k] = 0;
+    std::map<std::size_t, std::size_t> parent_chain;  // derived chain -> the chain it derives from
+    for (std::size_t c = 0; c < chains.size(); ++c) {
+      for (const auto& [rid, r] : by_id) {
+        if (r.parent_id.empty() || chain_index.count(rid)) continue;
+        auto parent = chain_index.find(r.parent_id);
+        if (parent == chain_index.end() || parent->second != c) continue;
+        chains.push_back(chain_of(rid));
+        for (const auto& k : chains.back()) chain_index[k] = chains.size() - 1;
+        parent_chain[chains.size() - 1] = c;
+      }
     }
-    for (std::string cur = first; !cur.empty() && by_id.count(cur) && chain.size() < 100000; cur = by_id[cur].replaced_by) {
-      chain.push_back(cur);
-    }
-    return chain;
-  };
-  // Chains to revoke, in order: the key's own, then those derived from any revoked key.
-  std::vector<std::vector<std::string>> chains{chain_of(std::string(id))};
-  std::map<std::string, std::size_t> chain_index;  // key id -> its chain
-  for (const auto& k : chains[0]) chain_index[k] = 0;
-  std::map<std::size_t, std::size_t> parent_chain;  // derived chain -> the chain it derives from
-  for (std::size_t c = 0; c < chains.size(); ++c) {
-    for (const auto& [rid, r] : by_id) {
-      if (r.parent_id.empty() || chain_index.count(rid)) continue;
-      auto parent = chain_index.find(r.parent_id);
-      if (parent == chain_index.end() || parent->second != c) continue;
-      chains.push_back(chain_of(rid));
-      for (const auto& k : chains.back()) chain_index[k] = chains.size() - 1;
-      parent_chain[chains.size() - 1] = c;
-    }
-  }
 
-  EmergencyRevocation out;
-  Plan plan;
-  std::map<std::size_t, std::string> replaced;  // chain -> its replacement's id
-  for (std::size_t c = 0; c < chains.size(); ++c) {
-    const std::string& head_id = chains[c].back();
-    bool continues = state_of(by_id[head_id], now).code == Code::kValid;
-    for (const auto& kid : chains[c]) {
-      KeyRecord& r = by_id[kid];
-      if (r.status == KeyStatus::kRevoked) continue;
-      r.status = KeyStatus::kRevoked;
-      r.revoked_at = now;
-      r.revoke_reason = std::string(reason);
-      OrderedJson details = {{"reason", r.revoke_reason}, {"emergency", true}, {"trigger", std::string(id)}};
-      plan.events.push_back(event(audit::kKeyRevoked, &r, actor, Code::kRevoked, details.dump(), now));
-      plan.records.push_back(r);
-      out.revoked.push_back(r);
+    EmergencyRevocation out;
+    Plan plan;
+    std::map<std::size_t, std::string> replaced;  // chain -> its replacement's id
+    for (std::size_t c = 0; c < chains.size(); ++c) {
+      const std::string& head_id = chains[c].back();
+      bool continues = state_of(by_id[head_id], now).code == Code::kValid;
+      for (const auto& kid : chains[c]) {
+        KeyRecord& r = by_id[kid];
+        if (r.status == KeyStatus::kRevoked) continue;
+        r.status = KeyStatus::kRevoked;
+        r.revoked_at = now;
+        r.revoke_reason = std::string(reason);
+        OrderedJson details = {{"reason", r.revoke_reason}, {"emergency", true}, {"trigger", std::string(id)}};
+        plan.events.push_back(event(audit::kKeyRevoked, &r, actor, Code::kRevoked, details.dump(), now));
+        plan.records.push_back(r);
+        out.revoked.push_back(r);
+      }
+      if (!replace || !continues) continue;
+      const KeyRecord& head = by_id[head_id];
+      std::string parent_id = head.parent_id;
+      if (c > 0) {
+        auto p = replaced.find(parent_chain[c]);
+        if (p == replaced.end()) continue;  // its parent chain does not continue
+        parent_id = p->second;
+      }
+      auto issued = issue(head.type);
+      if (!issued.ok()) return issued.status();
+      auto& [key, stored] = *issued;
+      KeyRecord next = successor(head, key.id(), stored, now);
+      next.parent_id = parent_id;
+      OrderedJson details = {{"replaces", head.id}, {"version", next.version}, {"emergency", true},
+                             {"expiresAt", instant_text(next.expires_at)}};
+      plan.events.push_back(event(audit::kKeyCreated, &next, actor, Code::kValid, details.dump(), now));
+      plan.records.push_back(next);
+      replaced[c] = next.id;
+      out.replacements.push_back(Replacement{head.id, next, std::move(key)});
     }
-    if (!replace || !continues) continue;
-    const KeyRecord& head = by_id[head_id];
-    std::string parent_id = head.parent_id;
-    if (c > 0) {
-      auto p = replaced.find(parent_chain[c]);
-      if (p == replaced.end()) continue;  // its parent chain does not continue
-      parent_id = p->second;
-    }
-    auto issued = issue(head.type);
-    if (!issued.ok()) return issued.status();
-    auto& [key, stored] = *issued;
-    KeyRecord next = successor(head, key.id(), stored, now);
-    next.parent_id = parent_id;
-    OrderedJson details = {{"replaces", head.id}, {"version", next.version}, {"emergency", true},
-                           {"expiresAt", instant_text(next.expires_at)}};
-    plan.events.push_back(event(audit::kKeyCreated, &next, actor, Code::kValid, details.dump(), now));
-    plan.records.push_back(next);
-    replaced[c] = next.id;
-    out.replacements.push_back(Replacement{head.id, next, std::move(key)});
-  }
-  Status applied = store_->apply(plan);
-  if (!applied.ok()) return applied;
-  return out;
+    Status applied = store_->apply(plan);
+    if (!applied.ok()) return applied;
+    return out;
+  });
 }
 
 Result<std::string> Registry::policy_report(time::Millis now) {

@@ -12,6 +12,7 @@
 #include "finfusion/secret.h"
 #include "finfusion/signing.h"
 #include "finfusion/status.h"
+#include "finfusion/store.h"
 #include "finfusion/structured_field.h"
 #include "finfusion/time.h"
 #include "finfusion/usage.h"

@@ -173,9 +173,9 @@ class CreateRequest:
         ...
 class Registry:
     """
-    The key registry over an in-memory store.
+    The key registry over a store (memory: or sqlite:PATH).
     """
-    def __init__(self, hasher: Hasher, table: TypeTable, seed: bytes | None) -> None:
+    def __init__(self, hasher: Hasher, table: TypeTable, seed: bytes | None, store: str) -> None:
         ...
     def __reduce__(self) -> typing.Any:
         ...

@@ -189,16 +189,20 @@ class Registry:
     """Keys, their lifecycle and the audit log. ``seed`` makes key generation deterministic:
     for tests and conformance vectors only, never in production."""
 
-    __slots__ = ("_core",)
+    __slots__ = ("_core", "_store")
 
     def __init__(self, hasher: Hasher, table: Optional[TypeTable] = None, *,
-                 seed: Union[bytes, str, None] = None) -> None:
+                 seed: Union[bytes, str, None] = None, store: str = "memory:") -> None:
+        """``store`` is ``"memory:"`` (this process only) or ``"sqlite:PATH"`` (a file, created
+        on first use, shared safely by several processes). Raises StorageUnavailableError
+        when the file cannot be opened, PreconditionFailedError when its schema is newer."""
         policy = table if table is not None else TypeTable()
         raw = seed.encode() if isinstance(seed, str) else seed
-        self._core = _core.Registry(hasher, policy._table, raw)
+        self._core = _core.Registry(hasher, policy._table, raw, store)
+        self._store = store.split(":", 1)[0] if isinstance(store, str) else "?"
 
     def __repr__(self) -> str:
-        return "Registry()"
+        return f"Registry(store={self._store}:)"
 
     def __reduce__(self) -> Any:
         raise TypeError("objects that hold secrets cannot be pickled")

@@ -6,6 +6,7 @@
 
 #include "common.h"
 #include "finfusion/registry.h"
+#include "finfusion/store.h"
 
 namespace finfusion::python {
 namespace {
@@ -27,13 +28,15 @@ std::vector<std::string> to_json_list(const std::vector<registry::KeyRecord>& re
 void register_registry(py::module_& m) {
   // Records, decisions and events cross as the core's canonical JSON; the facade
   // (finfusion.registry) turns them into typed Python values.
-  py::class_<registry::Registry>(m, "Registry", "The key registry over an in-memory store.")
-      .def(py::init([](const hashing::Hasher& hasher, const keys::TypeTable& table, std::optional<py::bytes> seed) {
+  py::class_<registry::Registry>(m, "Registry", "The key registry over a store (memory: or sqlite:PATH).")
+      .def(py::init([](const hashing::Hasher& hasher, const keys::TypeTable& table, std::optional<py::bytes> seed,
+                       const StrArg& store) {
              std::optional<keys::RandomSource> random;
              if (seed) random = keys::deterministic_random(std::string(*seed));
-             return registry::Registry(hasher, table, nullptr, random);
+             auto opened = unwrap(registry::open_store(Text(store, "store").view()));
+             return registry::Registry(hasher, table, std::move(opened), random);
            }),
-           py::arg("hasher"), py::arg("table"), py::arg("seed"))
+           py::arg("hasher"), py::arg("table"), py::arg("seed"), py::arg("store"))
       .def("create", [](registry::Registry& r, const StrArg& request, time::Millis now, const StrArg& actor) {
              auto c = unwrap(r.create(Text(request, "request").view(), now, Text(actor, "actor").view()));
              return py::make_tuple(std::move(c.key), c.record.to_json());

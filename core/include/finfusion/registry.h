@@ -178,6 +178,17 @@ class Store {
     std::uint64_t minute_requests = 0, minute_errors = 0, hour_requests = 0, hour_errors = 0;
   };
   virtual Result<UsageWindow> usage_window(std::string_view key_id, time::Millis minute) = 0;
+  // Runs `body` (a whole registry operation: its reads and its apply) as one unit: no other
+  // writer changes what it read before it commits, and nothing of it is kept when it fails.
+  // The in-memory store just calls it (a Registry is single-threaded); SQLite holds its
+  // write lock (BEGIN IMMEDIATE) for the call. Returns the body's status, or the commit's.
+  virtual Status transaction(FunctionRef<Status()> body) { return body(); }
+  // True when transaction() does more than call the body: the registry skips the wrapper
+  // (and its cost on every verification) otherwise.
+  bool transactional() const noexcept { return transactional_; }
+
+ protected:
+  bool transactional_ = false;
 };
 
 // The in-memory store (what WebAssembly uses). It keeps the newest `max_events` audit events
@@ -285,6 +296,8 @@ class Registry {
                      std::string details, time::Millis now) const;
   audit::Event event(std::string_view type, std::string_view key_id, std::string_view actor, Code outcome,
                      std::string details, time::Millis now) const;
+  // verify() inside the store's transaction (if it has them).
+  Result<Decision> verify_now(std::string_view key, const VerifyContext& context, time::Millis now);
   // verify() once the record has been read: the decision, and what it changes.
   Status judge(const KeyRecord* record, const keys::KeyView& key, std::string_view text, const VerifyContext& context,
                const std::vector<scopes::Scope>& required, time::Millis now, Decision& d, Plan& plan) const;

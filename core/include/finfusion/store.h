@@ -1,0 +1,39 @@
+// finfusion/store.h - opening the store a Registry keeps its records, audit log and usage in.
+//
+//   auto store = finfusion::registry::open_store("sqlite:/var/lib/finfusion/keys.db");
+//   if (!store.ok()) return store.status();            // storage_unavailable, precondition_failed
+//   finfusion::registry::Registry reg(hasher, table, std::move(*store));
+//
+// URLs: "memory:" (in this process only; what WebAssembly uses) and "sqlite:PATH" (a file,
+// created on first use; native builds). SQLite keeps a schema version and migrates older
+// files forward in one transaction; it runs in WAL mode, applies every registry operation in
+// one BEGIN IMMEDIATE transaction (so concurrent writers, even in other processes, never
+// interleave a read and its write) and waits out a busy database for a bounded time.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string_view>
+
+#include "finfusion/registry.h"
+#include "finfusion/status.h"
+
+namespace finfusion::registry {
+
+// The schema this build writes; files with an older one are migrated when opened.
+inline constexpr int kSqliteSchemaVersion = 1;
+
+struct StoreOptions {
+  std::size_t max_events = kDefaultMaxEvents;  // memory: the audit events kept
+  int busy_timeout_ms = 5000;                  // SQLite: how long to wait for another writer
+};
+
+// Errors: invalid_request for an unknown scheme or an empty path; storage_unavailable when
+// the file cannot be opened or is not a registry (or SQLite is not in this build);
+// precondition_failed when the file's schema is newer than this build's.
+Result<std::unique_ptr<Store>> open_store(std::string_view url, const StoreOptions& options = {});
+
+// The same for a path: open_store("sqlite:" + path).
+Result<std::unique_ptr<Store>> open_sqlite_store(std::string_view path, const StoreOptions& options = {});
+
+}  // namespace finfusion::registry

@@ -1,0 +1,529 @@
+// The SQLite store: one file, WAL mode, a schema version with forward migrations, every
+// registry operation in one BEGIN IMMEDIATE transaction, prepared statements throughout.
+#include <sqlite3.h>
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "finfusion/store.h"
+#include "internal/json.h"
+
+namespace finfusion::registry {
+namespace {
+
+Status storage_error(sqlite3* db, const char* what) {
+  return Status(Code::kStorageUnavailable,
+                std::string("sqlite: ") + what + ": " + (db != nullptr ? sqlite3_errmsg(db) : "out of memory"));
+}
+
+// The schema, one entry per version: entry i moves a file from version i to i + 1.
+constexpr const char* kMigrations[] = {
+    R"sql(
+CREATE TABLE keys(
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  type TEXT NOT NULL,
+  scopes TEXT NOT NULL,
+  service TEXT NOT NULL,
+  parent_id TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  purpose TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  revoked_at INTEGER NOT NULL,
+  revoke_reason TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  replaces TEXT NOT NULL,
+  replaced_by TEXT NOT NULL,
+  grace_until INTEGER NOT NULL,
+  stored_hash TEXT NOT NULL,
+  rate_tat_ms INTEGER NOT NULL,
+  rate_tat_frac INTEGER NOT NULL,
+  last_used_at INTEGER NOT NULL,
+  expiry_logged INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE events(
+  seq INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  key_id TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  details TEXT NOT NULL,
+  hash BLOB NOT NULL
+);
+CREATE INDEX events_by_key ON events(key_id, seq);
+CREATE TABLE usage(
+  key_id TEXT NOT NULL, start INTEGER NOT NULL, requests INTEGER NOT NULL, errors INTEGER NOT NULL,
+  PRIMARY KEY(key_id, start)) WITHOUT ROWID;
+CREATE TABLE usage_outcomes(
+  key_id TEXT NOT NULL, start INTEGER NOT NULL, outcome TEXT NOT NULL, count INTEGER NOT NULL,
+  PRIMARY KEY(key_id, start, outcome)) WITHOUT ROWID;
+CREATE TABLE usage_latency(
+  key_id TEXT NOT NULL, start INTEGER NOT NULL, bucket INTEGER NOT NULL, count INTEGER NOT NULL,
+  PRIMARY KEY(key_id, start, bucket)) WITHOUT ROWID;
+)sql",
+};
+static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSqliteSchemaVersion, "one migration per version");
+
+constexpr const char* kRecordColumns =
+    "id, name, type, scopes, service, parent_id, owner, purpose, created_at, expires_at, status, revoked_at, "
+    "revoke_reason, version, replaces, replaced_by, grace_until, stored_hash, rate_tat_ms, rate_tat_frac, "
+    "last_used_at, expiry_logged";
+
+// A prepared statement, reset after each use.
+class Stmt {
+ public:
+  Stmt() = default;
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  ~Stmt() { sqlite3_finalize(stmt_); }
+
+  Status prepare(sqlite3* db, const char* sql) {
+    db_ = db;
+    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) != SQLITE_OK) {
+      return storage_error(db, "prepare");
+    }
+    return Status::Ok();
+  }
+  // Binds in order, from parameter 1.
+  Stmt& bind(std::string_view text) {
+    sqlite3_bind_text(stmt_, ++index_, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& bind(std::int64_t value) {
+    sqlite3_bind_int64(stmt_, ++index_, value);
+    return *this;
+  }
+  Stmt& bind_blob(const void* data, std::size_t size) {
+    sqlite3_bind_blob(stmt_, ++index_, data, static_cast<int>(size), SQLITE_TRANSIENT);
+    return *this;
+  }
+  // SQLITE_ROW or SQLITE_DONE; anything else is an error (and the statement is reset).
+  Result<bool> step() {
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    Status s = rc == SQLITE_DONE ? Status::Ok() : storage_error(db_, "step");
+    reset();
+    if (!s.ok()) return s;
+    return false;
+  }
+  Status run() {
+    Result<bool> r = step();
+    if (!r.ok()) return r.status();
+    if (*r) reset();
+    return Status::Ok();
+  }
+  void reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    index_ = 0;
+  }
+  std::string text(int column) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+    return p == nullptr ? std::string() : std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
+  }
+  std::int64_t integer(int column) const { return sqlite3_column_int64(stmt_, column); }
+  std::string blob(int column) const {
+    const void* p = sqlite3_column_blob(stmt_, column);
+    return p == nullptr ? std::string()
+                        : std::string(static_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
+  }
+  bool is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+
+ private:
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* stmt_ = nullptr;
+  int index_ = 0;
+};
+
+Result<KeyStatus> status_from_name(std::string_view name) {
+  for (KeyStatus s : {KeyStatus::kActive, KeyStatus::kDisabled, KeyStatus::kRevoked}) {
+    if (status_name(s) == name) return s;
+  }
+  return Status(Code::kStorageUnavailable, "sqlite: a record has an unknown status");
+}
+
+audit::Digest digest_of(const std::string& bytes) {
+  audit::Digest d{};
+  if (bytes.size() == d.size()) std::copy(bytes.begin(), bytes.end(), d.begin());
+  return d;
+}
+
+class SqliteStore final : public Store {
+ public:
+  // close_v2 waits for the statements (members, finalized after this body) to go first.
+  ~SqliteStore() override { sqlite3_close_v2(db_); }
+
+  static Result<std::unique_ptr<Store>> Open(std::string_view path, const StoreOptions& options) {
+    auto store = std::unique_ptr<SqliteStore>(new SqliteStore());
+    Status s = store->open(path, options);
+    if (!s.ok()) return s;
+    return std::unique_ptr<Store>(std::move(store));
+  }
+
+  Result<std::optional<KeyRecord>> get(std::string_view id) override {
+    Stmt& q = *select_record_;
+    q.bind(id);
+    Result<bool> row = q.step();
+    if (!row.ok()) return row.status();
+    if (!*row) return std::optional<KeyRecord>();
+    Result<KeyRecord> r = record_of(q);
+    q.reset();
+    if (!r.ok()) return r.status();
+    return std::optional<KeyRecord>(std::move(*r));
+  }
+
+  Status read(std::string_view id, FunctionRef<void(const KeyRecord*)> visit) override {
+    Result<std::optional<KeyRecord>> r = get(id);
+    if (!r.ok()) return r.status();
+    visit(r->has_value() ? &**r : nullptr);
+    return Status::Ok();
+  }
+
+  Result<std::vector<KeyRecord>> list() override {
+    std::vector<KeyRecord> out;
+    Stmt& q = *select_all_;
+    for (;;) {
+      Result<bool> row = q.step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      Result<KeyRecord> r = record_of(q);
+      if (!r.ok()) {
+        q.reset();
+        return r.status();
+      }
+      out.push_back(std::move(*r));
+    }
+    return out;
+  }
+
+  Status transaction(FunctionRef<Status()> body) override {
+    if (in_transaction_) return body();  // already inside one: part of it
+    if (Status s = begin(); !s.ok()) return s;
+    in_transaction_ = true;
+    Status result = body();
+    in_transaction_ = false;
+    if (!result.ok()) {
+      rollback();
+      return result;
+    }
+    if (Status s = exec("COMMIT"); !s.ok()) {
+      rollback();
+      return s;
+    }
+    return Status::Ok();
+  }
+
+  Status apply(Plan& plan) override {
+    auto write = [&]() -> Status { return write_plan(plan); };
+    return transaction(write);
+  }
+
+  Result<std::vector<audit::Event>> events(std::string_view key_id) override {
+    std::vector<audit::Event> out;
+    Stmt& q = key_id.empty() ? *select_events_ : *select_key_events_;
+    if (!key_id.empty()) q.bind(key_id);
+    for (;;) {
+      Result<bool> row = q.step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      audit::Event e;
+      e.seq = static_cast<std::uint64_t>(q.integer(0));
+      e.at = q.integer(1);
+      e.type = q.text(2);
+      e.key_id = q.text(3);
+      e.actor = q.text(4);
+      e.outcome = q.text(5);
+      e.details = q.text(6);
+      e.hash = audit::to_hex(digest_of(q.blob(7)));
+      if (!q.is_null(8)) e.prev_hash = audit::to_hex(digest_of(q.blob(8)));
+      out.push_back(std::move(e));
+    }
+    return out;
+  }
+
+  Result<std::vector<usage::Aggregate>> usage(std::string_view key_id, time::Millis start, time::Millis end) override {
+    std::map<time::Millis, usage::Aggregate> by_start;
+    Stmt& totals = *select_usage_;
+    totals.bind(key_id).bind(start).bind(end);
+    for (;;) {
+      Result<bool> row = totals.step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      usage::Aggregate& a = by_start[totals.integer(0)];
+      a.start = totals.integer(0);
+      a.requests = static_cast<std::uint64_t>(totals.integer(1));
+      a.errors = static_cast<std::uint64_t>(totals.integer(2));
+    }
+    Stmt& outcomes = *select_outcomes_;
+    outcomes.bind(key_id).bind(start).bind(end);
+    for (;;) {
+      Result<bool> row = outcomes.step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      by_start[outcomes.integer(0)].outcomes[outcomes.text(1)] = static_cast<std::uint64_t>(outcomes.integer(2));
+    }
+    Stmt& latency = *select_latency_;
+    latency.bind(key_id).bind(start).bind(end);
+    for (;;) {
+      Result<bool> row = latency.step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      by_start[latency.integer(0)].latency[static_cast<std::int32_t>(latency.integer(1))] =
+          static_cast<std::uint64_t>(latency.integer(2));
+    }
+    std::vector<usage::Aggregate> out;
+    out.reserve(by_start.size());
+    for (auto& [s, a] : by_start) out.push_back(std::move(a));
+    return out;
+  }
+
+  Result<UsageWindow> usage_window(std::string_view key_id, time::Millis minute) override {
+    UsageWindow w;
+    Stmt& q = *select_window_;
+    q.bind(minute).bind(minute).bind(minute).bind(minute).bind(key_id).bind(minute - usage::kBaselineMs).bind(minute);
+    Result<bool> row = q.step();
+    if (!row.ok()) return row.status();
+    if (*row) {
+      w.minute_requests = static_cast<std::uint64_t>(q.integer(0));
+      w.minute_errors = static_cast<std::uint64_t>(q.integer(1));
+      w.hour_requests = static_cast<std::uint64_t>(q.integer(2));
+      w.hour_errors = static_cast<std::uint64_t>(q.integer(3));
+      q.reset();
+    }
+    return w;
+  }
+
+ private:
+  SqliteStore() { transactional_ = true; }
+
+  Status exec(const char* sql) {
+    char* error = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &error) != SQLITE_OK) {
+      std::string message = error != nullptr ? error : "unknown error";
+      sqlite3_free(error);
+      return Status(Code::kStorageUnavailable, std::string("sqlite: ") + message);
+    }
+    return Status::Ok();
+  }
+
+  void rollback() { exec("ROLLBACK").ignore(); }
+
+  // BEGIN IMMEDIATE takes the write lock now; the busy handler waits for another writer up
+  // to the busy timeout, and a few more attempts cover a lock lost to a checkpoint.
+  Status begin() {
+    Status s = Status::Ok();
+    for (int attempt = 0; attempt < 5; ++attempt) {
+      s = exec("BEGIN IMMEDIATE");
+      if (s.ok()) return s;
+      int rc = sqlite3_errcode(db_);
+      if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED) return s;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10 << attempt));
+    }
+    return s;
+  }
+
+  Status open(std::string_view path, const StoreOptions& options) {
+    if (path.empty()) return Status(Code::kInvalidRequest, "sqlite: an empty path");
+    std::string p(path);
+    if (sqlite3_open_v2(p.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr) !=
+        SQLITE_OK) {
+      return storage_error(db_, "open");
+    }
+    sqlite3_extended_result_codes(db_, 0);
+    sqlite3_busy_timeout(db_, options.busy_timeout_ms);
+    // WAL: readers never block the writer; NORMAL: a committed transaction survives a crash
+    // of the process (only a power loss can take the last ones, and never half of one).
+    if (Status s = exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"); !s.ok()) {
+      return Status(Code::kStorageUnavailable, "sqlite: not a database, or not writable: " + s.message());
+    }
+    if (Status s = migrate(); !s.ok()) return s;
+    return prepare();
+  }
+
+  Status migrate() {
+    auto body = [&]() -> Status {
+      if (Status s = exec("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)"); !s.ok()) {
+        return s;
+      }
+      int version = 0;
+      Stmt q;
+      if (Status s = q.prepare(db_, "SELECT value FROM meta WHERE key = 'schema_version'"); !s.ok()) return s;
+      Result<bool> row = q.step();
+      if (!row.ok()) return row.status();
+      if (*row) {
+        version = std::atoi(q.text(0).c_str());
+        q.reset();
+      }
+      if (version > kSqliteSchemaVersion) {
+        return Status(Code::kPreconditionFailed, "sqlite: the registry's schema (version " + std::to_string(version) +
+                                                     ") is newer than this build's (" +
+                                                     std::to_string(kSqliteSchemaVersion) + ")");
+      }
+      for (int v = version; v < kSqliteSchemaVersion; ++v) {
+        if (Status s = exec(kMigrations[v]); !s.ok()) return s;
+      }
+      if (version == kSqliteSchemaVersion) return Status::Ok();
+      const std::string set = "INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', '" +
+                              std::to_string(kSqliteSchemaVersion) + "')";
+      return exec(set.c_str());
+    };
+    return transaction(body);
+  }
+
+  Status prepare() {
+    const std::string select_one = std::string("SELECT ") + kRecordColumns + " FROM keys WHERE id = ?";
+    const std::string select_all = std::string("SELECT ") + kRecordColumns + " FROM keys ORDER BY id";
+    const std::string upsert = std::string("INSERT OR REPLACE INTO keys(") + kRecordColumns +
+                               ") VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    const std::pair<std::unique_ptr<Stmt>*, std::string> all[] = {
+        {&select_record_, select_one},
+        {&select_all_, select_all},
+        {&upsert_record_, upsert},
+        {&touch_, "UPDATE keys SET rate_tat_ms = ?, rate_tat_frac = ?, last_used_at = ? WHERE id = ?"},
+        {&count_usage_,
+         "INSERT INTO usage(key_id, start, requests, errors) VALUES(?, ?, 1, ?) "
+         "ON CONFLICT(key_id, start) DO UPDATE SET requests = requests + 1, errors = errors + excluded.errors"},
+        {&count_outcome_,
+         "INSERT INTO usage_outcomes(key_id, start, outcome, count) VALUES(?, ?, ?, 1) "
+         "ON CONFLICT(key_id, start, outcome) DO UPDATE SET count = count + 1"},
+        {&count_latency_,
+         "INSERT INTO usage_latency(key_id, start, bucket, count) VALUES(?, ?, ?, 1) "
+         "ON CONFLICT(key_id, start, bucket) DO UPDATE SET count = count + 1"},
+        {&head_, "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1"},
+        {&insert_event_,
+         "INSERT INTO events(seq, at, type, key_id, actor, outcome, details, hash) VALUES(?, ?, ?, ?, ?, ?, ?, ?)"},
+        {&select_events_,
+         "SELECT e.seq, e.at, e.type, e.key_id, e.actor, e.outcome, e.details, e.hash, p.hash FROM events e "
+         "LEFT JOIN events p ON p.seq = e.seq - 1 ORDER BY e.seq"},
+        {&select_key_events_,
+         "SELECT e.seq, e.at, e.type, e.key_id, e.actor, e.outcome, e.details, e.hash, p.hash FROM events e "
+         "LEFT JOIN events p ON p.seq = e.seq - 1 WHERE e.key_id = ? ORDER BY e.seq"},
+        {&select_usage_,
+         "SELECT start, requests, errors FROM usage WHERE key_id = ? AND start >= ? AND start < ? ORDER BY start"},
+        {&select_outcomes_,
+         "SELECT start, outcome, count FROM usage_outcomes WHERE key_id = ? AND start >= ? AND start < ?"},
+        {&select_latency_,
+         "SELECT start, bucket, count FROM usage_latency WHERE key_id = ? AND start >= ? AND start < ?"},
+        {&select_window_,
+         "SELECT COALESCE(SUM(CASE WHEN start = ? THEN requests END), 0), "
+         "COALESCE(SUM(CASE WHEN start = ? THEN errors END), 0), "
+         "COALESCE(SUM(CASE WHEN start < ? THEN requests END), 0), "
+         "COALESCE(SUM(CASE WHEN start < ? THEN errors END), 0) "
+         "FROM usage WHERE key_id = ? AND start >= ? AND start <= ?"},
+    };
+    for (const auto& [slot, sql] : all) {
+      *slot = std::make_unique<Stmt>();
+      if (Status s = (*slot)->prepare(db_, sql.c_str()); !s.ok()) return s;
+    }
+    return Status::Ok();
+  }
+
+  Result<KeyRecord> record_of(const Stmt& q) const {
+    KeyRecord r;
+    r.id = q.text(0);
+    r.name = q.text(1);
+    auto type = keys::type_from_name(q.text(2));
+    if (!type.ok()) return Status(Code::kStorageUnavailable, "sqlite: a record has an unknown type");
+    r.type = *type;
+    auto list = internal::parse_json(q.text(3), "stored scopes");
+    std::vector<std::string> scope_texts;
+    if (list.ok() && list->is_array()) {
+      for (const auto& s : *list) {
+        if (s.is_string()) scope_texts.push_back(s.get<std::string>());
+      }
+    }
+    auto scope_set = scopes::parse(scope_texts);
+    if (!list.ok() || !scope_set.ok()) return Status(Code::kStorageUnavailable, "sqlite: a record has unreadable scopes");
+    r.scopes = std::move(*scope_set);
+    r.service = q.text(4);
+    r.parent_id = q.text(5);
+    r.owner = q.text(6);
+    r.purpose = q.text(7);
+    r.created_at = q.integer(8);
+    r.expires_at = q.integer(9);
+    auto status = status_from_name(q.text(10));
+    if (!status.ok()) return status.status();
+    r.status = *status;
+    r.revoked_at = q.integer(11);
+    r.revoke_reason = q.text(12);
+    r.version = q.integer(13);
+    r.replaces = q.text(14);
+    r.replaced_by = q.text(15);
+    r.grace_until = q.integer(16);
+    r.stored_hash = q.text(17);
+    r.rate.tat_ms = q.integer(18);
+    r.rate.tat_frac = q.integer(19);
+    r.last_used_at = q.integer(20);
+    r.expiry_logged = q.integer(21) != 0;
+    return r;
+  }
+
+  Status write_plan(const Plan& plan) {
+    for (const KeyRecord& r : plan.records) {
+      Stmt& q = *upsert_record_;
+      q.bind(r.id).bind(r.name).bind(keys::type_name(r.type));
+      q.bind(internal::Json(r.scopes.to_strings()).dump());
+      q.bind(r.service).bind(r.parent_id).bind(r.owner).bind(r.purpose).bind(r.created_at).bind(r.expires_at);
+      q.bind(status_name(r.status)).bind(r.revoked_at).bind(r.revoke_reason).bind(r.version).bind(r.replaces);
+      q.bind(r.replaced_by).bind(r.grace_until).bind(r.stored_hash).bind(r.rate.tat_ms).bind(r.rate.tat_frac);
+      q.bind(r.last_used_at).bind(std::int64_t{r.expiry_logged ? 1 : 0});
+      if (Status s = q.run(); !s.ok()) return s;
+    }
+    for (const Access& a : plan.accesses) {
+      if (a.touch) {
+        if (Status s = touch_->bind(a.rate.tat_ms).bind(a.rate.tat_frac).bind(a.at).bind(a.key_id).run(); !s.ok()) {
+          return s;
+        }
+      }
+      const time::Millis start = usage::interval_start(a.at);
+      const std::int64_t error = a.outcome != Code::kValid ? 1 : 0;
+      if (Status s = count_usage_->bind(a.key_id).bind(start).bind(error).run(); !s.ok()) return s;
+      if (Status s = count_outcome_->bind(a.key_id).bind(start).bind(code_name(a.outcome)).run(); !s.ok()) return s;
+      if (a.latency_micros >= 0) {
+        std::int64_t bucket = usage::bucket_of(a.latency_micros);
+        if (Status s = count_latency_->bind(a.key_id).bind(start).bind(bucket).run(); !s.ok()) return s;
+      }
+    }
+    if (plan.events.empty()) return Status::Ok();
+    std::int64_t seq = 0;
+    audit::Digest head{};
+    Result<bool> row = head_->step();
+    if (!row.ok()) return row.status();
+    if (*row) {
+      seq = head_->integer(0);
+      head = digest_of(head_->blob(1));
+      head_->reset();
+    }
+    for (const audit::Event& planned : plan.events) {
+      audit::Event e = planned;
+      e.seq = static_cast<std::uint64_t>(++seq);
+      head = audit::chain_digest(e, head);
+      Stmt& q = *insert_event_;
+      q.bind(seq).bind(e.at).bind(e.type).bind(e.key_id).bind(e.actor).bind(e.outcome).bind(e.details);
+      q.bind_blob(head.data(), head.size());
+      if (Status s = q.run(); !s.ok()) return s;
+    }
+    return Status::Ok();
+  }
+
+  sqlite3* db_ = nullptr;
+  bool in_transaction_ = false;
+  std::unique_ptr<Stmt> select_record_, select_all_, upsert_record_, touch_, count_usage_, count_outcome_,
+      count_latency_, head_, insert_event_, select_events_, select_key_events_, select_usage_, select_outcomes_,
+      select_latency_, select_window_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> open_sqlite_store(std::string_view path, const StoreOptions& options) {
+  return SqliteStore::Open(path, options);
+}
+
+}  // namespace finfusion::registry

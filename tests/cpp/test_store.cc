@@ -1,0 +1,301 @@
+// The stores behind the registry: the in-memory store and SQLite pass the same suite (the
+// same operations give the same records, decisions, events and usage), and SQLite adds
+// persistence, schema versions, all-or-nothing transactions, concurrent writers in several
+// processes and crash safety.
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "finfusion/registry.h"
+#include "finfusion/store.h"
+#include "fixtures.h"
+
+using namespace finfusion;
+using registry::Registry;
+
+namespace {
+
+const time::Millis kNow = *time::parse_timestamp("2026-01-01T00:00:00Z");
+
+// A fresh directory for one test's files, removed afterwards.
+struct TempDir {
+  std::filesystem::path path;
+  TempDir() {
+    char pattern[] = "/tmp/finfusion-store-XXXXXX";
+    path = mkdtemp(pattern);
+  }
+  ~TempDir() { std::filesystem::remove_all(path); }
+  std::string file(const std::string& name) const { return (path / name).string(); }
+};
+
+std::unique_ptr<registry::Store> open(const std::string& url) {
+  auto s = registry::open_store(url);
+  REQUIRE(s.ok());
+  return std::move(*s);
+}
+
+Registry make(std::unique_ptr<registry::Store> store, const std::string& seed = "store") {
+  return Registry(testing::fixed_hasher(), keys::TypeTable::Defaults(), std::move(store), keys::deterministic_random(seed));
+}
+
+// Everything a registry shows about its keys, as canonical JSON text.
+std::string snapshot(Registry& reg, time::Millis now) {
+  std::string out;
+  const std::vector<registry::KeyRecord> records = *reg.list();
+  const std::vector<audit::Event> events = *reg.logs({"", {}, 1000});
+  for (const auto& r : records) out += r.to_json() + "\n" + reg.status(r.id, now)->to_json() + "\n";
+  for (const auto& e : events) out += e.to_json() + "\n";
+  for (const auto& r : records) {
+    out += *reg.get_usage(R"({"keyId": ")" + r.id + R"(", "timeframe": {"start": "2025-12-31", "end": "2026-01-02"}})");
+  }
+  return out;
+}
+
+// The same story against any store: create, verify (valid and refused), rotate, revoke,
+// restricted child, emergency revocation.
+void story(Registry& reg) {
+  auto parent = reg.create(R"({"name": "Production API Key", "type": "production",
+                               "permissions": ["payments", "kyc"], "owner": "team-payments"})",
+                           kNow, "admin:alice");
+  REQUIRE(parent.ok());
+  std::string key(parent->key.reveal());
+  registry::VerifyContext ctx;
+  ctx.required = {"payments:charge"};
+  ctx.latency_ms = 12.5;
+  for (int i = 0; i < 5; ++i) REQUIRE(reg.verify(key, ctx, kNow + i * 1000)->valid);
+  ctx.required = {"reporting"};
+  CHECK(reg.verify(key, ctx, kNow + 6000)->code == Code::kInsufficientScope);
+  auto child = reg.create(R"({"name": "ledger", "type": "restricted", "service": "ledger", "permissions": ["payments"],
+                              "parentKeyId": ")" + parent->record.id + "\"}",
+                          kNow + 7000, "admin:alice");
+  REQUIRE(child.ok());
+  auto rotated = reg.rotate(parent->record.id, time::kHour, {"security@example.com"}, false, kNow + 8000, "admin:bob");
+  REQUIRE(rotated.ok());
+  CHECK(reg.rotate(parent->record.id, time::kHour, {}, false, kNow + 9000, "admin:bob").code() == Code::kConflict);
+  ctx.required = {};
+  CHECK(reg.verify(key, ctx, kNow + 10000)->in_grace);
+  REQUIRE(reg.revoke(rotated->current.id, "leaked", kNow + 11000, "admin:carol").ok());
+  CHECK(reg.verify(std::string(rotated->key.reveal()), ctx, kNow + 12000)->code == Code::kRevoked);
+  auto dev = reg.create(R"({"name": "dev", "type": "development", "permissions": ["payments"]})", kNow, "admin");
+  REQUIRE(dev.ok());
+  REQUIRE(reg.emergency_revoke(dev->record.id, "laptop stolen", true, kNow + 13000, "admin:alice").ok());
+}
+
+}  // namespace
+
+TEST_CASE("store URLs", "[store]") {
+  CHECK(registry::open_store("memory:").ok());
+  CHECK(registry::open_store("postgres://x").code() == Code::kInvalidRequest);
+  CHECK(registry::open_store("sqlite:").code() == Code::kInvalidRequest);
+  CHECK(registry::open_store("sqlite:/nonexistent-dir/x/y.db").code() == Code::kStorageUnavailable);
+  TempDir dir;
+  std::FILE* f = std::fopen(dir.file("junk.db").c_str(), "w");
+  std::fputs("this is not a database, just text long enough to have a header page............", f);
+  std::fclose(f);
+  CHECK(registry::open_store("sqlite:" + dir.file("junk.db")).code() == Code::kStorageUnavailable);
+}
+
+TEST_CASE("memory and SQLite give the same records, decisions, events and usage", "[store]") {
+  TempDir dir;
+  Registry in_memory = make(open("memory:"));
+  Registry on_disk = make(open("sqlite:" + dir.file("keys.db")));
+  story(in_memory);
+  story(on_disk);
+  const time::Millis later = kNow + 20000;
+  CHECK(snapshot(on_disk, later) == snapshot(in_memory, later));
+  CHECK(on_disk.verify_chain()->ok);
+  CHECK(on_disk.verify_chain()->checked == in_memory.verify_chain()->checked);
+  CHECK(*on_disk.policy_report(later) == *in_memory.policy_report(later));
+}
+
+TEST_CASE("SQLite keeps everything across reopening", "[store]") {
+  TempDir dir;
+  const std::string url = "sqlite:" + dir.file("keys.db");
+  std::string before;
+  std::string key;
+  {
+    Registry reg = make(open(url));
+    story(reg);
+    auto extra = reg.create(R"({"name": "later", "type": "production", "permissions": ["kyc"]})", kNow, "admin");
+    key = std::string(extra->key.reveal());
+    before = snapshot(reg, kNow + 20000);
+  }
+  Registry again = make(open(url), "another seed");
+  CHECK(snapshot(again, kNow + 20000) == before);
+  CHECK(again.verify_chain()->ok);
+  // The reopened registry verifies keys made before, and the chain grows on.
+  registry::VerifyContext ctx;
+  CHECK(again.verify(key, ctx, kNow + 21000)->valid);
+  CHECK(again.verify_chain()->ok);
+}
+
+TEST_CASE("SQLite: a failed operation writes nothing", "[store]") {
+  TempDir dir;
+  auto store = open("sqlite:" + dir.file("keys.db"));
+  registry::KeyRecord r;
+  r.id = "prod_AAAAAAAAAAAAAAAA";
+  r.name = "x";
+  r.type = keys::KeyType::kProduction;
+  r.created_at = kNow;
+  r.expires_at = kNow + time::kDay;
+  r.stored_hash = "ffk$1$b2b256$p1$" + std::string(43, 'A');
+  auto body = [&]() -> Status {
+    registry::Plan plan;
+    plan.records.push_back(r);
+    audit::Event e;
+    e.type = "key.created";
+    e.key_id = r.id;
+    e.outcome = "valid";
+    e.details = "{}";
+    plan.events.push_back(e);
+    if (Status s = store->apply(plan); !s.ok()) return s;
+    return Status(Code::kConflict, "changed my mind");
+  };
+  CHECK(store->transaction(body).code() == Code::kConflict);
+  CHECK_FALSE(store->get(r.id)->has_value());
+  CHECK(store->events("")->empty());
+}
+
+TEST_CASE("SQLite: schema versions", "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("keys.db");
+  { open("sqlite:" + path); }
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt* q = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &q, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(q) == SQLITE_ROW);
+  CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(q, 0))) == std::to_string(registry::kSqliteSchemaVersion));
+  sqlite3_finalize(q);
+  REQUIRE(sqlite3_exec(db, "UPDATE meta SET value = '99' WHERE key = 'schema_version'", nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  CHECK(registry::open_store("sqlite:" + path).code() == Code::kPreconditionFailed);
+}
+
+TEST_CASE("SQLite: two processes rotating the same keys make exactly one successor per rotation", "[store][concurrency]") {
+  TempDir dir;
+  const std::string url = "sqlite:" + dir.file("keys.db");
+  std::vector<std::string> ids;
+  {
+    Registry reg = make(open(url));
+    for (int i = 0; i < 4; ++i) {
+      auto c = reg.create(R"({"name": "k", "type": "production", "permissions": ["payments"]})", kNow, "admin");
+      REQUIRE(c.ok());
+      ids.push_back(c->record.id);
+    }
+  }
+  constexpr int kRounds = 50;
+  // Each process, in each round, rotates the head of every chain it knows of; a rotation
+  // that loses the race gets conflict. Exit code: the number of successful rotations.
+  auto worker = [&](const std::string& seed) -> int {
+    Registry reg = make(open(url), seed);
+    int rotated = 0;
+    for (int round = 0; round < kRounds; ++round) {
+      for (std::string& id : ids) {
+        auto head = reg.get(id);
+        if (!head.ok()) return 255;
+        while (!head->replaced_by.empty()) head = reg.get(head->replaced_by);
+        auto r = reg.rotate(head->id, 0, {}, false, kNow + round, "worker:" + seed);
+        if (r.ok()) {
+          ++rotated;
+        } else if (r.code() != Code::kConflict) {
+          return 254;
+        }
+        id = head->id;
+      }
+    }
+    return rotated;
+  };
+  std::vector<pid_t> children;
+  for (const char* seed : {"a", "b"}) {
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) _exit(worker(seed));
+    children.push_back(pid);
+  }
+  int total = 0;
+  for (pid_t pid : children) {
+    int status = 0;
+    REQUIRE(waitpid(pid, &status, 0) == pid);
+    REQUIRE(WIFEXITED(status));
+    REQUIRE(WEXITSTATUS(status) < 254);
+    total += WEXITSTATUS(status);
+  }
+  Registry reg = make(open(url));
+  auto all = reg.list();
+  REQUIRE(all.ok());
+  // Every successful rotation made one key; each chain is a line: one successor per key.
+  CHECK(static_cast<int>(all->size()) == 4 + total);
+  std::map<std::string, int> successors;
+  for (const auto& r : *all) {
+    if (!r.replaces.empty()) ++successors[r.replaces];
+  }
+  for (const auto& [id, n] : successors) CHECK(n == 1);
+  for (const auto& r : *all) {
+    if (!r.replaced_by.empty()) CHECK(reg.get(r.replaced_by)->replaces == r.id);
+  }
+  auto chain = reg.verify_chain();
+  CHECK(chain->ok);
+  // Every creation wrote one event and every rotation two; nothing was lost.
+  CHECK(chain->checked == static_cast<std::uint64_t>(4 + 2 * total));
+  CHECK(total >= kRounds * 4 / 2);
+}
+
+TEST_CASE("SQLite: a process killed in the middle of rotations leaves a consistent store", "[store][crash]") {
+  TempDir dir;
+  const std::string url = "sqlite:" + dir.file("keys.db");
+  std::string first;
+  {
+    Registry reg = make(open(url));
+    first = reg.create(R"({"name": "k", "type": "production", "permissions": ["payments"]})", kNow, "admin")->record.id;
+  }
+  pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    Registry reg = make(open(url), "child");
+    std::string head = first;
+    for (int i = 0;; ++i) {
+      auto r = reg.rotate(head, 0, {}, false, kNow + i, "child");
+      if (!r.ok()) _exit(1);
+      head = r->current.id;
+    }
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  REQUIRE(WIFSIGNALED(status));
+
+  Registry reg = make(open(url));
+  auto all = reg.list();
+  REQUIRE(all.ok());
+  CHECK(all->size() > 1);
+  // One line from the first key: every replaced key's successor exists and points back, and
+  // exactly one key (the head) is not replaced.
+  int heads = 0;
+  for (const auto& r : *all) {
+    if (r.replaced_by.empty()) {
+      ++heads;
+    } else {
+      auto next = reg.get(r.replaced_by);
+      REQUIRE(next.ok());
+      CHECK(next->replaces == r.id);
+    }
+  }
+  CHECK(heads == 1);
+  auto chain = reg.verify_chain();
+  CHECK(chain->ok);
+  CHECK(chain->checked == 1 + 2 * (all->size() - 1));  // no rotation half-written
+  // And the store goes on working.
+  auto more = reg.create(R"({"name": "after", "type": "production", "permissions": ["kyc"]})", kNow, "admin");
+  CHECK(more.ok());
+}

@@ -1,0 +1,120 @@
+"""The registry's stores from Python: memory and SQLite give the same answers, SQLite keeps
+them across processes and reopening, and two processes rotating the same keys make exactly
+one successor per rotation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import pathlib
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+import finfusion
+from finfusion import hashing, registry
+
+NOW = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+PEPPER = {"p1": b"\x07" * 32}
+
+
+def make(store: str, seed: str = "store") -> registry.Registry:
+    return registry.Registry(hashing.Hasher(PEPPER, current="p1"), seed=seed, store=store)
+
+
+def story(reg: registry.Registry) -> str:
+    parent = reg.create({"name": "Production API Key", "type": "production", "permissions": ["payments", "kyc"]},
+                        now=NOW, actor="admin:alice")
+    key = parent.key.reveal()
+    for i in range(3):
+        assert reg.verify(key, now=NOW + dt.timedelta(seconds=i), required=["payments:charge"], latency_ms=3.5).valid
+    assert reg.verify(key, now=NOW, required=["reporting"]).code == "insufficient_scope"
+    rotated = reg.rotate(parent.record.id, now=NOW + dt.timedelta(seconds=5), grace_period="1h")
+    with pytest.raises(finfusion.ConflictError):
+        reg.rotate(parent.record.id, now=NOW + dt.timedelta(seconds=6))
+    reg.revoke(rotated.current.id, now=NOW + dt.timedelta(seconds=7), reason="leaked")
+    later = NOW + dt.timedelta(seconds=30)
+    records = reg.list()
+    usage = [reg.get_usage(r.id, start="2025-12-31", end="2026-01-02") for r in records]
+    logs = reg.logs(limit=1000)
+    return repr(([r.to_json() for r in records], [reg.status(r.id, now=later).code for r in records], usage,
+                 [e.to_json() for e in logs], reg.verify_chain()))
+
+
+def test_memory_and_sqlite_agree(tmp_path: pathlib.Path):
+    assert story(make("sqlite:" + str(tmp_path / "keys.db"))) == story(make("memory:"))
+
+
+def test_sqlite_persists_across_instances(tmp_path: pathlib.Path):
+    url = "sqlite:" + str(tmp_path / "keys.db")
+    first = make(url)
+    created = first.create({"name": "k", "type": "production", "permissions": ["payments"]}, now=NOW)
+    del first
+    again = make(url, seed="other")
+    assert again.verify(created.key.reveal(), now=NOW).valid
+    assert [e.type for e in again.logs(limit=10)] == ["key.created", "key.accessed"]
+    assert again.verify_chain().ok
+    assert repr(again) == "Registry(store=sqlite:)"
+    # It is a real SQLite file with the schema version recorded.
+    with sqlite3.connect(str(tmp_path / "keys.db")) as db:
+        assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("1",)
+        assert db.execute("SELECT COUNT(*) FROM keys").fetchone() == (1,)
+
+
+def test_bad_stores_are_typed(tmp_path: pathlib.Path):
+    with pytest.raises(finfusion.InvalidRequestError):
+        make("postgres://nowhere")
+    with pytest.raises(finfusion.StorageUnavailableError):
+        make("sqlite:" + str(tmp_path / "missing-dir" / "x" / "keys.db"))
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not a database " * 100)
+    with pytest.raises(finfusion.StorageUnavailableError):
+        make("sqlite:" + str(junk))
+    with pytest.raises(TypeError):
+        make(42)  # type: ignore[arg-type]
+
+
+# Run in two separate interpreters at once: each rotates the head of every chain, round after
+# round; a rotation that loses the race is a conflict. Prints how many it won.
+WORKER = """
+import datetime as dt, sys
+import finfusion
+from finfusion import hashing, registry
+url, seed, rounds, ids = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
+reg = registry.Registry(hashing.Hasher({"p1": b"\\x07" * 32}, current="p1"), seed=seed, store=url)
+now = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+won = 0
+for r in range(rounds):
+    for i, key_id in enumerate(ids):
+        head = reg.get(key_id)
+        while head.replaced_by:
+            head = reg.get(head.replaced_by)
+        ids[i] = head.id
+        try:
+            reg.rotate(head.id, now=now + dt.timedelta(milliseconds=r), grace_period="0")
+            won += 1
+        except finfusion.ConflictError:
+            pass
+print(won)
+"""
+
+
+def test_two_processes_rotating_the_same_keys(tmp_path: pathlib.Path):
+    url = "sqlite:" + str(tmp_path / "keys.db")
+    reg = make(url)
+    ids = [reg.create({"name": "k", "type": "production", "permissions": ["payments"]}, now=NOW).record.id
+           for _ in range(3)]
+    workers = [subprocess.Popen([sys.executable, "-c", WORKER, url, seed, "30", *ids], stdout=subprocess.PIPE, text=True)
+               for seed in ("a", "b")]
+    total = 0
+    for w in workers:
+        out, _ = w.communicate(timeout=120)
+        assert w.returncode == 0
+        total += int(out)
+    records = reg.list()
+    assert len(records) == 3 + total
+    successors = [r.replaces for r in records if r.replaces]
+    assert len(successors) == len(set(successors))  # one successor per key
+    report = reg.verify_chain()
+    assert report.ok and report.checked == 3 + 2 * total
