@@ -23,7 +23,7 @@ build: deps
 	cmake --build --preset release
 
 run: build
-	./build/release/examples/cpp/walkthrough
+	scripts/run-session.sh build/release/bindings/cli/finfusion-keys
 
 # Release build (tests, tools, examples, benchmarks) and the ASan+UBSan build, both with
 # -Werror; ctest runs the Catch2 suite, the conformance vectors and their drift check.

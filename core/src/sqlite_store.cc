@@ -113,6 +113,19 @@ class Stmt {
     if (!s.ok()) return s;
     return false;
   }
+  // Calls `row(*this)` for each result row; stops at the first error (its own or the row's).
+  template <class F>
+  Status each(F&& row) {
+    for (;;) {
+      Result<bool> r = step();
+      if (!r.ok()) return r.status();
+      if (!*r) return Status::Ok();
+      if (Status s = row(*this); !s.ok()) {
+        reset();
+        return s;
+      }
+    }
+  }
   Status run() {
     Result<bool> r = step();
     if (!r.ok()) return r.status();
@@ -188,18 +201,13 @@ class SqliteStore final : public Store {
 
   Result<std::vector<KeyRecord>> list() override {
     std::vector<KeyRecord> out;
-    Stmt& q = *select_all_;
-    for (;;) {
-      Result<bool> row = q.step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
+    Status s = select_all_->each([&](const Stmt& q) {
       Result<KeyRecord> r = record_of(q);
-      if (!r.ok()) {
-        q.reset();
-        return r.status();
-      }
+      if (!r.ok()) return r.status();
       out.push_back(std::move(*r));
-    }
+      return Status::Ok();
+    });
+    if (!s.ok()) return s;
     return out;
   }
 
@@ -229,58 +237,50 @@ class SqliteStore final : public Store {
     std::vector<audit::Event> out;
     Stmt& q = key_id.empty() ? *select_events_ : *select_key_events_;
     if (!key_id.empty()) q.bind(key_id);
-    for (;;) {
-      Result<bool> row = q.step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
+    Status s = q.each([&](const Stmt& row) {
       audit::Event e;
-      e.seq = static_cast<std::uint64_t>(q.integer(0));
-      e.at = q.integer(1);
-      e.type = q.text(2);
-      e.key_id = q.text(3);
-      e.actor = q.text(4);
-      e.outcome = q.text(5);
-      e.details = q.text(6);
-      e.hash = audit::to_hex(digest_of(q.blob(7)));
-      if (!q.is_null(8)) e.prev_hash = audit::to_hex(digest_of(q.blob(8)));
+      e.seq = static_cast<std::uint64_t>(row.integer(0));
+      e.at = row.integer(1);
+      e.type = row.text(2);
+      e.key_id = row.text(3);
+      e.actor = row.text(4);
+      e.outcome = row.text(5);
+      e.details = row.text(6);
+      e.hash = audit::to_hex(digest_of(row.blob(7)));
+      if (!row.is_null(8)) e.prev_hash = audit::to_hex(digest_of(row.blob(8)));
       out.push_back(std::move(e));
-    }
+      return Status::Ok();
+    });
+    if (!s.ok()) return s;
     return out;
   }
 
   Result<std::vector<usage::Aggregate>> usage(std::string_view key_id, time::Millis start, time::Millis end) override {
     std::map<time::Millis, usage::Aggregate> by_start;
-    Stmt& totals = *select_usage_;
-    totals.bind(key_id).bind(start).bind(end);
-    for (;;) {
-      Result<bool> row = totals.step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      usage::Aggregate& a = by_start[totals.integer(0)];
-      a.start = totals.integer(0);
-      a.requests = static_cast<std::uint64_t>(totals.integer(1));
-      a.errors = static_cast<std::uint64_t>(totals.integer(2));
+    auto count = [](std::int64_t n) { return static_cast<std::uint64_t>(n); };
+    Status s = select_usage_->bind(key_id).bind(start).bind(end).each([&](const Stmt& row) {
+      usage::Aggregate& a = by_start[row.integer(0)];
+      a.start = row.integer(0);
+      a.requests = count(row.integer(1));
+      a.errors = count(row.integer(2));
+      return Status::Ok();
+    });
+    if (s.ok()) {
+      s = select_outcomes_->bind(key_id).bind(start).bind(end).each([&](const Stmt& row) {
+        by_start[row.integer(0)].outcomes[row.text(1)] = count(row.integer(2));
+        return Status::Ok();
+      });
     }
-    Stmt& outcomes = *select_outcomes_;
-    outcomes.bind(key_id).bind(start).bind(end);
-    for (;;) {
-      Result<bool> row = outcomes.step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      by_start[outcomes.integer(0)].outcomes[outcomes.text(1)] = static_cast<std::uint64_t>(outcomes.integer(2));
+    if (s.ok()) {
+      s = select_latency_->bind(key_id).bind(start).bind(end).each([&](const Stmt& row) {
+        by_start[row.integer(0)].latency[static_cast<std::int32_t>(row.integer(1))] = count(row.integer(2));
+        return Status::Ok();
+      });
     }
-    Stmt& latency = *select_latency_;
-    latency.bind(key_id).bind(start).bind(end);
-    for (;;) {
-      Result<bool> row = latency.step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      by_start[latency.integer(0)].latency[static_cast<std::int32_t>(latency.integer(1))] =
-          static_cast<std::uint64_t>(latency.integer(2));
-    }
+    if (!s.ok()) return s;
     std::vector<usage::Aggregate> out;
     out.reserve(by_start.size());
-    for (auto& [s, a] : by_start) out.push_back(std::move(a));
+    for (auto& entry : by_start) out.push_back(std::move(entry.second));
     return out;
   }
 

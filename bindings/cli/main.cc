@@ -1,0 +1,413 @@
+// finfusion-keys: the registry from the command line. A shell over the core: it parses
+// arguments, reads the clock and the peppers, calls the Registry and prints what came back.
+// Exit codes: 0 done, 1 a negative verdict (a refused key, a broken chain), 2 a usage, input
+// or storage error. Human output by default, --json for machines; a key's secret is printed
+// only by create and rotate, once.
+#include <fcntl.h>
+#include <sodium.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "finfusion/hash.h"
+#include "finfusion/registry.h"
+#include "finfusion/secret.h"
+#include "finfusion/store.h"
+#include "finfusion/time.h"
+#include "finfusion/version.h"
+
+namespace ff = finfusion;
+using Json = nlohmann::ordered_json;
+
+namespace {
+
+constexpr int kOk = 0;
+constexpr int kNegative = 1;
+constexpr int kError = 2;
+
+struct Globals {
+  std::string registry;
+  std::string pepper_file;
+  std::string now;
+  std::string actor;
+  bool json = false;
+};
+
+// A failure from the core: "error: <code>: <message>" (messages never hold a secret).
+int fail(const ff::Status& s) {
+  std::cerr << "error: " << s.code_name() << ": " << s.message() << "\n";
+  return kError;
+}
+
+int fail(const std::string& message) {
+  std::cerr << "error: " << message << "\n";
+  return kError;
+}
+
+void print(const Globals& g, const Json& json, const std::string& human) {
+  if (g.json) {
+    std::cout << json.dump() << "\n";
+  } else {
+    std::cout << human;
+  }
+}
+
+std::string b64(std::string_view bytes) {
+  std::string out(sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+                    sodium_base64_VARIANT_ORIGINAL);
+  out.pop_back();
+  return out;
+}
+
+std::optional<std::string> unb64(std::string_view text) {
+  std::string out(text.size(), '\0');
+  std::size_t len = 0;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), nullptr,
+                        &len, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0) {
+    return std::nullopt;
+  }
+  out.resize(len);
+  return out;
+}
+
+// The peppers: FINFUSION_PEPPERS ("id=base64,id2=base64", the first is current), else a
+// pepper file (JSON {"current", "peppers": {id: base64}}), created with mode 0600 beside a
+// SQLite registry on first use. An in-memory registry gets a fresh random pepper.
+ff::Result<ff::hashing::Hasher> load_hasher(const Globals& g) {
+  std::vector<std::pair<std::string, ff::SecretBytes>> peppers;
+  std::string current;
+  if (const char* env = std::getenv("FINFUSION_PEPPERS"); env != nullptr && *env != '\0') {
+    std::stringstream list(env);
+    std::string item;
+    while (std::getline(list, item, ',')) {
+      auto eq = item.find('=');
+      auto raw = eq == std::string::npos ? std::nullopt : unb64(item.substr(eq + 1));
+      if (!raw) return ff::Status(ff::Code::kInvalidRequest, "FINFUSION_PEPPERS: expected id=base64[,id=base64...]");
+      if (current.empty()) current = item.substr(0, eq);
+      peppers.emplace_back(item.substr(0, eq), ff::SecretBytes::FromView(*raw));
+    }
+    return ff::hashing::Hasher::Create(std::move(peppers), current);
+  }
+  if (g.pepper_file.empty()) {
+    auto fresh = ff::random_secret(ff::hashing::kPepperBytes);
+    if (!fresh.ok()) return fresh.status();
+    peppers.emplace_back("local", std::move(*fresh));
+    return ff::hashing::Hasher::Create(std::move(peppers), "local");
+  }
+  std::ifstream in(g.pepper_file);
+  if (!in) {
+    auto fresh = ff::random_secret(ff::hashing::kPepperBytes);
+    if (!fresh.ok()) return fresh.status();
+    const std::string id = "p" + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                                    std::chrono::system_clock::now().time_since_epoch())
+                                                    .count());
+    Json doc = {{"current", id}, {"peppers", {{id, b64(fresh->view())}}}};
+    int fd = ::open(g.pepper_file.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd < 0) return ff::Status(ff::Code::kStorageUnavailable, "cannot create the pepper file " + g.pepper_file);
+    std::string text = doc.dump(2) + "\n";
+    bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+    ::close(fd);
+    if (!written) return ff::Status(ff::Code::kStorageUnavailable, "cannot write the pepper file " + g.pepper_file);
+    peppers.emplace_back(id, std::move(*fresh));
+    return ff::hashing::Hasher::Create(std::move(peppers), id);
+  }
+  Json doc = Json::parse(in, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object() || !doc.contains("current") || !doc["peppers"].is_object()) {
+    return ff::Status(ff::Code::kInvalidRequest, "the pepper file is not {\"current\", \"peppers\": {id: base64}}");
+  }
+  for (auto& [id, value] : doc["peppers"].items()) {
+    auto raw = value.is_string() ? unb64(value.get<std::string>()) : std::nullopt;
+    if (!raw) return ff::Status(ff::Code::kInvalidRequest, "the pepper file holds a pepper that is not base64");
+    peppers.emplace_back(id, ff::SecretBytes::FromView(*raw));
+  }
+  return ff::hashing::Hasher::Create(std::move(peppers), doc["current"].get<std::string>());
+}
+
+ff::Result<ff::time::Millis> now_of(const Globals& g) {
+  if (!g.now.empty()) return ff::time::parse_timestamp(g.now);
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string record_line(const Json& r) {
+  std::string line = r.value("id", "") + "  " + r.value("type", "") + "  " + r.value("status", "") + "  " +
+                     r.value("name", "");
+  if (r.contains("expiresAt") && r["expiresAt"].is_string()) line += "  expires " + r["expiresAt"].get<std::string>();
+  if (r.contains("replacedBy") && !r["replacedBy"].get<std::string>().empty()) {
+    line += "  replaced by " + r["replacedBy"].get<std::string>();
+  }
+  return line + "\n";
+}
+
+std::string fields(const Json& j, const std::string& indent = "  ") {
+  std::string out;
+  for (auto& [k, v] : j.items()) out += indent + k + ": " + (v.is_string() ? v.get<std::string>() : v.dump()) + "\n";
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"finfusion-keys " + std::string(ff::version()) + ": API keys on the FinFusion core"};
+  app.fallthrough();  // global flags work after the subcommand too
+  app.require_subcommand(1);
+  Globals g;
+  const char* env_registry = std::getenv("FINFUSION_REGISTRY");
+  g.registry = env_registry != nullptr && *env_registry != '\0' ? env_registry : "sqlite:finfusion-keys.db";
+  app.add_option("--registry", g.registry, "memory: or sqlite:PATH (env FINFUSION_REGISTRY; default sqlite:finfusion-keys.db)");
+  app.add_option("--pepper-file", g.pepper_file, "peppers (default: PATH.peppers beside a SQLite registry)");
+  app.add_option("--now", g.now, "the instant to act at (RFC 3339; default the clock)");
+  app.add_option("--actor", g.actor, "who acts, for the audit log (default cli:$USER)");
+  app.add_flag("--json", g.json, "machine-readable output");
+  app.set_version_flag("--version", std::string(ff::version()));
+
+  std::string name, type, expiration, service, parent, owner, purpose, request, id, key, reason, grace = "48h", start,
+      end, environment;
+  std::vector<std::string> permissions, required, notify, metrics, types;
+  bool force = false, due = false, no_replace = false;
+  std::size_t limit = 100;
+
+  auto* create = app.add_subcommand("create", "create a key (prints it once)");
+  create->add_option("--name", name, "the key's name");
+  create->add_option("--type", type, "development, production or restricted");
+  create->add_option("--permissions", permissions, "scopes")->delimiter(',');
+  create->add_option("--expiration", expiration, "YYYY-MM-DD or RFC 3339");
+  create->add_option("--service", service, "restricted keys: the service they serve");
+  create->add_option("--parent", parent, "restricted keys: the parent key id");
+  create->add_option("--owner", owner, "who owns it");
+  create->add_option("--purpose", purpose, "what it is for");
+  create->add_option("--request", request, "the whole create request as JSON (instead of the options)");
+  auto* list = app.add_subcommand("list", "list keys");
+  auto* show = app.add_subcommand("show", "a key's record and state");
+  show->add_option("id", id, "key id")->required();
+  auto* verify = app.add_subcommand("verify", "verify a presented key (exit 1 when refused)");
+  verify->add_option("key", key, "the full key (or - to read it from standard input)")->required();
+  verify->add_option("--required", required, "scopes the request needs")->delimiter(',');
+  verify->add_option("--environment", environment, "sandbox or production");
+  verify->add_option("--service", service, "the calling service");
+  auto* rotate = app.add_subcommand("rotate", "rotate a key (prints the new key once), or every key due");
+  rotate->add_option("id", id, "key id");
+  rotate->add_option("--grace", grace, "how long the old key keeps working (default 48h)");
+  rotate->add_option("--notify", notify, "emails to notify")->delimiter(',');
+  rotate->add_flag("--force", force, "rotate even a revoked or expired key");
+  rotate->add_flag("--due", due, "rotate every key whose rotation is due or overdue (idempotent)");
+  auto* revoke = app.add_subcommand("revoke", "revoke a key now");
+  revoke->add_option("id", id, "key id")->required();
+  revoke->add_option("--reason", reason, "why");
+  auto* emergency = app.add_subcommand("emergency-revoke", "revoke a key, its chain and its restricted children");
+  emergency->add_option("id", id, "key id")->required();
+  emergency->add_option("--reason", reason, "why");
+  emergency->add_flag("--no-replace", no_replace, "do not issue replacements");
+  auto* usage = app.add_subcommand("usage", "requests, errors and latency of a key");
+  usage->add_option("id", id, "key id")->required();
+  usage->add_option("--start", start, "YYYY-MM-DD or RFC 3339")->required();
+  usage->add_option("--end", end, "YYYY-MM-DD or RFC 3339 (a date covers that day)")->required();
+  usage->add_option("--metrics", metrics, "requests, errors, latency")->delimiter(',');
+  auto* logs = app.add_subcommand("logs", "the audit log, newest last");
+  logs->add_option("id", id, "key id (default every key)");
+  logs->add_option("--limit", limit, "how many events (1-1000)");
+  logs->add_option("--type", types, "event types")->delimiter(',');
+  auto* policy = app.add_subcommand("policy", "the rotation inventory: due, overdue, expiring");
+  auto* audit = app.add_subcommand("audit", "audit log checks");
+  auto* chain = audit->add_subcommand("verify-chain", "check the audit log's hash chain (exit 1 when broken)");
+  audit->require_subcommand(1);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? kOk : kError;  // CLI11's 1xx codes are usage errors: 2
+  }
+
+  if (g.actor.empty()) {
+    const char* user = std::getenv("USER");
+    g.actor = std::string("cli:") + (user != nullptr && *user != '\0' ? user : "unknown");
+  }
+  constexpr std::string_view kSqlite = "sqlite:";
+  if (g.pepper_file.empty() && g.registry.rfind(kSqlite, 0) == 0) {
+    g.pepper_file = g.registry.substr(kSqlite.size()) + ".peppers";
+  }
+  auto now = now_of(g);
+  if (!now.ok()) return fail(now.status());
+  auto hasher = load_hasher(g);
+  if (!hasher.ok()) return fail(hasher.status());
+  auto store = ff::registry::open_store(g.registry);
+  if (!store.ok()) return fail(store.status());
+  ff::registry::Registry reg(std::move(*hasher), ff::keys::TypeTable::Defaults(), std::move(*store));
+
+  if (create->parsed()) {
+    Json body;
+    if (!request.empty()) {
+      body = Json::parse(request, nullptr, false);
+      if (body.is_discarded()) return fail("--request is not JSON");
+    } else {
+      body = {{"name", name}, {"type", type}, {"permissions", permissions}};
+      if (!expiration.empty()) body["expiration"] = expiration;
+      if (!service.empty()) body["service"] = service;
+      if (!parent.empty()) body["parentKeyId"] = parent;
+      if (!owner.empty()) body["owner"] = owner;
+      if (!purpose.empty()) body["purpose"] = purpose;
+    }
+    auto c = reg.create(body.dump(), *now, g.actor);
+    if (!c.ok()) return fail(c.status());
+    Json record = Json::parse(c->record.to_json());
+    print(g, {{"key", std::string(c->key.reveal())}, {"record", record}},
+          "created " + record_line(record) + "key (shown once, store it now): " + std::string(c->key.reveal()) + "\n");
+    return kOk;
+  }
+  if (list->parsed()) {
+    auto all = reg.list();
+    if (!all.ok()) return fail(all.status());
+    Json out = Json::array();
+    std::string human;
+    for (const auto& r : *all) {
+      out.push_back(Json::parse(r.to_json()));
+      human += record_line(out.back());
+    }
+    print(g, out, human.empty() ? "no keys\n" : human);
+    return kOk;
+  }
+  if (show->parsed()) {
+    auto s = reg.status(id, *now);
+    if (!s.ok()) return fail(s.status());
+    Json j = Json::parse(s->to_json());
+    print(g, j, "state: " + j["code"].get<std::string>() + (j["inGrace"].get<bool>() ? " (in grace)" : "") + "\n" +
+                    fields(j["key"]));
+    return kOk;
+  }
+  if (verify->parsed()) {
+    if (key == "-") std::getline(std::cin, key);
+    ff::registry::VerifyContext ctx;
+    ctx.required = required;
+    ctx.environment = environment;
+    ctx.service = service;
+    ctx.actor = g.actor;
+    auto d = reg.verify(key, ctx, *now);
+    if (!d.ok()) return fail(d.status());
+    Json j = Json::parse(d->to_json());
+    print(g, j, (d->valid ? "valid " + d->key_id : "refused: " + std::string(ff::code_name(d->code))) +
+                    (d->in_grace ? " (in its rotation grace window)" : "") + "\n");
+    return d->valid ? kOk : kNegative;
+  }
+  if (rotate->parsed()) {
+    auto grace_ms = ff::time::parse_duration(grace);
+    if (!grace_ms.ok()) return fail(grace_ms.status());
+    if (due == !id.empty()) return fail("give a key id or --due, not both or neither");
+    std::vector<std::string> ids;
+    if (due) {
+      auto report = reg.policy_report(*now);
+      if (!report.ok()) return fail(report.status());
+      const Json parsed = Json::parse(*report);
+      for (const auto& k : parsed["keys"]) {
+        const std::string state = k.value("rotation", "");
+        if (state == "due" || state == "overdue") ids.push_back(k["id"].get<std::string>());
+      }
+    } else {
+      ids.push_back(id);
+    }
+    Json out = Json::array();
+    std::string human;
+    for (const std::string& one : ids) {
+      auto r = reg.rotate(one, *grace_ms, notify, force, *now, g.actor);
+      if (!r.ok()) {
+        // With --due, a key another host rotated meanwhile is a conflict: already done.
+        if (due && r.code() == ff::Code::kConflict) continue;
+        return fail(r.status());
+      }
+      Json current = Json::parse(r->current.to_json());
+      out.push_back({{"previousId", r->previous.id}, {"key", std::string(r->key.reveal())}, {"record", current}});
+      human += "rotated " + r->previous.id + " -> " + r->current.id + " (old key works until " +
+               *ff::time::format_timestamp(r->previous.grace_until) + ")\nkey (shown once, store it now): " +
+               std::string(r->key.reveal()) + "\n";
+    }
+    if (due) {
+      print(g, out, human.empty() ? "nothing due\n" : human);
+    } else {
+      print(g, out.at(0), human);
+    }
+    return kOk;
+  }
+  if (revoke->parsed()) {
+    auto r = reg.revoke(id, reason, *now, g.actor);
+    if (!r.ok()) return fail(r.status());
+    Json j = Json::parse(r->to_json());
+    print(g, j, "revoked " + record_line(j));
+    return kOk;
+  }
+  if (emergency->parsed()) {
+    auto r = reg.emergency_revoke(id, reason, !no_replace, *now, g.actor);
+    if (!r.ok()) return fail(r.status());
+    Json revoked = Json::array(), replacements = Json::array();
+    std::string human;
+    for (const auto& k : r->revoked) {
+      revoked.push_back(k.id);
+      human += "revoked " + k.id + "\n";
+    }
+    for (const auto& rep : r->replacements) {
+      replacements.push_back({{"previousId", rep.previous_id}, {"key", std::string(rep.key.reveal())},
+                              {"record", Json::parse(rep.record.to_json())}});
+      human += "replaced " + rep.previous_id + " -> " + rep.record.id + "\nkey (shown once, store it now): " +
+               std::string(rep.key.reveal()) + "\n";
+    }
+    print(g, {{"revoked", revoked}, {"replacements", replacements}}, human);
+    return kOk;
+  }
+  if (usage->parsed()) {
+    Json query = {{"keyId", id}, {"timeframe", {{"start", start}, {"end", end}}}};
+    if (!metrics.empty()) query["metrics"] = metrics;
+    auto u = reg.get_usage(query.dump());
+    if (!u.ok()) return fail(u.status());
+    Json j = Json::parse(*u);
+    print(g, j, j.dump(2) + "\n");
+    return kOk;
+  }
+  if (logs->parsed()) {
+    auto events = reg.logs({id, types, limit});
+    if (!events.ok()) return fail(events.status());
+    Json out = Json::array();
+    std::string human;
+    for (const auto& e : *events) {
+      out.push_back(Json::parse(e.to_json()));
+      human += std::to_string(e.seq) + "  " + *ff::time::format_timestamp(e.at) + "  " + e.type + "  " +
+               (e.key_id.empty() ? "-" : e.key_id) + "  " + e.actor + "  " + e.outcome + "\n";
+    }
+    print(g, out, human.empty() ? "no events\n" : human);
+    return kOk;
+  }
+  if (policy->parsed()) {
+    auto report = reg.policy_report(*now);
+    if (!report.ok()) return fail(report.status());
+    Json j = Json::parse(*report);
+    std::string human;
+    for (const auto& k : j["keys"]) {
+      human += k.value("id", "") + "  " + k.value("type", "") + "  " + k.value("state", "") + "  rotation " +
+               k.value("rotation", "") + "\n";
+    }
+    human += "summary: " + j["summary"].dump() + "\n";
+    print(g, j, human);
+    return kOk;
+  }
+  if (chain->parsed()) {
+    auto report = reg.verify_chain();
+    if (!report.ok()) return fail(report.status());
+    Json j = {{"ok", report->ok}, {"fromSeq", report->from_seq}, {"checked", report->checked},
+              {"firstBad", report->first_bad}, {"head", report->head}};
+    print(g, j, report->ok ? "chain ok: " + std::to_string(report->checked) + " events from seq " +
+                                 std::to_string(report->from_seq) + ", head " + report->head + "\n"
+                           : "chain BROKEN at seq " + std::to_string(report->first_bad) + "\n");
+    return report->ok ? kOk : kNegative;
+  }
+  return fail("no subcommand");
+}

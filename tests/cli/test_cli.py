@@ -1,0 +1,151 @@
+"""Drives the real finfusion-keys binary: every subcommand, --json output parsed, exit codes
+(0 done, 1 negative verdict, 2 usage/input/storage error), bad arguments, and no secret
+printed outside create and rotate. Standard library only: ctest runs it as
+`python3 tests/cli/test_cli.py <path to finfusion-keys>`."""
+
+import json
+import os
+import stat
+import subprocess
+import sys
+import tempfile
+import unittest
+
+BINARY = sys.argv.pop(1) if len(sys.argv) > 1 else "finfusion-keys"
+NOW = "2026-01-01T00:00:00Z"
+
+
+class Cli(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory()
+        self.db = os.path.join(self.dir.name, "keys.db")
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("FINFUSION_")}
+        self.env["FINFUSION_REGISTRY"] = "sqlite:" + self.db
+        self.secrets = []
+
+    def tearDown(self):
+        self.dir.cleanup()
+
+    def run_cli(self, *args, code=0, stdin=None, now=NOW):
+        argv = [BINARY, *args] + (["--now", now] if now else [])
+        p = subprocess.run(argv, capture_output=True, text=True, env=self.env, input=stdin, timeout=60)
+        self.assertEqual(p.returncode, code, f"{args}: {p.stdout}{p.stderr}")
+        for secret in self.secrets:
+            if args and args[0] not in ("create", "rotate", "emergency-revoke"):
+                self.assertNotIn(secret[-49:-6], p.stdout + p.stderr, args)
+        return p
+
+    def json_of(self, *args, code=0, **kw):
+        return json.loads(self.run_cli(*args, "--json", code=code, **kw).stdout)
+
+    def create(self, *extra):
+        out = self.json_of("create", "--name", "Production API Key", "--type", "production",
+                           "--permissions", "payments,kyc,reporting", "--expiration", "2026-12-31", *extra)
+        self.secrets.append(out["key"])
+        return out
+
+    def test_the_seed_lifecycle(self):
+        created = self.create()
+        key, key_id = created["key"], created["record"]["id"]
+        self.assertTrue(key.startswith("prod_") and created["record"]["status"] == "active")
+        # The pepper file was made beside the registry, readable by its owner only.
+        mode = stat.S_IMODE(os.stat(self.db + ".peppers").st_mode)
+        self.assertEqual(mode, 0o600)
+        self.assertEqual([r["id"] for r in self.json_of("list")], [key_id])
+        self.assertIn(key_id, self.run_cli("list").stdout)
+        self.assertEqual(self.json_of("show", key_id)["code"], "valid")
+        decision = self.json_of("verify", key, "--required", "payments:charge", "--environment", "production")
+        self.assertTrue(decision["valid"])
+        self.assertEqual(self.json_of("verify", "-", stdin=key + "\n")["code"], "valid")
+        self.assertEqual(self.json_of("verify", key, "--required", "admin", code=1)["code"], "insufficient_scope")
+        refused = self.run_cli("verify", key[:-1] + ("A" if key[-1] != "A" else "B"), code=1)
+        self.assertIn("refused: bad_checksum", refused.stdout)
+
+        rotated = self.json_of("rotate", key_id, "--grace", "1h", "--notify", "security@yourcompany.com",
+                               now="2026-01-02T00:00:00Z")
+        self.secrets.append(rotated["key"])
+        self.assertEqual(rotated["previousId"], key_id)
+        self.assertTrue(self.json_of("verify", key, now="2026-01-02T00:30:00Z")["inGrace"])
+        self.assertEqual(self.json_of("verify", key, now="2026-01-02T01:00:00Z", code=1)["code"], "expired")
+        conflict = self.run_cli("rotate", key_id, code=2, now="2026-01-02T00:10:00Z")
+        self.assertIn("error: conflict", conflict.stderr)
+
+        new_id = rotated["record"]["id"]
+        self.assertEqual(self.json_of("revoke", new_id, "--reason", "leaked")["status"], "revoked")
+        self.assertEqual(self.json_of("verify", rotated["key"], code=1)["code"], "revoked")
+        self.assertIn("error: conflict", self.run_cli("revoke", new_id, code=2).stderr)
+
+        usage = self.json_of("usage", key_id, "--start", "2026-01-01", "--end", "2026-01-03")
+        self.assertGreaterEqual(usage["requests"], 4)
+        events = self.json_of("logs", "--limit", "1000")
+        types = [e["type"] for e in events]
+        for t in ("key.created", "key.accessed", "key.verification_failed", "key.rotated", "key.revoked"):
+            self.assertIn(t, types)
+        self.assertTrue(all(e["keyId"] == key_id for e in self.json_of("logs", key_id)))
+        self.assertEqual(len(self.json_of("logs", "--limit", "2")), 2)
+        self.assertEqual({e["type"] for e in self.json_of("logs", "--type", "key.rotated")}, {"key.rotated"})
+        self.assertIn("key.created", self.run_cli("logs").stdout)
+        chain = self.json_of("audit", "verify-chain")
+        self.assertTrue(chain["ok"])
+        self.assertEqual(chain["checked"], len(events))
+        self.assertIn("chain ok", self.run_cli("audit", "verify-chain").stdout)
+        self.assertIn("summary", self.json_of("policy"))
+
+    def test_create_from_the_seed_request_and_restricted_children(self):
+        parent = self.json_of("create", "--request", json.dumps(
+            {"name": "Production API Key", "type": "production", "permissions": ["payments", "kyc", "reporting"],
+             "expiration": "2026-12-31"}))
+        self.secrets.append(parent["key"])
+        child = self.json_of("create", "--name", "ledger", "--type", "restricted", "--permissions", "payments",
+                             "--service", "ledger", "--parent", parent["record"]["id"])
+        self.secrets.append(child["key"])
+        self.assertEqual(child["record"]["parentKeyId"], parent["record"]["id"])
+        out = self.json_of("emergency-revoke", parent["record"]["id"], "--reason", "compromised")
+        self.assertEqual(set(out["revoked"]), {parent["record"]["id"], child["record"]["id"]})
+        self.assertEqual(len(out["replacements"]), 2)
+        for r in out["replacements"]:
+            self.secrets.append(r["key"])
+            self.assertEqual(self.json_of("verify", r["key"], "--service", "ledger" if r["key"].startswith("rest_")
+                                          else "")["code"], "valid")
+        self.assertEqual(self.json_of("verify", parent["key"], code=1)["code"], "revoked")
+
+    def test_rotate_due_is_idempotent(self):
+        self.create()
+        self.assertEqual(self.json_of("rotate", "--due"), [])
+        later = "2026-04-05T00:00:00Z"  # past the 90-day rotation period
+        first = self.json_of("rotate", "--due", now=later)
+        self.assertEqual(len(first), 1)
+        self.secrets.append(first[0]["key"])
+        self.assertEqual(self.json_of("rotate", "--due", now=later), [])
+        self.assertIn("nothing due", self.run_cli("rotate", "--due", now=later).stdout)
+
+    def test_bad_arguments_and_inputs_exit_2(self):
+        self.run_cli(code=2)
+        self.run_cli("frobnicate", code=2)
+        self.run_cli("show", code=2)
+        self.run_cli("create", "--type", "production", code=2)  # the core names the missing name
+        self.run_cli("create", "--request", "{not json", code=2)
+        self.run_cli("list", now="yesterday", code=2)
+        self.run_cli("show", "nope", code=2)
+        self.run_cli("show", "prod_AAAAAAAAAAAAAAAA", code=2)
+        self.run_cli("rotate", code=2)
+        self.run_cli("rotate", "prod_AAAAAAAAAAAAAAAA", "--grace", "forever", code=2)
+        self.run_cli("logs", "--limit", "0", code=2)
+        self.run_cli("usage", "prod_AAAAAAAAAAAAAAAA", "--start", "2026-01-02", "--end", "2026-01-01", code=2)
+        self.run_cli("list", "--registry", "postgres://nowhere", code=2)
+        self.run_cli("list", "--registry", "sqlite:" + os.path.join(self.dir.name, "no", "such", "dir.db"), code=2)
+        self.assertEqual(self.run_cli("--help", now=None).returncode, 0)
+        self.assertIn(".", self.run_cli("--version", now=None).stdout)
+
+    def test_memory_registry_and_peppers_from_the_environment(self):
+        self.env["FINFUSION_PEPPERS"] = "p1=" + "AQ" * 21 + "E="  # 32 bytes
+        out = self.json_of("create", "--name", "x", "--type", "development", "--permissions", "payments",
+                           "--registry", "memory:")
+        self.secrets.append(out["key"])
+        self.assertEqual(self.json_of("list", "--registry", "memory:"), [])  # a fresh process, a fresh registry
+        self.env["FINFUSION_PEPPERS"] = "not a pepper list"
+        self.run_cli("list", code=2)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=1)
