@@ -135,6 +135,27 @@ ff::Result<ff::hashing::Hasher> load_hasher(const Globals& g) {
   return ff::hashing::Hasher::Create(std::move(peppers), doc["current"].get<std::string>());
 }
 
+// The master key for export and import: FINFUSION_MASTER_KEY (base64 of 32 bytes), else
+// the file named by --key-file holding the same text.
+ff::Result<ff::SecretBytes> master_key(const std::string& key_file) {
+  std::string text;
+  if (const char* env = std::getenv("FINFUSION_MASTER_KEY"); env != nullptr && *env != '\0') {
+    text = env;
+  } else if (!key_file.empty()) {
+    std::ifstream in(key_file);
+    if (!in) return ff::Status(ff::Code::kInvalidRequest, "cannot read the key file " + key_file);
+    std::getline(in, text);
+  } else {
+    return ff::Status(ff::Code::kInvalidRequest, "no master key: set FINFUSION_MASTER_KEY or --key-file");
+  }
+  auto raw = unb64(text);
+  if (!raw) return ff::Status(ff::Code::kInvalidRequest, "the master key is not base64");
+  ff::SecretBytes key = ff::SecretBytes::FromView(*raw);
+  sodium_memzero(raw->data(), raw->size());
+  sodium_memzero(text.data(), text.size());
+  return key;
+}
+
 ff::Result<ff::time::Millis> now_of(const Globals& g) {
   if (!g.now.empty()) return ff::time::parse_timestamp(g.now);
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -220,6 +241,13 @@ int main(int argc, char** argv) {
   logs->add_option("--limit", limit, "how many events (1-1000)");
   logs->add_option("--type", types, "event types")->delimiter(',');
   auto* policy = app.add_subcommand("policy", "the rotation inventory: due, overdue, expiring");
+  std::string key_file, out_file, in_file;
+  auto* exporter = app.add_subcommand("export", "the whole registry, encrypted under the master key");
+  exporter->add_option("--key-file", key_file, "the master key (base64 of 32 bytes; or FINFUSION_MASTER_KEY)");
+  exporter->add_option("--out", out_file, "write here (mode 0600) instead of standard output");
+  auto* importer = app.add_subcommand("import", "load an export into an empty registry");
+  importer->add_option("file", in_file, "the export (- for standard input)")->required();
+  importer->add_option("--key-file", key_file, "the master key (base64 of 32 bytes; or FINFUSION_MASTER_KEY)");
   auto* audit = app.add_subcommand("audit", "audit log checks");
   auto* chain = audit->add_subcommand("verify-chain", "check the audit log's hash chain (exit 1 when broken)");
   audit->require_subcommand(1);
@@ -397,6 +425,39 @@ int main(int argc, char** argv) {
     }
     human += "summary: " + j["summary"].dump() + "\n";
     print(g, j, human);
+    return kOk;
+  }
+  if (exporter->parsed()) {
+    auto master = master_key(key_file);
+    if (!master.ok()) return fail(master.status());
+    auto text = reg.export_encrypted(*master, *now);
+    if (!text.ok()) return fail(text.status());
+    if (out_file.empty()) {
+      std::cout << *text << "\n";
+      return kOk;
+    }
+    int fd = ::open(out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    bool written = fd >= 0 && ::write(fd, text->data(), text->size()) == static_cast<ssize_t>(text->size());
+    if (fd >= 0) ::close(fd);
+    if (!written) return fail("cannot write " + out_file);
+    print(g, {{"written", out_file}, {"bytes", text->size()}}, "exported to " + out_file + "\n");
+    return kOk;
+  }
+  if (importer->parsed()) {
+    auto master = master_key(key_file);
+    if (!master.ok()) return fail(master.status());
+    std::string text;
+    if (in_file == "-") {
+      std::getline(std::cin, text);
+    } else {
+      std::ifstream in(in_file);
+      if (!in) return fail("cannot read " + in_file);
+      std::getline(in, text);
+    }
+    if (ff::Status s = reg.import_encrypted(text, *master); !s.ok()) return fail(s);
+    auto all = reg.list();
+    if (!all.ok()) return fail(all.status());
+    print(g, {{"imported", all->size()}}, "imported " + std::to_string(all->size()) + " keys\n");
     return kOk;
   }
   if (chain->parsed()) {

@@ -309,6 +309,10 @@ export class Registry {
   list(): KeyRecord[];
   logs(options?: { keyId?: string; limit?: number; eventTypes?: readonly EventType[] }): AuditEvent[];
   verifyChain(): ChainReport;
+  /** The whole registry (records with stored hashes, audit log, usage) encrypted with XChaCha20-Poly1305 under a 32-byte key. */
+  exportEncrypted(key: Uint8Array, options?: { now?: Instant }): string;
+  /** Loads an export into this registry, which must be empty. */
+  importEncrypted(text: string, key: Uint8Array): void;
   dispose(): void;
 }
 

@@ -1,11 +1,16 @@
 #include "finfusion/registry.h"
 
+#include <sodium.h>
+
 #include <algorithm>
+#include <cstdlib>
 #include <limits>
 #include <utility>
 
 #include "finfusion/lifecycle.h"
+#include "internal/base64.h"
 #include "internal/json.h"
+#include "internal/sodium_init.h"
 #include "internal/text.h"
 
 namespace finfusion::registry {
@@ -80,6 +85,14 @@ class MemoryStore final : public Store {
       slot.start = start;
       slot.add(code_name(access.outcome), access.outcome != Code::kValid, access.latency_micros);
       if (start < k.window_minute) k.window_minute = kNoWindow;  // the cached hour changed
+    }
+    for (const auto& [key_id, aggregate] : plan.aggregates) {
+      auto it = usage_.find(key_id);
+      if (it == usage_.end()) it = usage_.emplace(key_id, KeyUsage{}).first;
+      usage::Aggregate& slot = it->second.intervals[aggregate.start];
+      slot.start = aggregate.start;
+      slot.merge(aggregate);
+      it->second.window_minute = kNoWindow;
     }
     for (auto& e : plan.events) {
       // Kept with the hash as bytes and no hex strings: they are written out on reading.
@@ -866,6 +879,238 @@ Result<audit::ChainReport> Registry::verify_chain() {
   auto all = store_->events("");
   if (!all.ok()) return all.status();
   return audit::verify_chain(*all);
+}
+
+// ---- Encrypted export and import ----
+
+namespace {
+
+constexpr std::string_view kExportPrefix = "ffx1.";
+constexpr std::string_view kExportAad = "finfusion-registry-export-v1";
+constexpr std::size_t kMaxExportBytes = 256u * 1024 * 1024;
+
+Status bad_export(std::string message) { return Status(Code::kInvalidRequest, "import: " + std::move(message)); }
+
+OrderedJson record_export(const KeyRecord& r) {
+  return {{"id", r.id}, {"name", r.name}, {"type", std::string(keys::type_name(r.type))},
+          {"permissions", r.scopes.to_strings()}, {"service", r.service}, {"parentKeyId", r.parent_id},
+          {"owner", r.owner}, {"purpose", r.purpose}, {"createdAt", r.created_at}, {"expiresAt", r.expires_at},
+          {"status", std::string(status_name(r.status))}, {"revokedAt", r.revoked_at},
+          {"revokeReason", r.revoke_reason}, {"version", r.version}, {"replaces", r.replaces},
+          {"replacedBy", r.replaced_by}, {"graceUntil", r.grace_until}, {"storedHash", r.stored_hash},
+          {"rateTatMs", r.rate.tat_ms}, {"rateTatFrac", r.rate.tat_frac}, {"lastUsedAt", r.last_used_at},
+          {"expiryLogged", r.expiry_logged}};
+}
+
+Result<KeyRecord> record_import(const internal::Json& j) {
+  internal::ObjectReader in(j, "records[]");
+  KeyRecord r;
+  constexpr std::int64_t kMin = std::numeric_limits<std::int64_t>::min(), kMax = std::numeric_limits<std::int64_t>::max();
+  auto text = [&](const char* name, std::string& out) {
+    if (auto v = in.string(name, 4096)) out = *v;
+  };
+  auto number = [&](const char* name, std::int64_t& out) {
+    if (auto v = in.integer(name, kMin, kMax)) out = *v;
+  };
+  std::string type, status;
+  text("id", r.id);
+  text("name", r.name);
+  text("type", type);
+  text("service", r.service);
+  text("parentKeyId", r.parent_id);
+  text("owner", r.owner);
+  text("purpose", r.purpose);
+  text("status", status);
+  text("revokeReason", r.revoke_reason);
+  text("replaces", r.replaces);
+  text("replacedBy", r.replaced_by);
+  text("storedHash", r.stored_hash);
+  number("createdAt", r.created_at);
+  number("expiresAt", r.expires_at);
+  number("revokedAt", r.revoked_at);
+  number("version", r.version);
+  number("graceUntil", r.grace_until);
+  number("rateTatMs", r.rate.tat_ms);
+  number("rateTatFrac", r.rate.tat_frac);
+  number("lastUsedAt", r.last_used_at);
+  if (auto v = in.boolean("expiryLogged")) r.expiry_logged = *v;
+  if (!in.ok()) return in.status();
+  if (!keys::parse_id(r.id).ok()) return bad_export("a record's id is not a key id");
+  auto t = keys::type_from_name(type);
+  if (!t.ok()) return t.status();
+  r.type = *t;
+  bool known_status = false;
+  for (KeyStatus st : {KeyStatus::kActive, KeyStatus::kDisabled, KeyStatus::kRevoked}) {
+    if (status_name(st) == status) {
+      r.status = st;
+      known_status = true;
+    }
+  }
+  if (!known_status) return bad_export("a record has an unknown status");
+  const internal::Json* perms = in.find("permissions");
+  if (perms == nullptr || !perms->is_array()) return bad_export("a record has no permissions list");
+  std::vector<std::string> texts;
+  for (const auto& p : *perms) {
+    if (!p.is_string()) return bad_export("a permission is not a string");
+    texts.push_back(p.get<std::string>());
+  }
+  auto set = scopes::parse(texts);
+  if (!set.ok()) return set.status();
+  r.scopes = std::move(*set);
+  if (!hashing::parse_stored(r.stored_hash).ok()) return bad_export("a record's stored hash is malformed");
+  return r;
+}
+
+}  // namespace
+
+Result<std::string> Registry::export_encrypted(const SecretBytes& key, time::Millis now) {
+  if (key.size() != crypto_aead_xchacha20poly1305_ietf_KEYBYTES) {
+    return Status(Code::kInvalidRequest, "an export key must be 32 bytes, not " + std::to_string(key.size()));
+  }
+  if (!internal::sodium_ready()) return Status(Code::kInternal, "libsodium could not be initialised");
+  auto records = store_->list();
+  if (!records.ok()) return records.status();
+  auto events = store_->events("");
+  if (!events.ok()) return events.status();
+  OrderedJson doc = {{"format", "finfusion-registry-export"}, {"version", 1}, {"exportedAt", now}};
+  // Built apart and moved in at the end: an ordered_json object is a vector, so a reference
+  // into it would not survive the next key.
+  OrderedJson out_records = OrderedJson::array();
+  OrderedJson out_usage = OrderedJson::array();
+  OrderedJson out_events = OrderedJson::array();
+  for (const KeyRecord& r : *records) {
+    out_records.push_back(record_export(r));
+    auto aggregates = store_->usage(r.id, time::kMinInstant, time::kMaxInstant);
+    if (!aggregates.ok()) return aggregates.status();
+    for (const usage::Aggregate& a : *aggregates) {
+      OrderedJson latency = OrderedJson::object();
+      for (const auto& [bucket, count] : a.latency) latency[std::to_string(bucket)] = count;
+      out_usage.push_back({{"keyId", r.id}, {"start", a.start}, {"requests", a.requests}, {"errors", a.errors},
+                           {"outcomes", a.outcomes}, {"latency", latency}});
+    }
+  }
+  for (const audit::Event& e : *events) {
+    out_events.push_back({{"seq", e.seq}, {"at", e.at}, {"type", e.type}, {"keyId", e.key_id}, {"actor", e.actor},
+                          {"outcome", e.outcome}, {"details", e.details}, {"prevHash", e.prev_hash}, {"hash", e.hash}});
+  }
+  doc["records"] = std::move(out_records);
+  doc["usage"] = std::move(out_usage);
+  doc["events"] = std::move(out_events);
+
+  std::string plain = doc.dump();
+  std::string sealed(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + plain.size() + crypto_aead_xchacha20poly1305_ietf_ABYTES, '\0');
+  auto* nonce = reinterpret_cast<unsigned char*>(sealed.data());
+  randombytes_buf(nonce, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+  unsigned long long sealed_len = 0;
+  crypto_aead_xchacha20poly1305_ietf_encrypt(nonce + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, &sealed_len,
+                                             reinterpret_cast<const unsigned char*>(plain.data()), plain.size(),
+                                             reinterpret_cast<const unsigned char*>(kExportAad.data()), kExportAad.size(),
+                                             nullptr, nonce, key.data());
+  sodium_memzero(plain.data(), plain.size());  // stored hashes: not keys, but not for the world either
+  return std::string(kExportPrefix) + internal::encode_base64(sealed, internal::Base64::kUrlNoPadding);
+}
+
+Status Registry::import_encrypted(std::string_view text, const SecretBytes& key) {
+  if (key.size() != crypto_aead_xchacha20poly1305_ietf_KEYBYTES) {
+    return Status(Code::kInvalidRequest, "an export key must be 32 bytes, not " + std::to_string(key.size()));
+  }
+  if (text.size() > kMaxExportBytes) return bad_export("longer than 256 MiB");
+  if (text.substr(0, kExportPrefix.size()) != kExportPrefix) return bad_export("not a FinFusion export (ffx1.)");
+  auto sealed = internal::decode_base64(text.substr(kExportPrefix.size()), internal::Base64::kUrlNoPadding);
+  constexpr std::size_t kOverhead = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + crypto_aead_xchacha20poly1305_ietf_ABYTES;
+  if (!sealed || sealed->size() < kOverhead) return bad_export("not a FinFusion export (ffx1.)");
+  std::string plain(sealed->size() - kOverhead, '\0');
+  unsigned long long plain_len = 0;
+  const auto* nonce = reinterpret_cast<const unsigned char*>(sealed->data());
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+          reinterpret_cast<unsigned char*>(plain.data()), &plain_len, nullptr,
+          nonce + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, sealed->size() - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
+          reinterpret_cast<const unsigned char*>(kExportAad.data()), kExportAad.size(), nonce, key.data()) != 0) {
+    return bad_export("cannot decrypt: a wrong key, or the text was altered");
+  }
+  auto doc = internal::parse_json(plain, "export", kMaxExportBytes, 8);
+  sodium_memzero(plain.data(), plain.size());
+  if (!doc.ok()) return doc.status();
+  {
+    internal::ObjectReader top(*doc, "");
+    auto format = top.string("format", 64);
+    auto version = top.integer("version", 0, 1000);
+    if (!top.ok() || format != "finfusion-registry-export" || version != 1) {
+      return bad_export("an unknown export format or version");
+    }
+  }
+  Plan plan;
+  for (const auto& j : doc->value("records", internal::Json::array())) {
+    auto r = record_import(j);
+    if (!r.ok()) return r.status();
+    plan.records.push_back(std::move(*r));
+  }
+  // Every field is read through ObjectReader: a wrong type is an error, never an exception.
+  constexpr std::int64_t kMin = std::numeric_limits<std::int64_t>::min(), kMax = std::numeric_limits<std::int64_t>::max();
+  auto list = [&](const char* name) -> const internal::Json* {
+    auto it = doc->find(name);
+    return it != doc->end() && it->is_array() ? &*it : nullptr;
+  };
+  const internal::Json* records = list("records");
+  const internal::Json* events_json = list("events");
+  const internal::Json* usage_json = list("usage");
+  if (records == nullptr || events_json == nullptr || usage_json == nullptr) return bad_export("records, events or usage missing");
+  for (const auto& j : *records) {
+    auto r = record_import(j);
+    if (!r.ok()) return r.status();
+    plan.records.push_back(std::move(*r));
+  }
+  std::vector<audit::Event> events;
+  for (const auto& j : *events_json) {
+    internal::ObjectReader in(j, "events[]");
+    audit::Event e;
+    if (auto v = in.integer("seq", 1, kMax)) e.seq = static_cast<std::uint64_t>(*v);
+    if (auto v = in.integer("at", kMin, kMax)) e.at = *v;
+    for (auto [name, field] : {std::pair{"type", &e.type}, {"keyId", &e.key_id}, {"actor", &e.actor},
+                               {"outcome", &e.outcome}, {"details", &e.details}, {"prevHash", &e.prev_hash},
+                               {"hash", &e.hash}}) {
+      if (auto v = in.string(name, 64 * 1024)) *field = *v;
+    }
+    if (!in.ok()) return in.status();
+    events.push_back(std::move(e));
+  }
+  audit::ChainReport chain = audit::verify_chain(events);
+  if (!chain.ok) return bad_export("the audit chain does not verify at seq " + std::to_string(chain.first_bad));
+  plan.events = std::move(events);
+  for (const auto& j : *usage_json) {
+    internal::ObjectReader in(j, "usage[]");
+    usage::Aggregate a;
+    std::string key_id;
+    if (auto v = in.string("keyId", 64)) key_id = *v;
+    if (auto v = in.integer("start", kMin, kMax)) a.start = *v;
+    if (auto v = in.integer("requests", 0, kMax)) a.requests = static_cast<std::uint64_t>(*v);
+    if (auto v = in.integer("errors", 0, kMax)) a.errors = static_cast<std::uint64_t>(*v);
+    if (!in.ok()) return in.status();
+    const internal::Json* outcomes = in.find("outcomes");
+    const internal::Json* latency = in.find("latency");
+    if (outcomes == nullptr || !outcomes->is_object() || latency == nullptr || !latency->is_object()) {
+      return bad_export("a usage entry has no outcomes or latency");
+    }
+    for (const auto& [outcome, count] : outcomes->items()) {
+      if (!count.is_number_unsigned()) return bad_export("a usage count is not a number");
+      a.outcomes[outcome] = count.get<std::uint64_t>();
+    }
+    for (const auto& [bucket, count] : latency->items()) {
+      const bool digits = !bucket.empty() && bucket.size() < 10 &&
+                          bucket.find_first_not_of("0123456789-") == std::string::npos;
+      if (!digits || !count.is_number_unsigned()) return bad_export("a latency bucket is malformed");
+      a.latency[std::atoi(bucket.c_str())] = count.get<std::uint64_t>();
+    }
+    plan.aggregates.emplace_back(std::move(key_id), std::move(a));
+  }
+  // Empty, then written, in one step: no other writer slips a key in between.
+  auto load = [&]() -> Status {
+    auto existing = store_->list();
+    if (!existing.ok()) return existing.status();
+    if (!existing->empty()) return Status(Code::kPreconditionFailed, "import: the registry already holds keys");
+    return store_->apply(plan);
+  };
+  return store_->transaction(load);
 }
 
 }  // namespace finfusion::registry

@@ -388,14 +388,15 @@ class SqliteStore final : public Store {
         {&upsert_record_, upsert},
         {&touch_, "UPDATE keys SET rate_tat_ms = ?, rate_tat_frac = ?, last_used_at = ? WHERE id = ?"},
         {&count_usage_,
-         "INSERT INTO usage(key_id, start, requests, errors) VALUES(?, ?, 1, ?) "
-         "ON CONFLICT(key_id, start) DO UPDATE SET requests = requests + 1, errors = errors + excluded.errors"},
+         "INSERT INTO usage(key_id, start, requests, errors) VALUES(?, ?, ?, ?) "
+         "ON CONFLICT(key_id, start) DO UPDATE SET requests = requests + excluded.requests, "
+         "errors = errors + excluded.errors"},
         {&count_outcome_,
-         "INSERT INTO usage_outcomes(key_id, start, outcome, count) VALUES(?, ?, ?, 1) "
-         "ON CONFLICT(key_id, start, outcome) DO UPDATE SET count = count + 1"},
+         "INSERT INTO usage_outcomes(key_id, start, outcome, count) VALUES(?, ?, ?, ?) "
+         "ON CONFLICT(key_id, start, outcome) DO UPDATE SET count = count + excluded.count"},
         {&count_latency_,
-         "INSERT INTO usage_latency(key_id, start, bucket, count) VALUES(?, ?, ?, 1) "
-         "ON CONFLICT(key_id, start, bucket) DO UPDATE SET count = count + 1"},
+         "INSERT INTO usage_latency(key_id, start, bucket, count) VALUES(?, ?, ?, ?) "
+         "ON CONFLICT(key_id, start, bucket) DO UPDATE SET count = count + excluded.count"},
         {&head_, "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1"},
         {&insert_event_,
          "INSERT INTO events(seq, at, type, key_id, actor, outcome, details, hash) VALUES(?, ?, ?, ?, ?, ?, ?, ?)"},
@@ -465,6 +466,24 @@ class SqliteStore final : public Store {
     return r;
   }
 
+  // Adds an aggregate's counts to what the store holds for its interval.
+  Status add_usage(std::string_view key_id, const usage::Aggregate& a) {
+    auto n = [](std::uint64_t v) { return static_cast<std::int64_t>(v); };
+    if (Status s = count_usage_->bind(key_id).bind(a.start).bind(n(a.requests)).bind(n(a.errors)).run(); !s.ok()) {
+      return s;
+    }
+    for (const auto& [outcome, count] : a.outcomes) {
+      if (Status s = count_outcome_->bind(key_id).bind(a.start).bind(outcome).bind(n(count)).run(); !s.ok()) return s;
+    }
+    for (const auto& [bucket, count] : a.latency) {
+      if (Status s = count_latency_->bind(key_id).bind(a.start).bind(std::int64_t{bucket}).bind(n(count)).run();
+          !s.ok()) {
+        return s;
+      }
+    }
+    return Status::Ok();
+  }
+
   Status write_plan(const Plan& plan) {
     for (const KeyRecord& r : plan.records) {
       Stmt& q = *upsert_record_;
@@ -482,14 +501,13 @@ class SqliteStore final : public Store {
           return s;
         }
       }
-      const time::Millis start = usage::interval_start(a.at);
-      const std::int64_t error = a.outcome != Code::kValid ? 1 : 0;
-      if (Status s = count_usage_->bind(a.key_id).bind(start).bind(error).run(); !s.ok()) return s;
-      if (Status s = count_outcome_->bind(a.key_id).bind(start).bind(code_name(a.outcome)).run(); !s.ok()) return s;
-      if (a.latency_micros >= 0) {
-        std::int64_t bucket = usage::bucket_of(a.latency_micros);
-        if (Status s = count_latency_->bind(a.key_id).bind(start).bind(bucket).run(); !s.ok()) return s;
-      }
+      usage::Aggregate one;
+      one.start = usage::interval_start(a.at);
+      one.add(code_name(a.outcome), a.outcome != Code::kValid, a.latency_micros);
+      if (Status s = add_usage(a.key_id, one); !s.ok()) return s;
+    }
+    for (const auto& [key_id, aggregate] : plan.aggregates) {
+      if (Status s = add_usage(key_id, aggregate); !s.ok()) return s;
     }
     if (plan.events.empty()) return Status::Ok();
     std::int64_t seq = 0;

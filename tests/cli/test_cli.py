@@ -3,6 +3,7 @@
 printed outside create and rotate. Standard library only: ctest runs it as
 `python3 tests/cli/test_cli.py <path to finfusion-keys>`."""
 
+import base64
 import json
 import os
 import stat
@@ -137,8 +138,40 @@ class Cli(unittest.TestCase):
         self.assertEqual(self.run_cli("--help", now=None).returncode, 0)
         self.assertIn(".", self.run_cli("--version", now=None).stdout)
 
+    def test_export_and_import(self):
+        created = self.create()
+        self.json_of("verify", created["key"])
+        key_file = os.path.join(self.dir.name, "master.key")
+        with open(key_file, "w") as f:
+            f.write(base64.b64encode(b"*" * 32).decode() + "\n")
+        out = os.path.join(self.dir.name, "backup.ffx")
+        self.run_cli("export", "--key-file", key_file, "--out", out)
+        self.assertEqual(stat.S_IMODE(os.stat(out).st_mode), 0o600)
+        with open(out) as f:
+            text = f.read()
+        self.assertTrue(text.startswith("ffx1."))
+        self.assertNotIn(created["record"]["id"], text)
+        restored = "sqlite:" + os.path.join(self.dir.name, "restored.db")
+        self.env["FINFUSION_PEPPERS"] = ""  # the restored registry uses the same peppers file
+        peppers = self.db + ".peppers"
+        self.assertEqual(self.json_of("import", out, "--key-file", key_file, "--registry", restored,
+                                      "--pepper-file", peppers)["imported"], 1)
+        self.assertTrue(self.json_of("verify", created["key"], "--registry", restored, "--pepper-file", peppers)["valid"])
+        self.assertTrue(self.json_of("audit", "verify-chain", "--registry", restored, "--pepper-file", peppers)["ok"])
+        # Again: the registry is not empty any more; a wrong key and no key are refused.
+        self.assertIn("precondition_failed", self.run_cli("import", out, "--key-file", key_file, "--registry", restored,
+                                                          "--pepper-file", peppers, code=2).stderr)
+        wrong = os.path.join(self.dir.name, "wrong.key")
+        with open(wrong, "w") as f:
+            f.write(base64.b64encode(b")" * 32).decode() + "\n")
+        other = "sqlite:" + os.path.join(self.dir.name, "other.db")
+        self.assertIn("wrong key", self.run_cli("import", out, "--key-file", wrong, "--registry", other, code=2).stderr)
+        self.assertIn("no master key", self.run_cli("export", code=2).stderr)
+        self.env["FINFUSION_MASTER_KEY"] = base64.b64encode(b"*" * 32).decode()
+        self.assertTrue(self.run_cli("export").stdout.startswith("ffx1."))
+
     def test_memory_registry_and_peppers_from_the_environment(self):
-        self.env["FINFUSION_PEPPERS"] = "p1=" + "AQ" * 21 + "E="  # 32 bytes
+        self.env["FINFUSION_PEPPERS"] = "p1=" + base64.b64encode(b"\x01" * 32).decode()
         out = self.json_of("create", "--name", "x", "--type", "development", "--permissions", "payments",
                            "--registry", "memory:")
         self.secrets.append(out["key"])

@@ -299,3 +299,46 @@ TEST_CASE("SQLite: a process killed in the middle of rotations leaves a consiste
   auto more = reg.create(R"({"name": "after", "type": "production", "permissions": ["kyc"]})", kNow, "admin");
   CHECK(more.ok());
 }
+
+TEST_CASE("encrypted export and import move a whole registry between stores", "[store][export]") {
+  TempDir dir;
+  Registry source = make(open("memory:"));
+  story(source);
+  auto extra = source.create(R"({"name": "kept", "type": "production", "permissions": ["kyc"]})", kNow, "admin");
+  REQUIRE(extra.ok());
+  const SecretBytes master = SecretBytes::FromView(std::string(32, '\x2a'));
+  auto text = source.export_encrypted(master, kNow + 20000);
+  REQUIRE(text.ok());
+  CHECK(text->rfind("ffx1.", 0) == 0);
+  // Nothing readable inside: no stored hash, no key id in the clear.
+  CHECK(text->find(extra->record.id) == std::string::npos);
+  CHECK(text->find("ffk$") == std::string::npos);
+  // Two exports of the same registry differ (a fresh nonce each time).
+  CHECK(*source.export_encrypted(master, kNow + 20000) != *text);
+
+  const std::string expected = snapshot(source, kNow + 20000);
+  for (const std::string& url : {std::string("memory:"), "sqlite:" + dir.file("restored.db")}) {
+    INFO(url);
+    Registry target = make(open(url), "target");
+    REQUIRE(target.import_encrypted(*text, master).ok());
+    CHECK(snapshot(target, kNow + 20000) == expected);  // records, states, events with hashes, usage
+    CHECK(target.verify_chain()->ok);
+    registry::VerifyContext ctx;
+    CHECK(target.verify(std::string(extra->key.reveal()), ctx, kNow + 21000)->valid);  // stored hashes came along
+    CHECK(target.import_encrypted(*text, master).code() == Code::kPreconditionFailed);  // not empty any more
+  }
+
+  Registry empty = make(open("memory:"));
+  const SecretBytes wrong = SecretBytes::FromView(std::string(32, '\x2b'));
+  CHECK(empty.import_encrypted(*text, wrong).code() == Code::kInvalidRequest);
+  std::string altered = *text;
+  altered[altered.size() / 2] = altered[altered.size() / 2] == 'A' ? 'B' : 'A';
+  CHECK(empty.import_encrypted(altered, master).code() == Code::kInvalidRequest);
+  CHECK(empty.import_encrypted("ffx1.", master).code() == Code::kInvalidRequest);
+  CHECK(empty.import_encrypted("not an export", master).code() == Code::kInvalidRequest);
+  CHECK(empty.import_encrypted(*text, SecretBytes::FromView("short")).code() == Code::kInvalidRequest);
+  CHECK(empty.export_encrypted(SecretBytes::FromView("short"), kNow).code() == Code::kInvalidRequest);
+  CHECK(empty.list()->empty());  // nothing half-loaded
+  auto status = empty.import_encrypted(*text, wrong);
+  CHECK(status.message().find("wrong key") != std::string::npos);
+}

@@ -118,3 +118,28 @@ def test_two_processes_rotating_the_same_keys(tmp_path: pathlib.Path):
     assert len(successors) == len(set(successors))  # one successor per key
     report = reg.verify_chain()
     assert report.ok and report.checked == 3 + 2 * total
+
+
+def test_encrypted_export_and_import(tmp_path: pathlib.Path):
+    source = make("memory:")
+    story(source)
+    kept = source.create({"name": "kept", "type": "production", "permissions": ["kyc"]}, now=NOW)
+    master = b"\x2a" * 32
+    text = source.export_encrypted(master, now=NOW)
+    assert text.startswith("ffx1.") and kept.record.id not in text
+    target = make("sqlite:" + str(tmp_path / "restored.db"), seed="target")
+    target.import_encrypted(text, master)
+    assert [r.to_json() for r in target.list()] == [r.to_json() for r in source.list()]
+    assert [e.to_json() for e in target.logs(limit=1000)] == [e.to_json() for e in source.logs(limit=1000)]
+    assert target.verify(kept.key.reveal(), now=NOW).valid
+    with pytest.raises(finfusion.PreconditionFailedError):
+        target.import_encrypted(text, master)
+    empty = make("memory:")
+    with pytest.raises(finfusion.InvalidRequestError) as e:
+        empty.import_encrypted(text, b"\x2b" * 32)
+    assert "wrong key" in str(e.value)
+    with pytest.raises(finfusion.InvalidRequestError):
+        empty.import_encrypted(text, b"short")
+    with pytest.raises(TypeError):
+        empty.import_encrypted(text, "not bytes")  # type: ignore[arg-type]
+    assert empty.list() == []

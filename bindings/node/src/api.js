@@ -792,6 +792,13 @@ class Registry {
     return unwrap(this.#live().logs(optionalText(keyId, 'keyId'), textList(eventTypes, 'eventTypes'), wholeNumber(limit, 'limit'))).map(fromCore);
   }
   verifyChain() { return Object.freeze(unwrap(this.#live().verifyChain())); }
+  /** The whole registry encrypted (XChaCha20-Poly1305) under a 32-byte key: "ffx1.<base64url>". */
+  exportEncrypted(key, opts = {}) {
+    const { now } = options(opts, 'options');
+    return unwrap(this.#live().exportEncrypted(bytes(key, 'key'), now === undefined ? Date.now() : toMillis(now)));
+  }
+  /** Loads an export (made by any binding) into this registry, which must be empty. */
+  importEncrypted(textValue, key) { unwrap(this.#live().importEncrypted(text(textValue, 'text'), bytes(key, 'key'))); }
   /** Frees the native registry now. */
   dispose() {
     if (this.#native) {

@@ -279,3 +279,13 @@ class Registry:
 
     def verify_chain(self) -> ChainReport:
         return _typed(ChainReport, self._core.verify_chain())
+
+    def export_encrypted(self, key: bytes, *, now: Instant) -> str:
+        """The whole registry (records with stored hashes, audit log, usage) encrypted with
+        XChaCha20-Poly1305 under ``key`` (32 bytes, the master key): ``"ffx1.<base64url>"``."""
+        return str(self._core.export_encrypted(key, to_millis(now)))
+
+    def import_encrypted(self, text: str, key: bytes) -> None:
+        """Loads an export into this registry, which must be empty (PreconditionFailedError
+        otherwise). A wrong key or altered text is InvalidRequestError; nothing is half-loaded."""
+        self._core.import_encrypted(text, key)

@@ -91,6 +91,13 @@ void register_registry(py::module_& m) {
       .def("policy_report", [](registry::Registry& r, time::Millis now) { return unwrap(r.policy_report(now)); },
            py::arg("now_ms"))
       .def("verify_chain", [](registry::Registry& r) { return chain_json(unwrap(r.verify_chain())); })
+      .def("export_encrypted", [](registry::Registry& r, const BytesArg& key, time::Millis now) {
+             return unwrap(r.export_encrypted(secret_bytes(key, "key"), now));
+           }, py::arg("key"), py::arg("now_ms"))
+      .def("import_encrypted", [](registry::Registry& r, const StrArg& text, const BytesArg& key) {
+             Status s = r.import_encrypted(Text(text, "text").view(), secret_bytes(key, "key"));
+             if (!s.ok()) raise(s);
+           }, py::arg("text"), py::arg("key"))
       .def("__reduce__", [](py::handle) -> py::object {
         throw py::type_error("objects that hold secrets cannot be pickled");
       });

@@ -432,6 +432,14 @@ val registry_verify_chain(ff::registry::Registry& r) {
   });
 }
 
+val registry_export(ff::registry::Registry& r, const val& key, double now) {
+  return result(r.export_encrypted(bytes_from(key), static_cast<ff::time::Millis>(now)));
+}
+val registry_import(ff::registry::Registry& r, const val& text, const val& key) {
+  ff::Status s = r.import_encrypted(text_arg(text), bytes_from(key));
+  return s.ok() ? ok(val::null()) : fail(s);
+}
+
 // ---- the seed's client configuration ----
 val client_configure(const val& api_key, const val& environment, const val& options_json) {
   return result(ff::client::configure(text_arg(api_key), text_arg(environment), text_arg(options_json)),
@@ -689,7 +697,9 @@ EMSCRIPTEN_BINDINGS(finfusion) {
       .function("getUsage", &registry_get_usage)
       .function("emergencyRevoke", &registry_emergency_revoke)
       .function("policyReport", &registry_policy_report)
-      .function("verifyChain", &registry_verify_chain);
+      .function("verifyChain", &registry_verify_chain)
+      .function("exportEncrypted", &registry_export)
+      .function("importEncrypted", &registry_import);
   function("registry_new", &registry_new);
   function("client_configure", &client_configure);
   emscripten::class_<sg::SigningKey>("SigningKey")

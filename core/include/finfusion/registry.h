@@ -131,11 +131,12 @@ struct Access {
 };
 
 // A change to apply in one step: records to write (whole), events to append, accesses to
-// count (and touch).
+// count (and touch), and whole usage aggregates to add (an import).
 struct Plan {
   std::vector<KeyRecord> records;
   std::vector<audit::Event> events;
   std::vector<Access> accesses;
+  std::vector<std::pair<std::string, usage::Aggregate>> aggregates;  // key id, aggregate
 };
 
 // A non-owning reference to a callable, for visitors that must not allocate.
@@ -285,6 +286,18 @@ class Registry {
   // (usage::report). Errors: as usage::parse_query, and not_found for an unknown key.
   Result<std::string> get_usage(std::string_view query_json);
   Result<audit::ChainReport> verify_chain();
+
+  // The whole registry (records with their stored hashes, the audit log, usage) encrypted
+  // with XChaCha20-Poly1305 under `key` (32 bytes; the deployment's master key): text
+  // "ffx1.<base64url>", for backups and for loading into another registry (the browser's).
+  // Errors: invalid_request for a key that is not 32 bytes; storage errors.
+  Result<std::string> export_encrypted(const SecretBytes& key, time::Millis now);
+
+  // Loads an export into this registry, which must hold no key. The export's audit chain is
+  // checked before anything is written, and everything is applied in one step. Errors:
+  // invalid_request (not an export, a wrong key or altered text: one message for both, or
+  // a chain that does not verify), precondition_failed (the registry is not empty).
+  Status import_encrypted(std::string_view text, const SecretBytes& key);
 
   const keys::TypeTable& table() const noexcept { return table_; }
 
