@@ -309,6 +309,8 @@ export class Registry {
   list(): KeyRecord[];
   logs(options?: { keyId?: string; limit?: number; eventTypes?: readonly EventType[] }): AuditEvent[];
   verifyChain(): ChainReport;
+  /** Writes out what the store holds back (nothing for the in-memory store). */
+  flush(): void;
   /** The whole registry (records with stored hashes, audit log, usage) encrypted with XChaCha20-Poly1305 under a 32-byte key. */
   exportEncrypted(key: Uint8Array, options?: { now?: Instant }): string;
   /** Loads an export into this registry, which must be empty. */

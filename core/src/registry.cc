@@ -493,7 +493,7 @@ Result<Created> Registry::create(std::string_view request_json, time::Millis now
 
 Result<Decision> Registry::verify(std::string_view key, const VerifyContext& context, time::Millis now) {
   // The hot path calls straight through; a transactional store wraps the whole check.
-  if (!store_->transactional()) return verify_now(key, context, now);
+  if (!store_->transactional() || store_->buffers_accesses()) return verify_now(key, context, now);
   return atomically<Decision>(*store_, [&]() { return verify_now(key, context, now); });
 }
 

@@ -170,8 +170,12 @@ audit::Digest digest_of(const std::string& bytes) {
 
 class SqliteStore final : public Store {
  public:
-  // close_v2 waits for the statements (members, finalized after this body) to go first.
-  ~SqliteStore() override { sqlite3_close_v2(db_); }
+  // Held-back verifications are written first; close_v2 waits for the statements (members,
+  // finalized after this body) to go.
+  ~SqliteStore() override {
+    flush().ignore();
+    sqlite3_close_v2(db_);
+  }
 
   static Result<std::unique_ptr<Store>> Open(std::string_view path, const StoreOptions& options) {
     auto store = std::unique_ptr<SqliteStore>(new SqliteStore());
@@ -189,6 +193,7 @@ class SqliteStore final : public Store {
     Result<KeyRecord> r = record_of(q);
     q.reset();
     if (!r.ok()) return r.status();
+    overlay(*r);
     return std::optional<KeyRecord>(std::move(*r));
   }
 
@@ -204,6 +209,7 @@ class SqliteStore final : public Store {
     Status s = select_all_->each([&](const Stmt& q) {
       Result<KeyRecord> r = record_of(q);
       if (!r.ok()) return r.status();
+      overlay(*r);
       out.push_back(std::move(*r));
       return Status::Ok();
     });
@@ -211,9 +217,15 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  // Every transaction first writes the verifications held back, so the log keeps its order;
+  // they are dropped from memory only once committed.
   Status transaction(FunctionRef<Status()> body) override {
     if (in_transaction_) return body();  // already inside one: part of it
     if (Status s = begin(); !s.ok()) return s;
+    if (Status s = write_plan(pending_); !s.ok()) {
+      rollback();
+      return s;
+    }
     in_transaction_ = true;
     Status result = body();
     in_transaction_ = false;
@@ -225,15 +237,24 @@ class SqliteStore final : public Store {
       rollback();
       return s;
     }
+    clear_pending();
     return Status::Ok();
   }
 
   Status apply(Plan& plan) override {
+    if (buffers_accesses_ && !in_transaction_ && bufferable(plan)) return hold(plan);
     auto write = [&]() -> Status { return write_plan(plan); };
     return transaction(write);
   }
 
+  Status flush() override {
+    if (pending_.accesses.empty() && pending_.events.empty()) return Status::Ok();
+    auto nothing = []() -> Status { return Status::Ok(); };
+    return transaction(nothing);
+  }
+
   Result<std::vector<audit::Event>> events(std::string_view key_id) override {
+    if (Status s = flush(); !s.ok()) return s;
     std::vector<audit::Event> out;
     Stmt& q = key_id.empty() ? *select_events_ : *select_key_events_;
     if (!key_id.empty()) q.bind(key_id);
@@ -256,6 +277,7 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<usage::Aggregate>> usage(std::string_view key_id, time::Millis start, time::Millis end) override {
+    if (Status s = flush(); !s.ok()) return s;
     std::map<time::Millis, usage::Aggregate> by_start;
     auto count = [](std::int64_t n) { return static_cast<std::uint64_t>(n); };
     Status s = select_usage_->bind(key_id).bind(start).bind(end).each([&](const Stmt& row) {
@@ -297,11 +319,67 @@ class SqliteStore final : public Store {
       w.hour_errors = static_cast<std::uint64_t>(q.integer(3));
       q.reset();
     }
+    // And what is held back.
+    for (auto it = pending_counts_.lower_bound({std::string(key_id), minute - usage::kBaselineMs});
+         it != pending_counts_.end() && it->first.first == key_id && it->first.second <= minute; ++it) {
+      auto [requests, errors] = it->second;
+      if (it->first.second == minute) {
+        w.minute_requests += requests;
+        w.minute_errors += errors;
+      } else {
+        w.hour_requests += requests;
+        w.hour_errors += errors;
+      }
+    }
     return w;
   }
 
  private:
   SqliteStore() { transactional_ = true; }
+
+  // A verification's change: accesses and access-class events only.
+  static bool bufferable(const Plan& plan) {
+    if (!plan.records.empty() || !plan.aggregates.empty()) return false;
+    for (const audit::Event& e : plan.events) {
+      if (e.type != audit::kKeyAccessed && e.type != audit::kKeyVerificationFailed && e.type != audit::kKeyRateLimited &&
+          e.type != audit::kKeyAnomaly) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  Status hold(Plan& plan) {
+    const auto steady = std::chrono::steady_clock::now();
+    if (pending_.accesses.empty() && pending_.events.empty()) pending_since_ = steady;
+    for (Access& a : plan.accesses) {
+      if (a.touch) touched_[a.key_id] = {a.rate, a.at};
+      auto& [requests, errors] = pending_counts_[{a.key_id, usage::interval_start(a.at)}];
+      ++requests;
+      if (a.outcome != Code::kValid) ++errors;
+      pending_.accesses.push_back(std::move(a));
+    }
+    for (audit::Event& e : plan.events) pending_.events.push_back(std::move(e));
+    if (pending_.accesses.size() + pending_.events.size() >= flush_every_ || steady - pending_since_ >= flush_interval_) {
+      return flush();
+    }
+    return Status::Ok();
+  }
+
+  void clear_pending() {
+    pending_.accesses.clear();
+    pending_.events.clear();
+    touched_.clear();
+    pending_counts_.clear();
+  }
+
+  // A record as the held-back verifications left it (rate-limit state, last use).
+  void overlay(KeyRecord& r) const {
+    auto it = touched_.find(r.id);
+    if (it == touched_.end()) return;
+    r.rate = it->second.first;
+    r.last_used_at = it->second.second;
+  }
 
   Status exec(const char* sql) {
     char* error = nullptr;
@@ -337,6 +415,9 @@ class SqliteStore final : public Store {
       return storage_error(db_, "open");
     }
     sqlite3_extended_result_codes(db_, 0);
+    flush_every_ = options.flush_every;
+    flush_interval_ = std::chrono::milliseconds(options.flush_interval_ms);
+    buffers_accesses_ = flush_every_ > 0;
     sqlite3_busy_timeout(db_, options.busy_timeout_ms);
     // WAL: readers never block the writer; NORMAL: a committed transaction survives a crash
     // of the process (only a power loss can take the last ones, and never half of one).
@@ -533,6 +614,13 @@ class SqliteStore final : public Store {
 
   sqlite3* db_ = nullptr;
   bool in_transaction_ = false;
+  // Verifications held back (see StoreOptions::flush_every), and what readers must see of them.
+  std::size_t flush_every_ = 0;
+  std::chrono::milliseconds flush_interval_{1000};
+  Plan pending_;
+  std::chrono::steady_clock::time_point pending_since_;
+  std::map<std::string, std::pair<ratelimit::State, time::Millis>, std::less<>> touched_;
+  std::map<std::pair<std::string, time::Millis>, std::pair<std::uint64_t, std::uint64_t>> pending_counts_;
   std::unique_ptr<Stmt> select_record_, select_all_, upsert_record_, touch_, count_usage_, count_outcome_,
       count_latency_, head_, insert_event_, select_events_, select_key_events_, select_usage_, select_outcomes_,
       select_latency_, select_window_;

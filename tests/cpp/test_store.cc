@@ -342,3 +342,113 @@ TEST_CASE("encrypted export and import move a whole registry between stores", "[
   auto status = empty.import_encrypted(*text, wrong);
   CHECK(status.message().find("wrong key") != std::string::npos);
 }
+
+TEST_CASE("SQLite holds verifications back and writes them in order", "[store][buffer]") {
+  TempDir dir;
+  const std::string url = "sqlite:" + dir.file("keys.db");
+  auto table = keys::TypeTable::Create(R"({"production": {"rate_limit": {"requests": 3, "window": "1s"}}})");
+  REQUIRE(table.ok());
+  registry::StoreOptions options;
+  options.flush_every = 1000;
+  options.flush_interval_ms = 60000;
+  Registry reg(testing::fixed_hasher(), *table, std::move(*registry::open_store(url, options)),
+               keys::deterministic_random("buffer"));
+  auto created = reg.create(R"({"name": "k", "type": "production", "permissions": ["payments"]})", kNow, "admin");
+  REQUIRE(created.ok());
+  const std::string key(created->key.reveal());
+  registry::VerifyContext ctx;
+  auto reader = [&]() { return make(open(url), "reader"); };
+
+  // Held back: another connection sees only the creation; this registry sees everything,
+  // including the rate limiter's state (the fourth request in the second is refused).
+  for (int i = 0; i < 3; ++i) CHECK(reg.verify(key, ctx, kNow + 100 + i)->valid);
+  CHECK(reg.verify(key, ctx, kNow + 200)->code == Code::kRateLimited);
+  {
+    auto other = open(url);
+    CHECK(other->events("")->size() == 1);
+    CHECK(other->get(created->record.id)->value().last_used_at == 0);
+  }
+  CHECK(reg.get(created->record.id)->last_used_at == kNow + 102);
+
+  // A lifecycle write goes after them, in the same transaction.
+  REQUIRE(reg.revoke(created->record.id, "done", kNow + 300, "admin").ok());
+  {
+    Registry r = reader();
+    auto events = r.logs({"", {}, 1000});
+    REQUIRE(events->size() == 6);
+    std::vector<std::string> types;
+    for (const auto& e : *events) types.push_back(e.type);
+    CHECK(types == std::vector<std::string>{"key.created", "key.accessed", "key.accessed", "key.accessed",
+                                            "key.rate_limited", "key.revoked"});
+    CHECK(r.verify_chain()->ok);
+  }
+
+  // flush() and closing write the rest.
+  CHECK(reg.verify(key, ctx, kNow + 400)->code == Code::kRevoked);
+  CHECK(reader().logs({"", {}, 1000})->size() == 6);
+  REQUIRE(reg.flush().ok());
+  CHECK(reader().logs({"", {}, 1000})->size() == 7);
+}
+
+TEST_CASE("SQLite flushes held verifications on size and on time", "[store][buffer]") {
+  TempDir dir;
+  const std::string url = "sqlite:" + dir.file("keys.db");
+  registry::StoreOptions options;
+  options.flush_every = 10;  // five verifications: five accesses and five events
+  options.flush_interval_ms = 60000;
+  Registry reg = make(std::move(*registry::open_store(url, options)));
+  auto created = reg.create(R"({"name": "k", "type": "production", "permissions": ["payments"]})", kNow, "admin");
+  const std::string key(created->key.reveal());
+  registry::VerifyContext ctx;
+  for (int i = 0; i < 4; ++i) REQUIRE(reg.verify(key, ctx, kNow + i)->valid);
+  CHECK(open(url)->events("")->size() == 1);
+  REQUIRE(reg.verify(key, ctx, kNow + 4)->valid);
+  CHECK(open(url)->events("")->size() == 6);
+
+  options.flush_every = 1000;
+  options.flush_interval_ms = 0;  // every verification is already old enough
+  Registry timed = make(std::move(*registry::open_store(url, options)), "timed");
+  REQUIRE(timed.verify(key, ctx, kNow + 10)->valid);
+  CHECK(open(url)->events("")->size() == 7);
+}
+
+TEST_CASE("SQLite: a process killed while verifying loses at most its held-back accesses", "[store][crash][buffer]") {
+  TempDir dir;
+  const std::string url = "sqlite:" + dir.file("keys.db");
+  std::string key, id;
+  {
+    Registry reg = make(open(url));
+    auto c = reg.create(R"({"name": "k", "type": "production", "permissions": ["payments"]})", kNow, "admin");
+    key = std::string(c->key.reveal());
+    id = c->record.id;
+  }
+  pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    registry::StoreOptions options;
+    options.flush_every = 100;
+    auto table = keys::TypeTable::Create(R"({"production": {"rate_limit": {"requests": 1000000000, "window": "1s"}}})");
+    Registry reg(testing::fixed_hasher(), *table, std::move(*registry::open_store(url, options)));
+    registry::VerifyContext ctx;
+    for (int i = 0;; ++i) {
+      if (!reg.verify(key, ctx, kNow + i)->valid) _exit(1);
+      if (i == 500) {
+        if (!reg.revoke(id, "mid-run", kNow + i, "child").ok()) _exit(2);
+      }
+    }
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  Registry reg = make(open(url));
+  CHECK(reg.verify_chain()->ok);
+  // The revocation is there (a lifecycle event is written in its own transaction), after the
+  // 501 verifications before it (held back, then written first in its transaction), whatever
+  // was held back when the process died.
+  auto revoked = reg.logs({id, {"key.revoked"}, 10});
+  REQUIRE(revoked->size() == 1);
+  auto accessed = reg.logs({id, {"key.accessed"}, 1000});
+  REQUIRE(accessed->size() == 501);
+  CHECK(accessed->back().seq < revoked->front().seq);
+}

@@ -143,3 +143,15 @@ def test_encrypted_export_and_import(tmp_path: pathlib.Path):
     with pytest.raises(TypeError):
         empty.import_encrypted(text, "not bytes")  # type: ignore[arg-type]
     assert empty.list() == []
+
+
+def test_sqlite_holds_verifications_back_until_flushed(tmp_path: pathlib.Path):
+    url = "sqlite:" + str(tmp_path / "keys.db")
+    reg = make(url)
+    created = reg.create({"name": "k", "type": "production", "permissions": ["payments"]}, now=NOW)
+    assert reg.verify(created.key.reveal(), now=NOW).valid
+    with sqlite3.connect(str(tmp_path / "keys.db")) as db:
+        assert db.execute("SELECT COUNT(*) FROM events").fetchone() == (1,)
+    reg.flush()
+    with sqlite3.connect(str(tmp_path / "keys.db")) as db:
+        assert db.execute("SELECT type FROM events ORDER BY seq").fetchall() == [("key.created",), ("key.accessed",)]

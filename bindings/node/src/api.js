@@ -792,6 +792,8 @@ class Registry {
     return unwrap(this.#live().logs(optionalText(keyId, 'keyId'), textList(eventTypes, 'eventTypes'), wholeNumber(limit, 'limit'))).map(fromCore);
   }
   verifyChain() { return Object.freeze(unwrap(this.#live().verifyChain())); }
+  /** Writes out what the store holds back (nothing for the in-memory store: parity with Python). */
+  flush() { unwrap(this.#live().flush()); }
   /** The whole registry encrypted (XChaCha20-Poly1305) under a 32-byte key: "ffx1.<base64url>". */
   exportEncrypted(key, opts = {}) {
     const { now } = options(opts, 'options');

@@ -280,6 +280,11 @@ class Registry:
     def verify_chain(self) -> ChainReport:
         return _typed(ChainReport, self._core.verify_chain())
 
+    def flush(self) -> None:
+        """Writes out the verifications a SQLite registry holds back (it also does so every
+        1,024 of them, after a second, before any other write and when it is closed)."""
+        self._core.flush()
+
     def export_encrypted(self, key: bytes, *, now: Instant) -> str:
         """The whole registry (records with stored hashes, audit log, usage) encrypted with
         XChaCha20-Poly1305 under ``key`` (32 bytes, the master key): ``"ffx1.<base64url>"``."""

@@ -91,6 +91,10 @@ void register_registry(py::module_& m) {
       .def("policy_report", [](registry::Registry& r, time::Millis now) { return unwrap(r.policy_report(now)); },
            py::arg("now_ms"))
       .def("verify_chain", [](registry::Registry& r) { return chain_json(unwrap(r.verify_chain())); })
+      .def("flush", [](registry::Registry& r) {
+             Status s = r.flush();
+             if (!s.ok()) raise(s);
+           })
       .def("export_encrypted", [](registry::Registry& r, const BytesArg& key, time::Millis now) {
              return unwrap(r.export_encrypted(secret_bytes(key, "key"), now));
            }, py::arg("key"), py::arg("now_ms"))

@@ -432,6 +432,10 @@ val registry_verify_chain(ff::registry::Registry& r) {
   });
 }
 
+val registry_flush(ff::registry::Registry& r) {
+  ff::Status s = r.flush();
+  return s.ok() ? ok(val::null()) : fail(s);
+}
 val registry_export(ff::registry::Registry& r, const val& key, double now) {
   return result(r.export_encrypted(bytes_from(key), static_cast<ff::time::Millis>(now)));
 }
@@ -698,6 +702,7 @@ EMSCRIPTEN_BINDINGS(finfusion) {
       .function("emergencyRevoke", &registry_emergency_revoke)
       .function("policyReport", &registry_policy_report)
       .function("verifyChain", &registry_verify_chain)
+      .function("flush", &registry_flush)
       .function("exportEncrypted", &registry_export)
       .function("importEncrypted", &registry_import);
   function("registry_new", &registry_new);

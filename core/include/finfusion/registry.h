@@ -187,9 +187,16 @@ class Store {
   // True when transaction() does more than call the body: the registry skips the wrapper
   // (and its cost on every verification) otherwise.
   bool transactional() const noexcept { return transactional_; }
+  // True when the store holds verifications' accesses and events back and writes them in
+  // batches: a verification then needs no transaction of its own.
+  bool buffers_accesses() const noexcept { return buffers_accesses_; }
+  // Writes out whatever is held back. Stores that buffer also flush on size, on time, before
+  // any other write (in its transaction, so the log keeps its order) and when destroyed.
+  virtual Status flush() { return Status::Ok(); }
 
  protected:
   bool transactional_ = false;
+  bool buffers_accesses_ = false;
 };
 
 // The in-memory store (what WebAssembly uses). It keeps the newest `max_events` audit events
@@ -286,6 +293,9 @@ class Registry {
   // (usage::report). Errors: as usage::parse_query, and not_found for an unknown key.
   Result<std::string> get_usage(std::string_view query_json);
   Result<audit::ChainReport> verify_chain();
+
+  // Writes out the verifications a buffering store holds back (see Store::flush).
+  Status flush() { return store_->flush(); }
 
   // The whole registry (records with their stored hashes, the audit log, usage) encrypted
   // with XChaCha20-Poly1305 under `key` (32 bytes; the deployment's master key): text

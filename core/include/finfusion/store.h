@@ -26,6 +26,13 @@ inline constexpr int kSqliteSchemaVersion = 1;
 struct StoreOptions {
   std::size_t max_events = kDefaultMaxEvents;  // memory: the audit events kept
   int busy_timeout_ms = 5000;                  // SQLite: how long to wait for another writer
+  // SQLite: verifications' accesses and events are held in memory and written in one
+  // transaction per batch: when `flush_every` are held, when the oldest is `flush_interval_ms`
+  // old (checked on the next write), before any other write, on flush() and when the store
+  // closes. A crash loses at most that much access logging and never a lifecycle event.
+  // 0 writes every verification through.
+  std::size_t flush_every = 1024;
+  int flush_interval_ms = 1000;
 };
 
 // Errors: invalid_request for an unknown scheme or an empty path; storage_unavailable when
