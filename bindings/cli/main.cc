@@ -23,6 +23,7 @@
 #include "finfusion/hash.h"
 #include "finfusion/registry.h"
 #include "finfusion/secret.h"
+#include "finfusion/signing.h"
 #include "finfusion/store.h"
 #include "finfusion/time.h"
 #include "finfusion/version.h"
@@ -248,6 +249,27 @@ int main(int argc, char** argv) {
   auto* importer = app.add_subcommand("import", "load an export into an empty registry");
   importer->add_option("file", in_file, "the export (- for standard input)")->required();
   importer->add_option("--key-file", key_file, "the master key (base64 of 32 bytes; or FINFUSION_MASTER_KEY)");
+  // RFC 9421 request signing, for scripts and for checking what a service sends.
+  std::string key_id, secret_file, algorithm = "hmac-sha256", method, url, body_text, body_file, nonce;
+  std::vector<std::string> headers, components;
+  bool require_nonce = false;
+  auto signing_options = [&](CLI::App* sub) {
+    sub->add_option("--key-id", key_id, "the keyid (for API keys, the key's id)")->required();
+    sub->add_option("--secret-file", secret_file, "base64 of the HMAC secret or Ed25519 seed")->required();
+    sub->add_option("--algorithm", algorithm, "hmac-sha256 (default) or ed25519");
+    sub->add_option("--method", method, "the request method")->required();
+    sub->add_option("--url", url, "the absolute target URI")->required();
+    sub->add_option("--header", headers, "a header line 'Name: value' (repeatable)");
+    sub->add_option("--body", body_text, "the body text");
+    sub->add_option("--body-file", body_file, "the body, from a file");
+  };
+  auto* sign_cmd = app.add_subcommand("sign", "sign a request (RFC 9421); prints the headers to add");
+  signing_options(sign_cmd);
+  sign_cmd->add_option("--component", components, "covered components (repeatable; default @method, @target-uri, ...)");
+  sign_cmd->add_option("--nonce", nonce, "a nonce, or 'random'");
+  auto* verify_sig = app.add_subcommand("verify-signature", "verify a signed request (exit 1 when it does not verify)");
+  signing_options(verify_sig);
+  verify_sig->add_flag("--require-nonce", require_nonce, "refuse signatures without a nonce");
   auto* audit = app.add_subcommand("audit", "audit log checks");
   auto* chain = audit->add_subcommand("verify-chain", "check the audit log's hash chain (exit 1 when broken)");
   audit->require_subcommand(1);
@@ -257,6 +279,70 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     int rc = app.exit(e);
     return rc == 0 ? kOk : kError;  // CLI11's 1xx codes are usage errors: 2
+  }
+
+  if (sign_cmd->parsed() || verify_sig->parsed()) {
+    auto now = now_of(g);
+    if (!now.ok()) return fail(now.status());
+    std::string secret_text;
+    {
+      std::ifstream in(secret_file);
+      if (!in) return fail("cannot read " + secret_file);
+      std::getline(in, secret_text);
+    }
+    auto raw = unb64(secret_text);
+    sodium_memzero(secret_text.data(), secret_text.size());
+    if (!raw) return fail("the secret file does not hold base64");
+    ff::SecretBytes secret = ff::SecretBytes::FromView(*raw);
+    sodium_memzero(raw->data(), raw->size());
+    auto alg = ff::signing::algorithm_from_name(algorithm);
+    if (!alg.ok()) return fail(alg.status());
+    auto signer = *alg == ff::signing::Algorithm::kEd25519 ? ff::signing::SigningKey::Ed25519(key_id, secret)
+                                                            : ff::signing::SigningKey::Hmac(key_id, std::move(secret));
+    if (!signer.ok()) return fail(signer.status());
+    if (!body_file.empty()) {
+      std::ifstream in(body_file, std::ios::binary);
+      if (!in) return fail("cannot read " + body_file);
+      body_text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    std::vector<std::pair<std::string, std::string>> lines;
+    for (const std::string& h : headers) {
+      auto colon = h.find(':');
+      if (colon == std::string::npos) return fail("a header is 'Name: value'");
+      lines.emplace_back(h.substr(0, colon), h.substr(h.find_first_not_of(' ', colon + 1) == std::string::npos
+                                                          ? h.size()
+                                                          : h.find_first_not_of(' ', colon + 1)));
+    }
+    ff::signing::Message m;
+    m.method = method;
+    m.target_uri = url;
+    for (const auto& [n, v] : lines) m.headers.push_back({n, v});
+    if (!body_text.empty() || !body_file.empty()) m.body = body_text;
+    if (sign_cmd->parsed()) {
+      ff::signing::SignOptions o;
+      o.components = components;
+      o.generate_nonce = nonce == "random";
+      if (!o.generate_nonce) o.nonce = nonce;
+      auto s = ff::signing::sign(m, *signer, o, *now);
+      if (!s.ok()) return fail(s.status());
+      Json out = Json::object();
+      std::string human;
+      for (const auto& [n, v] : s->headers) {
+        out[n] = v;
+        human += n + ": " + v + "\n";
+      }
+      print(g, out, human);
+      return kOk;
+    }
+    ff::signing::KeyRing ring;
+    ring.add(signer->verifying_key());
+    ff::signing::VerifyPolicy rules;
+    rules.require_nonce = require_nonce;
+    ff::signing::NonceCache nonces;
+    ff::signing::Verification v = ff::signing::verify(m, ring, rules, &nonces, *now);
+    print(g, Json::parse(v.to_json()), v.valid ? "valid: signed by " + v.key_id + "\n"
+                                               : "refused: " + std::string(ff::code_name(v.code)) + ": " + v.message + "\n");
+    return v.valid ? kOk : kNegative;
   }
 
   if (g.actor.empty()) {

@@ -170,6 +170,32 @@ class Cli(unittest.TestCase):
         self.env["FINFUSION_MASTER_KEY"] = base64.b64encode(b"*" * 32).decode()
         self.assertTrue(self.run_cli("export").stdout.startswith("ffx1."))
 
+    def test_sign_and_verify_signature(self):
+        secret_file = os.path.join(self.dir.name, "signing.key")
+        with open(secret_file, "w") as f:
+            f.write(base64.b64encode(b"s" * 32).decode() + "\n")
+        body_file = os.path.join(self.dir.name, "body.json")
+        with open(body_file, "w") as f:
+            f.write('{"amount": 1000}')
+        common = ["--key-id", "key_1", "--secret-file", secret_file, "--method", "POST",
+                  "--url", "https://api.example.com/v1/pay", "--header", "Content-Type: application/json"]
+        for algorithm in ("hmac-sha256", "ed25519"):
+            added = self.json_of("sign", *common, "--algorithm", algorithm, "--body-file", body_file, "--nonce", "random")
+            self.assertEqual(list(added), ["Content-Digest", "Signature-Input", "Signature"])
+            signed = [x for n, v in added.items() for x in ("--header", f"{n}: {v}")]
+            ok = self.json_of("verify-signature", *common, *signed, "--algorithm", algorithm, "--body-file", body_file,
+                              "--require-nonce")
+            self.assertEqual((ok["valid"], ok["keyId"], ok["alg"]), (True, "key_1", algorithm))
+            bad = self.json_of("verify-signature", *common, *signed, "--algorithm", algorithm, "--body", "{}", code=1)
+            self.assertEqual(bad["code"], "signature_invalid")
+        human = self.run_cli("sign", *common).stdout
+        self.assertTrue(human.startswith("Signature-Input: sig1=("))
+        self.assertNotIn(base64.b64encode(b"s" * 32).decode(), human)
+        self.run_cli("sign", *common, "--algorithm", "rsa", code=2)
+        self.run_cli("sign", *common, "--component", "x-missing", code=2)
+        self.run_cli("sign", "--key-id", "k", "--secret-file", os.path.join(self.dir.name, "nope"), "--method", "GET",
+                     "--url", "https://x.example/", code=2)
+
     def test_memory_registry_and_peppers_from_the_environment(self):
         self.env["FINFUSION_PEPPERS"] = "p1=" + base64.b64encode(b"\x01" * 32).decode()
         out = self.json_of("create", "--name", "x", "--type", "development", "--permissions", "payments",
