@@ -185,6 +185,12 @@ class SqliteStore final : public Store {
   }
 
   Result<std::optional<KeyRecord>> get(std::string_view id) override {
+    if (Status s = check_cache(); !s.ok()) return s;
+    if (auto hit = cache_.find(id); hit != cache_.end()) {
+      KeyRecord r = hit->second;
+      overlay(r);
+      return std::optional<KeyRecord>(std::move(r));
+    }
     Stmt& q = *select_record_;
     q.bind(id);
     Result<bool> row = q.step();
@@ -193,11 +199,21 @@ class SqliteStore final : public Store {
     Result<KeyRecord> r = record_of(q);
     q.reset();
     if (!r.ok()) return r.status();
+    if (cache_.size() >= kCacheEntries) cache_.clear();
+    cache_.emplace(r->id, *r);
     overlay(*r);
     return std::optional<KeyRecord>(std::move(*r));
   }
 
   Status read(std::string_view id, FunctionRef<void(const KeyRecord*)> visit) override {
+    // The verification path: a cached record is visited in place unless held-back accesses
+    // changed it (then a copy with them applied).
+    if (Status s = check_cache(); !s.ok()) return s;
+    auto hit = cache_.find(id);
+    if (hit != cache_.end() && touched_.find(id) == touched_.end()) {
+      visit(&hit->second);
+      return Status::Ok();
+    }
     Result<std::optional<KeyRecord>> r = get(id);
     if (!r.ok()) return r.status();
     visit(r->has_value() ? &**r : nullptr);
@@ -479,6 +495,7 @@ class SqliteStore final : public Store {
          "INSERT INTO usage_latency(key_id, start, bucket, count) VALUES(?, ?, ?, ?) "
          "ON CONFLICT(key_id, start, bucket) DO UPDATE SET count = count + excluded.count"},
         {&head_, "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1"},
+        {&data_version_, "PRAGMA data_version"},
         {&insert_event_,
          "INSERT INTO events(seq, at, type, key_id, actor, outcome, details, hash) VALUES(?, ?, ?, ?, ?, ?, ?, ?)"},
         {&select_events_,
@@ -565,7 +582,25 @@ class SqliteStore final : public Store {
     return Status::Ok();
   }
 
+  // Records other connections committed make the cache stale: SQLite's data_version changes
+  // exactly then (this connection's own writes update the cache as they go).
+  Status check_cache() {
+    Result<bool> row = data_version_->step();
+    if (!row.ok()) return row.status();
+    const std::int64_t version = *row ? data_version_->integer(0) : -1;
+    data_version_->reset();
+    if (version != cached_version_) {
+      cache_.clear();
+      cached_version_ = version;
+    }
+    return Status::Ok();
+  }
+
   Status write_plan(const Plan& plan) {
+    for (const KeyRecord& r : plan.records) cache_.erase(r.id);
+    for (const Access& a : plan.accesses) {
+      if (a.touch) cache_.erase(a.key_id);
+    }
     for (const KeyRecord& r : plan.records) {
       Stmt& q = *upsert_record_;
       q.bind(r.id).bind(r.name).bind(keys::type_name(r.type));
@@ -576,16 +611,24 @@ class SqliteStore final : public Store {
       q.bind(r.last_used_at).bind(std::int64_t{r.expiry_logged ? 1 : 0});
       if (Status s = q.run(); !s.ok()) return s;
     }
+    // A batch of accesses becomes one aggregate per key and minute and one touch per key
+    // (the latest): a few statements per batch instead of a few per verification.
+    std::map<std::pair<std::string_view, time::Millis>, usage::Aggregate> sums;
+    std::map<std::string_view, const Access*> latest_touch;
     for (const Access& a : plan.accesses) {
-      if (a.touch) {
-        if (Status s = touch_->bind(a.rate.tat_ms).bind(a.rate.tat_frac).bind(a.at).bind(a.key_id).run(); !s.ok()) {
-          return s;
-        }
+      if (a.touch) latest_touch[a.key_id] = &a;
+      const time::Millis start = usage::interval_start(a.at);
+      usage::Aggregate& sum = sums[{a.key_id, start}];
+      sum.start = start;
+      sum.add(code_name(a.outcome), a.outcome != Code::kValid, a.latency_micros);
+    }
+    for (const auto& [key_id, a] : latest_touch) {
+      if (Status s = touch_->bind(a->rate.tat_ms).bind(a->rate.tat_frac).bind(a->at).bind(key_id).run(); !s.ok()) {
+        return s;
       }
-      usage::Aggregate one;
-      one.start = usage::interval_start(a.at);
-      one.add(code_name(a.outcome), a.outcome != Code::kValid, a.latency_micros);
-      if (Status s = add_usage(a.key_id, one); !s.ok()) return s;
+    }
+    for (const auto& [where, sum] : sums) {
+      if (Status s = add_usage(where.first, sum); !s.ok()) return s;
     }
     for (const auto& [key_id, aggregate] : plan.aggregates) {
       if (Status s = add_usage(key_id, aggregate); !s.ok()) return s;
@@ -621,8 +664,12 @@ class SqliteStore final : public Store {
   std::chrono::steady_clock::time_point pending_since_;
   std::map<std::string, std::pair<ratelimit::State, time::Millis>, std::less<>> touched_;
   std::map<std::pair<std::string, time::Millis>, std::pair<std::uint64_t, std::uint64_t>> pending_counts_;
+  // Records as last read or written by this connection, valid while data_version holds.
+  static constexpr std::size_t kCacheEntries = 100000;
+  std::map<std::string, KeyRecord, std::less<>> cache_;
+  std::int64_t cached_version_ = -1;
   std::unique_ptr<Stmt> select_record_, select_all_, upsert_record_, touch_, count_usage_, count_outcome_,
-      count_latency_, head_, insert_event_, select_events_, select_key_events_, select_usage_, select_outcomes_,
+      count_latency_, head_, data_version_, insert_event_, select_events_, select_key_events_, select_usage_, select_outcomes_,
       select_latency_, select_window_;
 };
 

@@ -452,3 +452,18 @@ TEST_CASE("SQLite: a process killed while verifying loses at most its held-back 
   REQUIRE(accessed->size() == 501);
   CHECK(accessed->back().seq < revoked->front().seq);
 }
+
+TEST_CASE("SQLite: a record cached by one connection is dropped when another commits", "[store][cache]") {
+  TempDir dir;
+  const std::string url = "sqlite:" + dir.file("keys.db");
+  Registry first = make(open(url), "first");
+  auto created = first.create(R"({"name": "k", "type": "production", "permissions": ["payments"]})", kNow, "admin");
+  REQUIRE(created.ok());
+  const std::string key(created->key.reveal());
+  registry::VerifyContext ctx;
+  REQUIRE(first.verify(key, ctx, kNow + 1)->valid);  // cached now
+  Registry second = make(open(url), "second");
+  REQUIRE(second.revoke(created->record.id, "leaked", kNow + 2, "admin:other-host").ok());
+  CHECK(first.verify(key, ctx, kNow + 3)->code == Code::kRevoked);  // at once, no cache lifetime
+  CHECK(first.get(created->record.id)->status == registry::KeyStatus::kRevoked);
+}
