@@ -955,7 +955,7 @@ Result<KeyRecord> record_import(const internal::Json& j) {
     texts.push_back(p.get<std::string>());
   }
   auto set = scopes::parse(texts);
-  if (!set.ok()) return set.status();
+  if (!set.ok()) return bad_export("a record's permissions: " + set.status().message());  // the export is at fault
   r.scopes = std::move(*set);
   if (!hashing::parse_stored(r.stored_hash).ok()) return bad_export("a record's stored hash is malformed");
   return r;
