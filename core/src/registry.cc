@@ -235,6 +235,13 @@ std::string_view status_name(KeyStatus status) noexcept {
   return "active";
 }
 
+std::optional<KeyStatus> status_from_name(std::string_view name) noexcept {
+  for (KeyStatus s : {KeyStatus::kActive, KeyStatus::kDisabled, KeyStatus::kRevoked}) {
+    if (status_name(s) == name) return s;
+  }
+  return std::nullopt;
+}
+
 std::string KeyRecord::to_json() const {
   OrderedJson j = OrderedJson::object();
   j["id"] = id;
@@ -939,14 +946,9 @@ Result<KeyRecord> record_import(const internal::Json& j) {
   auto t = keys::type_from_name(type);
   if (!t.ok()) return t.status();
   r.type = *t;
-  bool known_status = false;
-  for (KeyStatus st : {KeyStatus::kActive, KeyStatus::kDisabled, KeyStatus::kRevoked}) {
-    if (status_name(st) == status) {
-      r.status = st;
-      known_status = true;
-    }
-  }
-  if (!known_status) return bad_export("a record has an unknown status");
+  std::optional<KeyStatus> known = status_from_name(status);
+  if (!known) return bad_export("a record has an unknown status");
+  r.status = *known;
   const internal::Json* perms = in.find("permissions");
   if (perms == nullptr || !perms->is_array()) return bad_export("a record has no permissions list");
   std::vector<std::string> texts;

@@ -9,6 +9,7 @@
 
 #include "finfusion/structured_field.h"
 #include "internal/base64.h"
+#include "internal/hmac.h"
 #include "internal/json.h"
 #include "internal/sodium_init.h"
 
@@ -38,16 +39,6 @@ Status check_hmac_secret(const SecretBytes& secret) {
 }
 
 Status sodium_missing() { return Status(Code::kInternal, "libsodium could not be initialised"); }
-
-std::string hmac_sha256(std::string_view key, std::string_view message) {
-  crypto_auth_hmacsha256_state state;
-  crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(key.data()), key.size());
-  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(message.data()), message.size());
-  std::string tag(crypto_auth_hmacsha256_BYTES, '\0');
-  crypto_auth_hmacsha256_final(&state, reinterpret_cast<unsigned char*>(tag.data()));
-  sodium_memzero(&state, sizeof state);
-  return tag;
-}
 
 // ---- Components ----
 
@@ -509,7 +500,7 @@ VerifyingKey SigningKey::verifying_key() const {
 
 std::string SigningKey::sign(std::string_view message) const {
   if (algorithm_ == Algorithm::kHmacSha256) {
-    return hmac_sha256(secret_.view(), message);
+    return internal::hmac_sha256(secret_.view(), {message});
   }
   std::string sig(crypto_sign_BYTES, '\0');
   crypto_sign_detached(reinterpret_cast<unsigned char*>(sig.data()), nullptr,
@@ -534,7 +525,7 @@ Result<VerifyingKey> VerifyingKey::Ed25519(std::string key_id, std::string_view 
 bool VerifyingKey::verify(std::string_view message, std::string_view signature) const {
   if (algorithm_ == Algorithm::kHmacSha256) {
     if (signature.size() != crypto_auth_hmacsha256_BYTES) return false;
-    std::string expected = hmac_sha256(material_.view(), message);
+    std::string expected = internal::hmac_sha256(material_.view(), {message});
     bool same = constant_time_equals(expected, signature);
     sodium_memzero(expected.data(), expected.size());
     return same;

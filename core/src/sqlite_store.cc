@@ -155,13 +155,6 @@ class Stmt {
   int index_ = 0;
 };
 
-Result<KeyStatus> status_from_name(std::string_view name) {
-  for (KeyStatus s : {KeyStatus::kActive, KeyStatus::kDisabled, KeyStatus::kRevoked}) {
-    if (status_name(s) == name) return s;
-  }
-  return Status(Code::kStorageUnavailable, "sqlite: a record has an unknown status");
-}
-
 audit::Digest digest_of(const std::string& bytes) {
   audit::Digest d{};
   if (bytes.size() == d.size()) std::copy(bytes.begin(), bytes.end(), d.begin());
@@ -547,8 +540,8 @@ class SqliteStore final : public Store {
     r.purpose = q.text(7);
     r.created_at = q.integer(8);
     r.expires_at = q.integer(9);
-    auto status = status_from_name(q.text(10));
-    if (!status.ok()) return status.status();
+    std::optional<KeyStatus> status = status_from_name(q.text(10));
+    if (!status) return Status(Code::kStorageUnavailable, "sqlite: a record has an unknown status");
     r.status = *status;
     r.revoked_at = q.integer(11);
     r.revoke_reason = q.text(12);

@@ -327,6 +327,14 @@ Result<std::string> finish(Status s, std::string out) {
   return out;
 }
 
+// One value through its writer, bounded like everything serialised.
+template <typename T>
+Result<std::string> written(const T& value, Status (*write)(const T&, std::string&)) {
+  std::string out;
+  Status s = write(value, out);
+  return finish(std::move(s), std::move(out));
+}
+
 }  // namespace
 
 bool is_key(std::string_view key) noexcept {
@@ -382,29 +390,10 @@ Result<Dictionary> parse_dictionary(std::string_view field) {
   });
 }
 
-Result<std::string> serialize(const BareItem& item) {
-  std::string out;
-  Status s = write_bare(item, out);
-  return finish(std::move(s), std::move(out));
-}
-
-Result<std::string> serialize(const Parameters& params) {
-  std::string out;
-  Status s = write_params(params, out);
-  return finish(std::move(s), std::move(out));
-}
-
-Result<std::string> serialize(const Item& item) {
-  std::string out;
-  Status s = write_item(item, out);
-  return finish(std::move(s), std::move(out));
-}
-
-Result<std::string> serialize(const InnerList& list) {
-  std::string out;
-  Status s = write_inner(list, out);
-  return finish(std::move(s), std::move(out));
-}
+Result<std::string> serialize(const BareItem& item) { return written(item, write_bare); }
+Result<std::string> serialize(const Parameters& params) { return written(params, write_params); }
+Result<std::string> serialize(const Item& item) { return written(item, write_item); }
+Result<std::string> serialize(const InnerList& list) { return written(list, write_inner); }
 
 Result<std::string> serialize(const List& list) {
   std::string out;

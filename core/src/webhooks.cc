@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include "internal/base64.h"
+#include "internal/hmac.h"
 
 namespace finfusion::webhooks {
 namespace {
@@ -31,20 +32,7 @@ Status check_id(std::string_view id) {
 
 // HMAC-SHA256(secret, "id.timestamp.payload").
 std::string mac(const Secret& secret, std::string_view id, std::string_view timestamp, std::string_view payload) {
-  crypto_auth_hmacsha256_state state;
-  crypto_auth_hmacsha256_init(&state, secret.bytes().data(), secret.bytes().size());
-  auto feed = [&](std::string_view part) {
-    crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(part.data()), part.size());
-  };
-  feed(id);
-  feed(".");
-  feed(timestamp);
-  feed(".");
-  feed(payload);
-  std::string tag(crypto_auth_hmacsha256_BYTES, '\0');
-  crypto_auth_hmacsha256_final(&state, reinterpret_cast<unsigned char*>(tag.data()));
-  sodium_memzero(&state, sizeof state);
-  return tag;
+  return internal::hmac_sha256(secret.bytes().view(), {id, ".", timestamp, ".", payload});
 }
 
 Verification rejected(Verification v, Code code, std::string message) {

@@ -36,6 +36,7 @@ namespace finfusion::registry {
 
 enum class KeyStatus : std::uint8_t { kActive = 0, kDisabled = 1, kRevoked = 2 };
 std::string_view status_name(KeyStatus status) noexcept;  // "active", "disabled", "revoked"
+std::optional<KeyStatus> status_from_name(std::string_view name) noexcept;  // nothing for another name
 
 // What the registry keeps about a key: metadata and the stored hash, never the key.
 struct KeyRecord {
