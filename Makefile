@@ -29,13 +29,17 @@ run: build
 # -Werror; ctest runs the Catch2 suite, the conformance vectors and their drift check.
 test: deps test-release test-asan test-python test-node
 
+# The PostgreSQL tests run against a throwaway server (scripts/with-postgres.sh) and fail,
+# rather than skip, when it is missing.
+WITH_POSTGRES := FINFUSION_REQUIRE_POSTGRES=1 scripts/with-postgres.sh
+
 test-release: build
-	ctest --preset release
+	$(WITH_POSTGRES) ctest --preset release
 
 test-asan: deps
 	cmake --preset asan
 	cmake --build --preset asan
-	ctest --preset asan
+	$(WITH_POSTGRES) ctest --preset asan
 
 # The Python package, as a user gets it: `python -m build` makes the sdist and builds the
 # wheel from that sdist; the wheel goes into .venv and the sdist into a fresh venv, and the
@@ -51,7 +55,7 @@ test-python: deps $(VENV)/.tools
 	rm -rf $(DIST) build/venv-sdist build/stubs
 	$(PY) -m build --outdir $(DIST) .
 	$(PY) -m pip install -q --force-reinstall --no-deps $(DIST)/*.whl
-	$(PY) -m pytest
+	$(WITH_POSTGRES) $(PY) -m pytest
 	$(VENV)/bin/pybind11-stubgen finfusion._core -o build/stubs
 	diff -u bindings/python/finfusion/_core.pyi build/stubs/finfusion/_core.pyi || \
 	  { echo "the .pyi stub drifted: run make python-stubs and commit it" >&2; exit 1; }
@@ -60,7 +64,7 @@ test-python: deps $(VENV)/.tools
 	python3 -m venv build/venv-sdist
 	build/venv-sdist/bin/python -m pip install -q -r bindings/python/requirements-dev.txt
 	build/venv-sdist/bin/python -m pip install -q $(DIST)/*.tar.gz
-	build/venv-sdist/bin/python -m pytest -q
+	$(WITH_POSTGRES) build/venv-sdist/bin/python -m pytest -q
 
 # Regenerate the committed .pyi from the installed module.
 python-stubs: $(VENV)/.tools
@@ -116,7 +120,7 @@ vectors: build
 # Native figures, the constant-time check, then the signing table: native, Python (the
 # package installed into .venv) and Node (the WebAssembly package) side by side in one run.
 bench: build wasm $(VENV)/.tools
-	./build/release/bench/bench_core --benchmark_min_time=0.2
+	scripts/with-postgres.sh ./build/release/bench/bench_core --benchmark_min_time=0.2
 	./build/release/bench/timing_ct
 	$(PY) -m pip install -q .
 	$(PY) bench/signing_table.py $(abspath $(PY)) ./build/release/bench/bench_core

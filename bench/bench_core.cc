@@ -129,37 +129,64 @@ void BM_registry_verify(benchmark::State& state) {
 }
 BENCHMARK(BM_registry_verify);
 
-// The same verification against a SQLite file: every verification is one write transaction
-// (the record's rate-limit state, the usage counters and the audit event), no cache.
-void BM_registry_verify_sqlite(benchmark::State& state) {
+// The same verification through a persistent store. Held back (the default): records cached
+// until another writer commits, accesses written in batches. Write-through (flush_every = 0):
+// one transaction per verification with its reads, its usage counters and its audit event.
+void verify_through_store(benchmark::State& state, const std::string& url, std::size_t flush_every) {
+  finfusion::registry::StoreOptions options;
+  options.flush_every = flush_every;
+  auto store = finfusion::registry::open_store(url, options);
+  if (!store.ok()) {
+    state.SkipWithError(store.status().message().c_str());
+    return;
+  }
+  auto table = finfusion::keys::TypeTable::Create(
+      R"({"production": {"rate_limit": {"requests": 1000000000, "window": "1s"}}})");
+  finfusion::registry::Registry reg(sample_hasher(), *table, std::move(*store));
+  auto created = reg.create(R"({"name": "bench", "type": "production", "permissions": ["payments"]})",
+                            1748779200000, "bench");
+  std::string key(created->key.reveal());
+  finfusion::registry::VerifyContext ctx;
+  ctx.required = {"payments:charge"};
+  for (auto _ : state) {
+    auto d = reg.verify(key, ctx, 1748779200000);
+    if (!d.ok() || !d->valid) state.SkipWithError("verification failed");
+    benchmark::DoNotOptimize(d);
+  }
+  state.counters["verify_per_s"] = benchmark::Counter(static_cast<double>(state.iterations()),
+                                                      benchmark::Counter::kIsRate);
+}
+
+void verify_through_sqlite(benchmark::State& state, std::size_t flush_every) {
   char dir[] = "/tmp/finfusion-bench-XXXXXX";
   if (mkdtemp(dir) == nullptr) {
     state.SkipWithError("no temp dir");
     return;
   }
   const std::string path = std::string(dir) + "/keys.db";
-  {
-    auto store = finfusion::registry::open_sqlite_store(path);
-    auto table = finfusion::keys::TypeTable::Create(
-        R"({"production": {"rate_limit": {"requests": 1000000000, "window": "1s"}}})");
-    finfusion::registry::Registry reg(sample_hasher(), *table, std::move(*store));
-    auto created = reg.create(R"({"name": "bench", "type": "production", "permissions": ["payments"]})",
-                              1748779200000, "bench");
-    std::string key(created->key.reveal());
-    finfusion::registry::VerifyContext ctx;
-    ctx.required = {"payments:charge"};
-    for (auto _ : state) {
-      auto d = reg.verify(key, ctx, 1748779200000);
-      if (!d.ok() || !d->valid) state.SkipWithError("verification failed");
-      benchmark::DoNotOptimize(d);
-    }
-    state.counters["verify_per_s"] = benchmark::Counter(static_cast<double>(state.iterations()),
-                                                        benchmark::Counter::kIsRate);
-  }
+  verify_through_store(state, "sqlite:" + path, flush_every);
   for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
   rmdir(dir);
 }
+
+// PostgreSQL: the server in FINFUSION_TEST_POSTGRES (`make bench` starts a throwaway one).
+void verify_through_postgres(benchmark::State& state, std::size_t flush_every) {
+  const char* url = std::getenv("FINFUSION_TEST_POSTGRES");
+  if (url == nullptr || *url == '\0') {
+    state.SkipWithError("FINFUSION_TEST_POSTGRES is not set");
+    return;
+  }
+  verify_through_store(state, url, flush_every);
+}
+
+void BM_registry_verify_sqlite(benchmark::State& state) { verify_through_sqlite(state, 1024); }
+void BM_registry_verify_sqlite_write_through(benchmark::State& state) { verify_through_sqlite(state, 0); }
+void BM_registry_verify_postgresql(benchmark::State& state) { verify_through_postgres(state, 1024); }
+void BM_registry_verify_postgresql_write_through(benchmark::State& state) { verify_through_postgres(state, 0); }
 BENCHMARK(BM_registry_verify_sqlite);
+BENCHMARK(BM_registry_verify_sqlite_write_through);
+BENCHMARK(BM_registry_verify_postgresql);
+BENCHMARK(BM_registry_verify_postgresql_write_through);
 
 // ---- Request signing: the issue's typical request (method, target URI, four headers, a
 // 1 KiB JSON body whose Content-Digest the signer adds and the verifier checks).

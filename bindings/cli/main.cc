@@ -85,7 +85,8 @@ std::optional<std::string> unb64(std::string_view text) {
 
 // The peppers: FINFUSION_PEPPERS ("id=base64,id2=base64", the first is current), else a
 // pepper file (JSON {"current", "peppers": {id: base64}}), created with mode 0600 beside a
-// SQLite registry on first use. An in-memory registry gets a fresh random pepper.
+// SQLite registry on first use. An in-memory registry gets a fresh random pepper; a
+// PostgreSQL one must be given its peppers (the fleet shares them).
 ff::Result<ff::hashing::Hasher> load_hasher(const Globals& g) {
   std::vector<std::pair<std::string, ff::SecretBytes>> peppers;
   std::string current;
@@ -100,6 +101,11 @@ ff::Result<ff::hashing::Hasher> load_hasher(const Globals& g) {
       peppers.emplace_back(item.substr(0, eq), ff::SecretBytes::FromView(*raw));
     }
     return ff::hashing::Hasher::Create(std::move(peppers), current);
+  }
+  if (g.pepper_file.empty() && g.registry != "memory:") {
+    // A fleet's registry: every host must hash with the same peppers, so none is made up.
+    return ff::Status(ff::Code::kInvalidRequest,
+                      "this registry needs its peppers: set FINFUSION_PEPPERS or --pepper-file");
   }
   if (g.pepper_file.empty()) {
     auto fresh = ff::random_secret(ff::hashing::kPepperBytes);
@@ -188,7 +194,7 @@ int main(int argc, char** argv) {
   Globals g;
   const char* env_registry = std::getenv("FINFUSION_REGISTRY");
   g.registry = env_registry != nullptr && *env_registry != '\0' ? env_registry : "sqlite:finfusion-keys.db";
-  app.add_option("--registry", g.registry, "memory: or sqlite:PATH (env FINFUSION_REGISTRY; default sqlite:finfusion-keys.db)");
+  app.add_option("--registry", g.registry, "memory:, sqlite:PATH or postgresql://... (env FINFUSION_REGISTRY; default sqlite:finfusion-keys.db)");
   app.add_option("--pepper-file", g.pepper_file, "peppers (default: PATH.peppers beside a SQLite registry)");
   app.add_option("--now", g.now, "the instant to act at (RFC 3339; default the clock)");
   app.add_option("--actor", g.actor, "who acts, for the audit log (default cli:$USER)");
@@ -549,11 +555,11 @@ int main(int argc, char** argv) {
   if (chain->parsed()) {
     auto report = reg.verify_chain();
     if (!report.ok()) return fail(report.status());
-    Json j = {{"ok", report->ok}, {"fromSeq", report->from_seq}, {"checked", report->checked},
-              {"firstBad", report->first_bad}, {"head", report->head}};
-    print(g, j, report->ok ? "chain ok: " + std::to_string(report->checked) + " events from seq " +
-                                 std::to_string(report->from_seq) + ", head " + report->head + "\n"
-                           : "chain BROKEN at seq " + std::to_string(report->first_bad) + "\n");
+    const Json j = Json::parse(report->to_json());
+    const std::string where = report->writer.empty() ? "" : " of writer " + report->writer;
+    print(g, j, report->ok ? "chain ok: " + std::to_string(report->checked) + " events in " +
+                                 std::to_string(report->chains) + " chain(s), last hash " + report->head + "\n"
+                           : "chain BROKEN at seq " + std::to_string(report->first_bad) + where + "\n");
     return report->ok ? kOk : kNegative;
   }
   return fail("no subcommand");

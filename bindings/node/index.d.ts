@@ -254,6 +254,8 @@ export interface AuditEvent {
   readonly actor: string;
   readonly outcome: Code;
   readonly details: Readonly<Record<string, unknown>>;
+  /** The chain the event belongs to: absent for a store with one chain (memory, SQLite). */
+  readonly writer?: string;
   readonly prevHash: string;
   readonly hash: string;
   toJSON(): object;
@@ -286,7 +288,12 @@ export interface ChainReport {
   readonly fromSeq: number;
   readonly checked: number;
   readonly firstBad: number;
+  /** The hash of the last event checked. */
   readonly head: string;
+  /** Writers' chains checked (one for memory and SQLite; one per store instance for PostgreSQL). */
+  readonly chains: number;
+  /** The writer of the first bad event ("" when ok, or with one chain). */
+  readonly writer: string;
 }
 
 export class Registry {

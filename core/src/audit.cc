@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <optional>
@@ -29,6 +30,7 @@ internal::OrderedJson body(const Event& e) {
   j["outcome"] = e.outcome;
   auto details = internal::OrderedJson::parse(e.details.empty() ? "{}" : e.details, nullptr, false);
   j["details"] = details.is_discarded() ? internal::OrderedJson::object() : details;
+  if (!e.writer.empty()) j["writer"] = e.writer;
   j["prevHash"] = e.prev_hash;
   return j;
 }
@@ -144,12 +146,22 @@ std::optional<Digest> from_hex(std::string_view hex) {
   return out;
 }
 
+std::string ChainReport::to_json() const {
+  internal::OrderedJson j = {{"ok", ok},         {"fromSeq", from_seq}, {"checked", checked}, {"firstBad", first_bad},
+                             {"head", head},     {"chains", chains},    {"writer", writer}};
+  return j.dump();
+}
+
 ChainReport verify_chain(const std::vector<Event>& events) {
   ChainReport report;
   report.from_seq = events.empty() ? 0 : events.front().seq;
-  const Event* previous = nullptr;
+  // Each writer's last event so far; almost every log has one writer.
+  std::vector<std::pair<std::string_view, const Event*>> previous_of;
   for (const Event& e : events) {
     ++report.checked;
+    auto slot = std::find_if(previous_of.begin(), previous_of.end(), [&](const auto& p) { return p.first == e.writer; });
+    if (slot == previous_of.end()) slot = previous_of.insert(previous_of.end(), {e.writer, nullptr});
+    const Event* previous = slot->second;
     bool linked = previous ? (e.seq == previous->seq + 1 && e.prev_hash == previous->hash)
                            : (e.seq >= 1 && (e.seq != 1 || e.prev_hash.empty()));
     std::optional<Digest> anchor = from_hex(e.prev_hash);  // an event that names no hash follows nothing
@@ -157,11 +169,14 @@ ChainReport verify_chain(const std::vector<Event>& events) {
     if (!follows) {
       report.ok = false;
       report.first_bad = e.seq;
+      report.writer = e.writer;
+      report.chains = previous_of.size();
       return report;
     }
-    previous = &e;
+    slot->second = &e;
   }
-  report.head = previous ? previous->hash : "";
+  report.head = events.empty() ? "" : events.back().hash;
+  report.chains = previous_of.size();
   return report;
 }
 

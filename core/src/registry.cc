@@ -98,6 +98,7 @@ class MemoryStore final : public Store {
       // Kept with the hash as bytes and no hex strings: they are written out on reading.
       e.seq = next_seq_++;
       audit::Digest hash = audit::chain_digest(e, head_);
+      e.writer.clear();  // one chain here
       e.prev_hash.clear();
       e.hash.clear();
       Logged* slot;
@@ -994,6 +995,7 @@ Result<std::string> Registry::export_encrypted(const SecretBytes& key, time::Mil
   for (const audit::Event& e : *events) {
     out_events.push_back({{"seq", e.seq}, {"at", e.at}, {"type", e.type}, {"keyId", e.key_id}, {"actor", e.actor},
                           {"outcome", e.outcome}, {"details", e.details}, {"prevHash", e.prev_hash}, {"hash", e.hash}});
+    if (!e.writer.empty()) out_events.back()["writer"] = e.writer;
   }
   doc["records"] = std::move(out_records);
   doc["usage"] = std::move(out_usage);
@@ -1072,6 +1074,9 @@ Status Registry::import_encrypted(std::string_view text, const SecretBytes& key)
                                {"outcome", &e.outcome}, {"details", &e.details}, {"prevHash", &e.prev_hash},
                                {"hash", &e.hash}}) {
       if (auto v = in.string(name, 64 * 1024)) *field = *v;
+    }
+    if (j.contains("writer")) {
+      if (auto v = in.string("writer", 256)) e.writer = *v;
     }
     if (!in.ok()) return in.status();
     events.push_back(std::move(e));

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "finfusion/store.h"
-#include "internal/json.h"
+#include "internal/store_rows.h"
 
 namespace finfusion::registry {
 namespace {
@@ -71,10 +71,7 @@ CREATE TABLE usage_latency(
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSqliteSchemaVersion, "one migration per version");
 
-constexpr const char* kRecordColumns =
-    "id, name, type, scopes, service, parent_id, owner, purpose, created_at, expires_at, status, revoked_at, "
-    "revoke_reason, version, replaces, replaced_by, grace_until, stored_hash, rate_tat_ms, rate_tat_frac, "
-    "last_used_at, expiry_logged";
+using sql::kRecordColumns;
 
 // A prepared statement, reset after each use.
 class Stmt {
@@ -161,7 +158,7 @@ audit::Digest digest_of(const std::string& bytes) {
   return d;
 }
 
-class SqliteStore final : public Store {
+class SqliteStore final : public sql::CachingStore {
  public:
   // Held-back verifications are written first; close_v2 waits for the statements (members,
   // finalized after this body) to go.
@@ -170,18 +167,11 @@ class SqliteStore final : public Store {
     sqlite3_close_v2(db_);
   }
 
-  static Result<std::unique_ptr<Store>> Open(std::string_view path, const StoreOptions& options) {
-    auto store = std::unique_ptr<SqliteStore>(new SqliteStore());
-    Status s = store->open(path, options);
-    if (!s.ok()) return s;
-    return std::unique_ptr<Store>(std::move(store));
-  }
-
   Result<std::optional<KeyRecord>> get(std::string_view id) override {
     if (Status s = check_cache(); !s.ok()) return s;
     if (auto hit = cache_.find(id); hit != cache_.end()) {
       KeyRecord r = hit->second;
-      overlay(r);
+      buffer_.overlay(r);
       return std::optional<KeyRecord>(std::move(r));
     }
     Stmt& q = *select_record_;
@@ -189,36 +179,21 @@ class SqliteStore final : public Store {
     Result<bool> row = q.step();
     if (!row.ok()) return row.status();
     if (!*row) return std::optional<KeyRecord>();
-    Result<KeyRecord> r = record_of(q);
+    Result<KeyRecord> r = sql::record_of(q, "sqlite");
     q.reset();
     if (!r.ok()) return r.status();
     if (cache_.size() >= kCacheEntries) cache_.clear();
     cache_.emplace(r->id, *r);
-    overlay(*r);
+    buffer_.overlay(*r);
     return std::optional<KeyRecord>(std::move(*r));
-  }
-
-  Status read(std::string_view id, FunctionRef<void(const KeyRecord*)> visit) override {
-    // The verification path: a cached record is visited in place unless held-back accesses
-    // changed it (then a copy with them applied).
-    if (Status s = check_cache(); !s.ok()) return s;
-    auto hit = cache_.find(id);
-    if (hit != cache_.end() && touched_.find(id) == touched_.end()) {
-      visit(&hit->second);
-      return Status::Ok();
-    }
-    Result<std::optional<KeyRecord>> r = get(id);
-    if (!r.ok()) return r.status();
-    visit(r->has_value() ? &**r : nullptr);
-    return Status::Ok();
   }
 
   Result<std::vector<KeyRecord>> list() override {
     std::vector<KeyRecord> out;
     Status s = select_all_->each([&](const Stmt& q) {
-      Result<KeyRecord> r = record_of(q);
+      Result<KeyRecord> r = sql::record_of(q, "sqlite");
       if (!r.ok()) return r.status();
-      overlay(*r);
+      buffer_.overlay(*r);
       out.push_back(std::move(*r));
       return Status::Ok();
     });
@@ -231,7 +206,7 @@ class SqliteStore final : public Store {
   Status transaction(FunctionRef<Status()> body) override {
     if (in_transaction_) return body();  // already inside one: part of it
     if (Status s = begin(); !s.ok()) return s;
-    if (Status s = write_plan(pending_); !s.ok()) {
+    if (Status s = write_plan(buffer_.pending()); !s.ok()) {
       rollback();
       return s;
     }
@@ -246,18 +221,20 @@ class SqliteStore final : public Store {
       rollback();
       return s;
     }
-    clear_pending();
+    buffer_.clear();
     return Status::Ok();
   }
 
   Status apply(Plan& plan) override {
-    if (buffers_accesses_ && !in_transaction_ && bufferable(plan)) return hold(plan);
+    if (buffers_accesses_ && !in_transaction_ && sql::bufferable(plan)) {
+      return buffer_.hold(plan) ? flush() : Status::Ok();
+    }
     auto write = [&]() -> Status { return write_plan(plan); };
     return transaction(write);
   }
 
   Status flush() override {
-    if (pending_.accesses.empty() && pending_.events.empty()) return Status::Ok();
+    if (buffer_.empty()) return Status::Ok();
     auto nothing = []() -> Status { return Status::Ok(); };
     return transaction(nothing);
   }
@@ -328,67 +305,16 @@ class SqliteStore final : public Store {
       w.hour_errors = static_cast<std::uint64_t>(q.integer(3));
       q.reset();
     }
-    // And what is held back.
-    for (auto it = pending_counts_.lower_bound({std::string(key_id), minute - usage::kBaselineMs});
-         it != pending_counts_.end() && it->first.first == key_id && it->first.second <= minute; ++it) {
-      auto [requests, errors] = it->second;
-      if (it->first.second == minute) {
-        w.minute_requests += requests;
-        w.minute_errors += errors;
-      } else {
-        w.hour_requests += requests;
-        w.hour_errors += errors;
-      }
-    }
+    buffer_.add_to(w, key_id, minute);  // and what is held back
     return w;
   }
 
  private:
-  SqliteStore() { transactional_ = true; }
+  friend Result<std::unique_ptr<Store>> sql::open_as<SqliteStore>(std::string_view, const StoreOptions&);
 
-  // A verification's change: accesses and access-class events only.
-  static bool bufferable(const Plan& plan) {
-    if (!plan.records.empty() || !plan.aggregates.empty()) return false;
-    for (const audit::Event& e : plan.events) {
-      if (e.type != audit::kKeyAccessed && e.type != audit::kKeyVerificationFailed && e.type != audit::kKeyRateLimited &&
-          e.type != audit::kKeyAnomaly) {
-        return false;
-      }
-    }
-    return true;
-  }
+  explicit SqliteStore(const StoreOptions& options) : CachingStore(options) {}
 
-  Status hold(Plan& plan) {
-    const auto steady = std::chrono::steady_clock::now();
-    if (pending_.accesses.empty() && pending_.events.empty()) pending_since_ = steady;
-    for (Access& a : plan.accesses) {
-      if (a.touch) touched_[a.key_id] = {a.rate, a.at};
-      auto& [requests, errors] = pending_counts_[{a.key_id, usage::interval_start(a.at)}];
-      ++requests;
-      if (a.outcome != Code::kValid) ++errors;
-      pending_.accesses.push_back(std::move(a));
-    }
-    for (audit::Event& e : plan.events) pending_.events.push_back(std::move(e));
-    if (pending_.accesses.size() + pending_.events.size() >= flush_every_ || steady - pending_since_ >= flush_interval_) {
-      return flush();
-    }
-    return Status::Ok();
-  }
-
-  void clear_pending() {
-    pending_.accesses.clear();
-    pending_.events.clear();
-    touched_.clear();
-    pending_counts_.clear();
-  }
-
-  // A record as the held-back verifications left it (rate-limit state, last use).
-  void overlay(KeyRecord& r) const {
-    auto it = touched_.find(r.id);
-    if (it == touched_.end()) return;
-    r.rate = it->second.first;
-    r.last_used_at = it->second.second;
-  }
+  bool reading_through() const override { return false; }  // the cache is current under the write lock
 
   Status exec(const char* sql) {
     char* error = nullptr;
@@ -424,9 +350,6 @@ class SqliteStore final : public Store {
       return storage_error(db_, "open");
     }
     sqlite3_extended_result_codes(db_, 0);
-    flush_every_ = options.flush_every;
-    flush_interval_ = std::chrono::milliseconds(options.flush_interval_ms);
-    buffers_accesses_ = flush_every_ > 0;
     sqlite3_busy_timeout(db_, options.busy_timeout_ms);
     // WAL: readers never block the writer; NORMAL: a committed transaction survives a crash
     // of the process (only a power loss can take the last ones, and never half of one).
@@ -451,18 +374,8 @@ class SqliteStore final : public Store {
         version = std::atoi(q.text(0).c_str());
         q.reset();
       }
-      if (version > kSqliteSchemaVersion) {
-        return Status(Code::kPreconditionFailed, "sqlite: the registry's schema (version " + std::to_string(version) +
-                                                     ") is newer than this build's (" +
-                                                     std::to_string(kSqliteSchemaVersion) + ")");
-      }
-      for (int v = version; v < kSqliteSchemaVersion; ++v) {
-        if (Status s = exec(kMigrations[v]); !s.ok()) return s;
-      }
-      if (version == kSqliteSchemaVersion) return Status::Ok();
-      const std::string set = "INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', '" +
-                              std::to_string(kSqliteSchemaVersion) + "')";
-      return exec(set.c_str());
+      auto run = [&](const char* sql) { return exec(sql); };
+      return sql::migrate("sqlite", version, kSqliteSchemaVersion, kMigrations, run);
     };
     return transaction(body);
   }
@@ -517,46 +430,6 @@ class SqliteStore final : public Store {
     return Status::Ok();
   }
 
-  Result<KeyRecord> record_of(const Stmt& q) const {
-    KeyRecord r;
-    r.id = q.text(0);
-    r.name = q.text(1);
-    auto type = keys::type_from_name(q.text(2));
-    if (!type.ok()) return Status(Code::kStorageUnavailable, "sqlite: a record has an unknown type");
-    r.type = *type;
-    auto list = internal::parse_json(q.text(3), "stored scopes");
-    std::vector<std::string> scope_texts;
-    if (list.ok() && list->is_array()) {
-      for (const auto& s : *list) {
-        if (s.is_string()) scope_texts.push_back(s.get<std::string>());
-      }
-    }
-    auto scope_set = scopes::parse(scope_texts);
-    if (!list.ok() || !scope_set.ok()) return Status(Code::kStorageUnavailable, "sqlite: a record has unreadable scopes");
-    r.scopes = std::move(*scope_set);
-    r.service = q.text(4);
-    r.parent_id = q.text(5);
-    r.owner = q.text(6);
-    r.purpose = q.text(7);
-    r.created_at = q.integer(8);
-    r.expires_at = q.integer(9);
-    std::optional<KeyStatus> status = status_from_name(q.text(10));
-    if (!status) return Status(Code::kStorageUnavailable, "sqlite: a record has an unknown status");
-    r.status = *status;
-    r.revoked_at = q.integer(11);
-    r.revoke_reason = q.text(12);
-    r.version = q.integer(13);
-    r.replaces = q.text(14);
-    r.replaced_by = q.text(15);
-    r.grace_until = q.integer(16);
-    r.stored_hash = q.text(17);
-    r.rate.tat_ms = q.integer(18);
-    r.rate.tat_frac = q.integer(19);
-    r.last_used_at = q.integer(20);
-    r.expiry_logged = q.integer(21) != 0;
-    return r;
-  }
-
   // Adds an aggregate's counts to what the store holds for its interval.
   Status add_usage(std::string_view key_id, const usage::Aggregate& a) {
     auto n = [](std::uint64_t v) { return static_cast<std::int64_t>(v); };
@@ -577,7 +450,7 @@ class SqliteStore final : public Store {
 
   // Records other connections committed make the cache stale: SQLite's data_version changes
   // exactly then (this connection's own writes update the cache as they go).
-  Status check_cache() {
+  Status check_cache() override {
     Result<bool> row = data_version_->step();
     if (!row.ok()) return row.status();
     const std::int64_t version = *row ? data_version_->integer(0) : -1;
@@ -596,31 +469,18 @@ class SqliteStore final : public Store {
     }
     for (const KeyRecord& r : plan.records) {
       Stmt& q = *upsert_record_;
-      q.bind(r.id).bind(r.name).bind(keys::type_name(r.type));
-      q.bind(internal::Json(r.scopes.to_strings()).dump());
-      q.bind(r.service).bind(r.parent_id).bind(r.owner).bind(r.purpose).bind(r.created_at).bind(r.expires_at);
-      q.bind(status_name(r.status)).bind(r.revoked_at).bind(r.revoke_reason).bind(r.version).bind(r.replaces);
-      q.bind(r.replaced_by).bind(r.grace_until).bind(r.stored_hash).bind(r.rate.tat_ms).bind(r.rate.tat_frac);
-      q.bind(r.last_used_at).bind(std::int64_t{r.expiry_logged ? 1 : 0});
+      sql::bind_record(q, r);
       if (Status s = q.run(); !s.ok()) return s;
     }
     // A batch of accesses becomes one aggregate per key and minute and one touch per key
     // (the latest): a few statements per batch instead of a few per verification.
-    std::map<std::pair<std::string_view, time::Millis>, usage::Aggregate> sums;
-    std::map<std::string_view, const Access*> latest_touch;
-    for (const Access& a : plan.accesses) {
-      if (a.touch) latest_touch[a.key_id] = &a;
-      const time::Millis start = usage::interval_start(a.at);
-      usage::Aggregate& sum = sums[{a.key_id, start}];
-      sum.start = start;
-      sum.add(code_name(a.outcome), a.outcome != Code::kValid, a.latency_micros);
-    }
-    for (const auto& [key_id, a] : latest_touch) {
+    const sql::AccessBatch batch = sql::batch_of(plan.accesses);
+    for (const auto& [key_id, a] : batch.latest_touch) {
       if (Status s = touch_->bind(a->rate.tat_ms).bind(a->rate.tat_frac).bind(a->at).bind(key_id).run(); !s.ok()) {
         return s;
       }
     }
-    for (const auto& [where, sum] : sums) {
+    for (const auto& [where, sum] : batch.sums) {
       if (Status s = add_usage(where.first, sum); !s.ok()) return s;
     }
     for (const auto& [key_id, aggregate] : plan.aggregates) {
@@ -650,16 +510,7 @@ class SqliteStore final : public Store {
 
   sqlite3* db_ = nullptr;
   bool in_transaction_ = false;
-  // Verifications held back (see StoreOptions::flush_every), and what readers must see of them.
-  std::size_t flush_every_ = 0;
-  std::chrono::milliseconds flush_interval_{1000};
-  Plan pending_;
-  std::chrono::steady_clock::time_point pending_since_;
-  std::map<std::string, std::pair<ratelimit::State, time::Millis>, std::less<>> touched_;
-  std::map<std::pair<std::string, time::Millis>, std::pair<std::uint64_t, std::uint64_t>> pending_counts_;
-  // Records as last read or written by this connection, valid while data_version holds.
-  static constexpr std::size_t kCacheEntries = 100000;
-  std::map<std::string, KeyRecord, std::less<>> cache_;
+  // The data_version the cache (records as last read or written here) is valid for.
   std::int64_t cached_version_ = -1;
   std::unique_ptr<Stmt> select_record_, select_all_, upsert_record_, touch_, count_usage_, count_outcome_,
       count_latency_, head_, data_version_, insert_event_, select_events_, select_key_events_, select_usage_, select_outcomes_,
@@ -669,7 +520,7 @@ class SqliteStore final : public Store {
 }  // namespace
 
 Result<std::unique_ptr<Store>> open_sqlite_store(std::string_view path, const StoreOptions& options) {
-  return SqliteStore::Open(path, options);
+  return sql::open_as<SqliteStore>(path, options);
 }
 
 }  // namespace finfusion::registry

@@ -12,6 +12,9 @@ import sys
 import tempfile
 import unittest
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from throwaway_postgres import fresh_database  # noqa: E402
+
 BINARY = sys.argv.pop(1) if len(sys.argv) > 1 else "finfusion-keys"
 NOW = "2026-01-01T00:00:00Z"
 
@@ -46,12 +49,34 @@ class Cli(unittest.TestCase):
         return out
 
     def test_the_seed_lifecycle(self):
-        created = self.create()
-        key, key_id = created["key"], created["record"]["id"]
-        self.assertTrue(key.startswith("prod_") and created["record"]["status"] == "active")
+        self.lifecycle()
         # The pepper file was made beside the registry, readable by its owner only.
         mode = stat.S_IMODE(os.stat(self.db + ".peppers").st_mode)
         self.assertEqual(mode, 0o600)
+
+    def test_the_seed_lifecycle_on_postgresql(self):
+        url = fresh_database("finfusion_cli")
+        if url is None:
+            self.skipTest("no PostgreSQL server (make test starts one)")
+        self.env["FINFUSION_REGISTRY"] = url
+        # A fleet's registry has no pepper file beside it: without the peppers, nothing runs.
+        self.assertIn("needs its peppers", self.run_cli("list", code=2).stderr)
+        self.env["FINFUSION_PEPPERS"] = "p1=" + base64.b64encode(b"\x03" * 32).decode()
+        self.lifecycle()
+        # Each run of the command line was a writer with a chain of its own; all of them verify.
+        chain = self.json_of("audit", "verify-chain")
+        self.assertTrue(chain["ok"])
+        self.assertGreater(chain["chains"], 1)
+        # A server that cannot be reached is a storage error, and the URL's password stays out of it.
+        self.env["FINFUSION_REGISTRY"] = "postgresql://u:sekrit-password@127.0.0.1:1/x?connect_timeout=2"
+        failed = self.run_cli("list", code=2)
+        self.assertIn("storage_unavailable", failed.stderr)
+        self.assertNotIn("sekrit", failed.stderr + failed.stdout)
+
+    def lifecycle(self):
+        created = self.create()
+        key, key_id = created["key"], created["record"]["id"]
+        self.assertTrue(key.startswith("prod_") and created["record"]["status"] == "active")
         self.assertEqual([r["id"] for r in self.json_of("list")], [key_id])
         self.assertIn(key_id, self.run_cli("list").stdout)
         self.assertEqual(self.json_of("show", key_id)["code"], "valid")

@@ -335,8 +335,7 @@ Json answer_registry(const std::string& op, const Json& in) {
       result = r.ok() ? Json{{"ok", Json::parse(*r)}} : error(r.status());
     } else if (action == "verify_chain") {
       auto r = reg.verify_chain();
-      result = Json{{"ok", Json{{"ok", r->ok}, {"fromSeq", r->from_seq}, {"checked", r->checked},
-                                 {"firstBad", r->first_bad}, {"head", r->head}}}};
+      result = Json{{"ok", Json::parse(r->to_json())}};
     } else {
       throw BadCase("unknown step " + action);
     }

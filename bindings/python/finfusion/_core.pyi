@@ -173,7 +173,7 @@ class CreateRequest:
         ...
 class Registry:
     """
-    The key registry over a store (memory: or sqlite:PATH).
+    The key registry over a store (memory:, sqlite:PATH or postgresql://...).
     """
     def __init__(self, hasher: Hasher, table: TypeTable, seed: bytes | None, store: str) -> None:
         ...

@@ -138,6 +138,7 @@ class AuditEvent(_CoreJson):
     prev_hash: str
     hash: str
     _json: str = dataclasses.field(repr=False, compare=False)
+    writer: str = ""  # the chain it belongs to; PostgreSQL gives each store instance its own
 
 
 @dataclasses.dataclass(frozen=True)
@@ -147,6 +148,8 @@ class ChainReport(_CoreJson):
     checked: int
     first_bad: int
     head: str
+    chains: int
+    writer: str
     _json: str = dataclasses.field(repr=False, compare=False)
 
 
@@ -193,9 +196,10 @@ class Registry:
 
     def __init__(self, hasher: Hasher, table: Optional[TypeTable] = None, *,
                  seed: Union[bytes, str, None] = None, store: str = "memory:") -> None:
-        """``store`` is ``"memory:"`` (this process only) or ``"sqlite:PATH"`` (a file, created
-        on first use, shared safely by several processes). Raises StorageUnavailableError
-        when the file cannot be opened, PreconditionFailedError when its schema is newer."""
+        """``store`` is ``"memory:"`` (this process only), ``"sqlite:PATH"`` (a file, created
+        on first use, shared safely by several processes) or ``"postgresql://..."`` (a libpq
+        URI: the registry a fleet shares). Raises StorageUnavailableError when the store
+        cannot be opened, PreconditionFailedError when its schema is newer than this build's."""
         policy = table if table is not None else TypeTable()
         raw = seed.encode() if isinstance(seed, str) else seed
         self._core = _core.Registry(hasher, policy._table, raw, store)

@@ -11,11 +11,6 @@
 namespace finfusion::python {
 namespace {
 
-std::string chain_json(const audit::ChainReport& r) {
-  return std::string("{\"ok\":") + (r.ok ? "true" : "false") + ",\"fromSeq\":" + std::to_string(r.from_seq) +
-         ",\"checked\":" + std::to_string(r.checked) +
-         ",\"firstBad\":" + std::to_string(r.first_bad) + ",\"head\":\"" + r.head + "\"}";
-}
 
 std::vector<std::string> to_json_list(const std::vector<registry::KeyRecord>& records) {
   std::vector<std::string> out;
@@ -28,7 +23,7 @@ std::vector<std::string> to_json_list(const std::vector<registry::KeyRecord>& re
 void register_registry(py::module_& m) {
   // Records, decisions and events cross as the core's canonical JSON; the facade
   // (finfusion.registry) turns them into typed Python values.
-  py::class_<registry::Registry>(m, "Registry", "The key registry over a store (memory: or sqlite:PATH).")
+  py::class_<registry::Registry>(m, "Registry", "The key registry over a store (memory:, sqlite:PATH or postgresql://...).")
       .def(py::init([](const hashing::Hasher& hasher, const keys::TypeTable& table, std::optional<py::bytes> seed,
                        const StrArg& store) {
              std::optional<keys::RandomSource> random;
@@ -90,7 +85,7 @@ void register_registry(py::module_& m) {
            }, py::arg("key_id"), py::arg("reason"), py::arg("replace"), py::arg("now_ms"), py::arg("actor"))
       .def("policy_report", [](registry::Registry& r, time::Millis now) { return unwrap(r.policy_report(now)); },
            py::arg("now_ms"))
-      .def("verify_chain", [](registry::Registry& r) { return chain_json(unwrap(r.verify_chain())); })
+      .def("verify_chain", [](registry::Registry& r) { return unwrap(r.verify_chain()).to_json(); })
       .def("flush", [](registry::Registry& r) {
              Status s = r.flush();
              if (!s.ok()) raise(s);

@@ -428,6 +428,8 @@ val registry_verify_chain(ff::registry::Registry& r) {
     o.set("checked", static_cast<double>(c.checked));
     o.set("firstBad", static_cast<double>(c.first_bad));
     o.set("head", c.head);
+    o.set("chains", static_cast<double>(c.chains));
+    o.set("writer", c.writer);
     return o;
   });
 }

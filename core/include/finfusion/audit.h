@@ -45,6 +45,8 @@ struct Event {
   std::string actor;         // who did it ("admin:alice", "service:ledger", "system")
   std::string outcome;       // a code from the closed list ("valid", "revoked", ...)
   std::string details;       // a JSON object (canonical), never a secret
+  std::string writer;        // the chain it belongs to: "" for a store with one chain
+                             // (memory, SQLite); PostgreSQL gives each store instance its own
   std::string prev_hash;     // hex; "" for the first event
   std::string hash;          // hex
 
@@ -67,11 +69,17 @@ struct ChainReport {
   std::uint64_t checked = 0;
   std::uint64_t first_bad = 0;  // seq of the first event that does not follow (0 if ok)
   std::string head;             // hash of the last event
+  std::uint64_t chains = 0;     // writers' chains checked
+  std::string writer;           // the writer of the first bad event ("" when ok or one chain)
+  // {"ok", "fromSeq", "checked", "firstBad", "head", "chains", "writer"}
+  std::string to_json() const;
 };
 
-// Checks that `events` (in order) form one unbroken chain. A log that starts at seq 1 is
-// checked from the start; one whose oldest events were dropped (a bounded in-memory log) is
-// checked from its first retained event, whose prev_hash is taken as the anchor.
+// Checks that `events` (in log order) form unbroken chains, one per writer: the events of
+// each writer follow one another whatever other writers' events lie between them. A chain
+// that starts at seq 1 is checked from the start; one whose oldest events were dropped (a
+// bounded in-memory log) is checked from its first retained event, whose prev_hash is taken
+// as the anchor.
 ChainReport verify_chain(const std::vector<Event>& events);
 
 }  // namespace finfusion::audit

@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "finfusion/registry.h"
@@ -20,8 +21,9 @@
 
 namespace finfusion::registry {
 
-// The schema this build writes; files with an older one are migrated when opened.
+// The schemas this build writes; older ones are migrated when opened.
 inline constexpr int kSqliteSchemaVersion = 1;
+inline constexpr int kPostgresSchemaVersion = 1;
 
 struct StoreOptions {
   std::size_t max_events = kDefaultMaxEvents;  // memory: the audit events kept
@@ -33,6 +35,9 @@ struct StoreOptions {
   // 0 writes every verification through.
   std::size_t flush_every = 1024;
   int flush_interval_ms = 1000;
+  // PostgreSQL: the name of this instance's audit chain; "" for "host:pid:random". Two live
+  // instances given one name share a chain and take turns appending to it.
+  std::string writer;
 };
 
 // Errors: invalid_request for an unknown scheme or an empty path; storage_unavailable when
@@ -42,5 +47,8 @@ Result<std::unique_ptr<Store>> open_store(std::string_view url, const StoreOptio
 
 // The same for a path: open_store("sqlite:" + path).
 Result<std::unique_ptr<Store>> open_sqlite_store(std::string_view path, const StoreOptions& options = {});
+
+// The same for a libpq connection URI ("postgresql://user@host:5432/db?sslmode=require").
+Result<std::unique_ptr<Store>> open_postgres_store(std::string_view url, const StoreOptions& options = {});
 
 }  // namespace finfusion::registry

@@ -1,0 +1,120 @@
+#include "internal/store_rows.h"
+
+#include "internal/json.h"
+
+namespace finfusion::registry::sql {
+
+std::string scopes_column(const KeyRecord& r) { return finfusion::internal::Json(r.scopes.to_strings()).dump(); }
+
+Result<scopes::ScopeSet> scopes_from_column(const std::string& text) {
+  auto list = finfusion::internal::parse_json(text, "stored scopes");
+  if (!list.ok() || !list->is_array()) return Status(Code::kStorageUnavailable, "stored scopes are not a list");
+  std::vector<std::string> scope_texts;
+  for (const auto& s : *list) {
+    if (!s.is_string()) return Status(Code::kStorageUnavailable, "stored scopes are not strings");
+    scope_texts.push_back(s.get<std::string>());
+  }
+  return scopes::parse(scope_texts);
+}
+
+Status bad_row(std::string_view engine, std::string_view what) {
+  return Status(Code::kStorageUnavailable, std::string(engine) + ": a record has " + std::string(what));
+}
+
+AccessBatch batch_of(const std::vector<Access>& accesses) {
+  AccessBatch batch;
+  for (const Access& a : accesses) {
+    if (a.touch) batch.latest_touch[a.key_id] = &a;
+    const time::Millis start = usage::interval_start(a.at);
+    usage::Aggregate& sum = batch.sums[{a.key_id, start}];
+    sum.start = start;
+    sum.add(code_name(a.outcome), a.outcome != Code::kValid, a.latency_micros);
+  }
+  return batch;
+}
+
+Status migrate(std::string_view engine, int stored, int build, const char* const* migrations,
+               FunctionRef<Status(const char*)> exec) {
+  if (stored > build) {
+    return Status(Code::kPreconditionFailed, std::string(engine) + ": the registry's schema (version " +
+                                                 std::to_string(stored) + ") is newer than this build's (" +
+                                                 std::to_string(build) + ")");
+  }
+  if (stored == build) return Status::Ok();
+  for (int v = stored; v < build; ++v) {
+    if (Status s = exec(migrations[v]); !s.ok()) return s;
+  }
+  const std::string set = "INSERT INTO meta(key, value) VALUES('schema_version', '" + std::to_string(build) +
+                          "') ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+  return exec(set.c_str());
+}
+
+Status CachingStore::read(std::string_view id, FunctionRef<void(const KeyRecord*)> visit) {
+  if (Status s = check_cache(); !s.ok()) return s;
+  if (!reading_through()) {
+    auto hit = cache_.find(id);
+    if (hit != cache_.end() && !buffer_.touched(id)) {
+      visit(&hit->second);
+      return Status::Ok();
+    }
+  }
+  Result<std::optional<KeyRecord>> r = get(id);
+  if (!r.ok()) return r.status();
+  visit(r->has_value() ? &**r : nullptr);
+  return Status::Ok();
+}
+
+bool bufferable(const Plan& plan) {
+  if (!plan.records.empty() || !plan.aggregates.empty()) return false;
+  for (const audit::Event& e : plan.events) {
+    if (e.type != audit::kKeyAccessed && e.type != audit::kKeyVerificationFailed && e.type != audit::kKeyRateLimited &&
+        e.type != audit::kKeyAnomaly) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool AccessBuffer::hold(Plan& plan) {
+  const auto steady = std::chrono::steady_clock::now();
+  if (empty()) since_ = steady;
+  for (Access& a : plan.accesses) {
+    if (a.touch) touched_[a.key_id] = {a.rate, a.at};
+    auto& [requests, errors] = counts_[{a.key_id, usage::interval_start(a.at)}];
+    ++requests;
+    if (a.outcome != Code::kValid) ++errors;
+    pending_.accesses.push_back(std::move(a));
+  }
+  for (audit::Event& e : plan.events) pending_.events.push_back(std::move(e));
+  return pending_.accesses.size() + pending_.events.size() >= flush_every_ || steady - since_ >= flush_interval_;
+}
+
+void AccessBuffer::clear() {
+  pending_.accesses.clear();
+  pending_.events.clear();
+  touched_.clear();
+  counts_.clear();
+}
+
+void AccessBuffer::overlay(KeyRecord& r) const {
+  auto it = touched_.find(r.id);
+  if (it == touched_.end()) return;
+  r.rate = it->second.first;
+  r.last_used_at = it->second.second;
+}
+
+void AccessBuffer::add_to(Store::UsageWindow& w, std::string_view key_id, time::Millis minute) const {
+  for (auto it = counts_.lower_bound({std::string(key_id), minute - usage::kBaselineMs});
+       it != counts_.end() && it->first.first == key_id && it->first.second <= minute; ++it) {
+    auto [requests, errors] = it->second;
+    if (it->first.second == minute) {
+      w.minute_requests += requests;
+      w.minute_errors += errors;
+    } else {
+      w.hour_requests += requests;
+      w.hour_errors += errors;
+    }
+  }
+}
+
+}  // namespace finfusion::registry::sql

@@ -1,0 +1,164 @@
+// What the SQL stores (SQLite and PostgreSQL) share: the record's columns and how a row
+// becomes a record, the batching of verifications' accesses, and the buffer that holds
+// verifications back between flushes.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "finfusion/registry.h"
+#include "finfusion/store.h"
+#include "finfusion/usage.h"
+
+namespace finfusion::registry::sql {
+
+// The record's columns, in the order record_of() reads and bind_record() binds them.
+inline constexpr const char* kRecordColumns =
+    "id, name, type, scopes, service, parent_id, owner, purpose, created_at, expires_at, status, revoked_at, "
+    "revoke_reason, version, replaces, replaced_by, grace_until, stored_hash, rate_tat_ms, rate_tat_frac, "
+    "last_used_at, expiry_logged";
+inline constexpr int kRecordColumnCount = 22;
+
+// A record from a row whose columns are in kRecordColumns order; `Row` has text(i) and
+// integer(i). `engine` names the store in errors ("sqlite", "postgresql"). Errors:
+// storage_unavailable for a row no build of ours wrote.
+template <class Row>
+Result<KeyRecord> record_of(const Row& row, std::string_view engine);
+
+// The columns of `r`, in kRecordColumns order: each text as a string, each number as int64.
+template <class Binder>
+void bind_record(Binder& b, const KeyRecord& r);
+
+// The scopes column: a JSON array of canonical scope strings, and back.
+std::string scopes_column(const KeyRecord& r);
+Result<scopes::ScopeSet> scopes_from_column(const std::string& text);
+Status bad_row(std::string_view engine, std::string_view what);
+
+// A batch of accesses as the SQL stores write it: one aggregate per key and minute, and one
+// touch per key (the latest).
+struct AccessBatch {
+  std::map<std::pair<std::string_view, time::Millis>, usage::Aggregate> sums;
+  std::map<std::string_view, const Access*> latest_touch;
+};
+AccessBatch batch_of(const std::vector<Access>& accesses);
+
+// Moves a schema from `stored` (read from table meta; 0 for a new database) to `build` by
+// running migrations[stored..build) through `exec`, then records the version; all inside the
+// caller's transaction. precondition_failed when the stored schema is newer than the build's.
+Status migrate(std::string_view engine, int stored, int build, const char* const* migrations,
+               FunctionRef<Status(const char*)> exec);
+
+// A verification's change: accesses and access-class events only (what may be held back).
+bool bufferable(const Plan& plan);
+
+// Verifications held back between flushes, and what readers must see of them in the meantime.
+class AccessBuffer {
+ public:
+  AccessBuffer(std::size_t flush_every, std::chrono::milliseconds flush_interval)
+      : flush_every_(flush_every), flush_interval_(flush_interval) {}
+  bool enabled() const noexcept { return flush_every_ > 0; }
+  bool empty() const noexcept { return pending_.accesses.empty() && pending_.events.empty(); }
+  // Takes the plan's accesses and events; true when the buffer should be flushed now.
+  bool hold(Plan& plan);
+  const Plan& pending() const noexcept { return pending_; }
+  // Dropped once the store has committed them.
+  void clear();
+  bool touched(std::string_view id) const { return touched_.find(id) != touched_.end(); }
+  // A record as the held-back verifications left it (rate-limit state, last use).
+  void overlay(KeyRecord& r) const;
+  // Adds what is held back for `key_id` to a window read from the store.
+  void add_to(Store::UsageWindow& w, std::string_view key_id, time::Millis minute) const;
+
+ private:
+  std::size_t flush_every_;
+  std::chrono::milliseconds flush_interval_;
+  Plan pending_;
+  std::chrono::steady_clock::time_point since_;
+  std::map<std::string, std::pair<ratelimit::State, time::Millis>, std::less<>> touched_;
+  std::map<std::pair<std::string, time::Millis>, std::pair<std::uint64_t, std::uint64_t>> counts_;
+};
+
+// What both SQL stores do the same way: a per-connection record cache that reads go through
+// outside transactions, and the verifications held back between flushes.
+class CachingStore : public Store {
+ public:
+  explicit CachingStore(const StoreOptions& options)
+      : buffer_(options.flush_every, std::chrono::milliseconds(options.flush_interval_ms)) {
+    transactional_ = true;
+    buffers_accesses_ = buffer_.enabled();
+  }
+
+  // The verification path: a cached record is visited in place unless held-back accesses
+  // changed it (then a copy with them applied).
+  Status read(std::string_view id, FunctionRef<void(const KeyRecord*)> visit) final;
+
+ protected:
+  // Makes the cache current (drops what other connections changed).
+  virtual Status check_cache() = 0;
+  // True while a transaction's reads must go to the database.
+  virtual bool reading_through() const = 0;
+
+  static constexpr std::size_t kCacheEntries = 100000;
+  std::map<std::string, KeyRecord, std::less<>> cache_;
+  // Verifications held back (see StoreOptions::flush_every).
+  AccessBuffer buffer_;
+};
+
+// Makes a store of type S and opens it (S(options), then S::open(location, options)); S
+// befriends it and keeps both private.
+template <class S>
+Result<std::unique_ptr<Store>> open_as(std::string_view location, const StoreOptions& options) {
+  std::unique_ptr<S> store(new S(options));
+  if (Status s = store->open(location, options); !s.ok()) return s;
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+template <class Binder>
+void bind_record(Binder& q, const KeyRecord& r) {
+  q.bind(r.id).bind(r.name).bind(keys::type_name(r.type)).bind(scopes_column(r));
+  q.bind(r.service).bind(r.parent_id).bind(r.owner).bind(r.purpose).bind(r.created_at).bind(r.expires_at);
+  q.bind(status_name(r.status)).bind(r.revoked_at).bind(r.revoke_reason).bind(r.version).bind(r.replaces);
+  q.bind(r.replaced_by).bind(r.grace_until).bind(r.stored_hash).bind(r.rate.tat_ms).bind(r.rate.tat_frac);
+  q.bind(r.last_used_at).bind(std::int64_t{r.expiry_logged ? 1 : 0});
+}
+
+template <class Row>
+Result<KeyRecord> record_of(const Row& q, std::string_view engine) {
+  KeyRecord r;
+  r.id = q.text(0);
+  r.name = q.text(1);
+  auto type = keys::type_from_name(q.text(2));
+  if (!type.ok()) return bad_row(engine, "an unknown type");
+  r.type = *type;
+  auto scope_set = scopes_from_column(q.text(3));
+  if (!scope_set.ok()) return bad_row(engine, "unreadable scopes");
+  r.scopes = std::move(*scope_set);
+  r.service = q.text(4);
+  r.parent_id = q.text(5);
+  r.owner = q.text(6);
+  r.purpose = q.text(7);
+  r.created_at = q.integer(8);
+  r.expires_at = q.integer(9);
+  std::optional<KeyStatus> status = status_from_name(q.text(10));
+  if (!status) return bad_row(engine, "an unknown status");
+  r.status = *status;
+  r.revoked_at = q.integer(11);
+  r.revoke_reason = q.text(12);
+  r.version = q.integer(13);
+  r.replaces = q.text(14);
+  r.replaced_by = q.text(15);
+  r.grace_until = q.integer(16);
+  r.stored_hash = q.text(17);
+  r.rate.tat_ms = q.integer(18);
+  r.rate.tat_frac = q.integer(19);
+  r.last_used_at = q.integer(20);
+  r.expiry_logged = q.integer(21) != 0;
+  return r;
+}
+
+}  // namespace finfusion::registry::sql
