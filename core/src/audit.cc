@@ -180,4 +180,20 @@ ChainReport verify_chain(const std::vector<Event>& events) {
   return report;
 }
 
+ChainReport verify_chain(const std::vector<Event>& events, const std::vector<ChainHead>& heads) {
+  ChainReport report = verify_chain(events);
+  if (!report.ok) return report;
+  for (const ChainHead& head : heads) {
+    auto last = std::find_if(events.rbegin(), events.rend(), [&](const Event& e) { return e.writer == head.writer; });
+    const bool ends_there = last != events.rend() && last->seq == head.seq && constant_time_equals(last->hash, head.hash);
+    if (!ends_there) {
+      report.ok = false;
+      report.first_bad = last != events.rend() && last->seq < head.seq ? last->seq + 1 : head.seq;
+      report.writer = head.writer;
+      return report;
+    }
+  }
+  return report;
+}
+
 }  // namespace finfusion::audit

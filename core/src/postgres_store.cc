@@ -254,19 +254,6 @@ class PostgresStore final : public sql::CachingStore {
     auto write = [&]() -> Status { return write_plan(buffer_.pending()); };
     Status s = attempt(write, "BEGIN");
     if (!s.ok()) return s;
-    // What this instance counted is now in the store: the windows it fetched include it.
-    for (const auto& [where, sum] : sql::batch_of(buffer_.pending().accesses).sums) {
-      auto w = windows_.find(where.first);
-      if (w == windows_.end()) continue;
-      Window& cached = w->second;
-      if (where.second == cached.minute) {
-        cached.counts.minute_requests += sum.requests;
-        cached.counts.minute_errors += sum.errors;
-      } else if (where.second < cached.minute && where.second >= cached.minute - usage::kBaselineMs) {
-        cached.counts.hour_requests += sum.requests;
-        cached.counts.hour_errors += sum.errors;
-      }
-    }
     buffer_.clear();
     return Status::Ok();
   }
@@ -320,41 +307,37 @@ class PostgresStore final : public sql::CachingStore {
     return out;
   }
 
-  // The fleet's counts for anomaly detection. Outside a transaction the store's part is read
-  // at most once per flush interval and key (what this instance flushes since is added as it
-  // goes), so other instances' requests reach the baseline within about that interval.
-  Result<UsageWindow> usage_window(std::string_view key_id, time::Millis minute) override {
-    const auto steady = std::chrono::steady_clock::now();
-    auto hit = windows_.find(key_id);
-    UsageWindow w;
-    if (!in_transaction_ && hit != windows_.end() && hit->second.minute == minute &&
-        steady - hit->second.fetched < flush_interval_) {
-      w = hit->second.counts;
-    } else {
-      Result<Rows> rows = run("select_window", Params().bind(key_id).bind(minute).bind(minute - usage::kBaselineMs));
-      if (!rows.ok()) return rows.status();
-      if (rows->size() == 1) {
-        w.minute_requests = static_cast<std::uint64_t>(rows->integer(0, 0));
-        w.minute_errors = static_cast<std::uint64_t>(rows->integer(0, 1));
-        w.hour_requests = static_cast<std::uint64_t>(rows->integer(0, 2));
-        w.hour_errors = static_cast<std::uint64_t>(rows->integer(0, 3));
-      }
-      if (!in_transaction_) {
-        if (windows_.size() >= kCacheEntries) windows_.clear();
-        windows_[std::string(key_id)] = Window{minute, steady, w};
-      }
-    }
-    buffer_.add_to(w, key_id, minute);  // and what is held back
-    return w;
-  }
-
  private:
   friend Result<std::unique_ptr<Store>> sql::open_as<PostgresStore>(std::string_view, const StoreOptions&);
 
-  explicit PostgresStore(const StoreOptions& options)
-      : CachingStore(options), flush_interval_(options.flush_interval_ms) {}
+  explicit PostgresStore(const StoreOptions& options) : CachingStore(options) {}
 
   bool reading_through() const override { return in_transaction_; }  // SERIALIZABLE reads
+
+  Result<std::vector<audit::ChainHead>> chain_heads() override {
+    if (Status s = flush(); !s.ok()) return s;
+    Result<Rows> rows = run("chain_heads", Params());
+    if (!rows.ok()) return rows.status();
+    std::vector<audit::ChainHead> out;
+    for (int i = 0; i < rows->size(); ++i) {
+      out.push_back({rows->text(i, 0), static_cast<std::uint64_t>(rows->integer(i, 1)), rows->text(i, 2)});
+    }
+    return out;
+  }
+
+  // Other instances' requests reach a key's window within the flush interval.
+  Result<UsageWindow> read_window(std::string_view key_id, time::Millis minute) override {
+    Result<Rows> rows = run("select_window", Params().bind(key_id).bind(minute).bind(minute - usage::kBaselineMs));
+    if (!rows.ok()) return rows.status();
+    UsageWindow w;
+    if (rows->size() == 1) {
+      w.minute_requests = static_cast<std::uint64_t>(rows->integer(0, 0));
+      w.minute_errors = static_cast<std::uint64_t>(rows->integer(0, 1));
+      w.hour_requests = static_cast<std::uint64_t>(rows->integer(0, 2));
+      w.hour_errors = static_cast<std::uint64_t>(rows->integer(0, 3));
+    }
+    return w;
+  }
 
   Status error(std::string_view what, const char* detail) const {
     std::string message = std::string("postgresql: ") + std::string(what) + ": " + (detail != nullptr ? detail : "");
@@ -397,6 +380,7 @@ class PostgresStore final : public sql::CachingStore {
       if (result.ok()) result = exec("COMMIT");
       if (result.ok()) return result;
       exec("ROLLBACK").ignore();
+      windows_.clear();  // they may count what was just rolled back
       if (!retryable(last_sqlstate_) || tries >= kMaxTries) return result;
       const unsigned long ceiling_us = 2000UL << std::min(tries, 8);
       std::this_thread::sleep_for(std::chrono::microseconds(static_cast<long>(jitter() % ceiling_us)));
@@ -418,8 +402,7 @@ class PostgresStore final : public sql::CachingStore {
 
   // What a (new) session needs: the prepared statements, LISTEN, and this writer's row.
   Status start_session() {
-    cache_.clear();  // notifications may have been missed
-    windows_.clear();
+    drop_cache();  // notifications may have been missed
     if (Status s = prepare(); !s.ok()) return s;
     if (Status s = exec((std::string("LISTEN ") + kChannel).c_str()); !s.ok()) return s;
     Result<Rows> r = run("register_writer", Params().bind(writer_).bind(std::string(64, '0')));
@@ -476,6 +459,7 @@ class PostgresStore final : public sql::CachingStore {
          "INSERT INTO writers(writer, seq, hash) VALUES($1, 0, decode($2, 'hex')) ON CONFLICT(writer) DO NOTHING"},
         {"writer_head", "SELECT seq, encode(hash, 'hex') FROM writers WHERE writer = $1 FOR UPDATE"},
         {"set_writer_head", "UPDATE writers SET seq = $2, hash = decode($3, 'hex') WHERE writer = $1"},
+        {"chain_heads", "SELECT writer, seq, encode(hash, 'hex') FROM writers WHERE seq > 0 ORDER BY writer"},
         {"insert_events",
          "INSERT INTO events(writer, seq, at, type, key_id, actor, outcome, details, prev_hash, hash) "
          "SELECT $1, e.seq, e.at, e.type, e.key_id, e.actor, e.outcome, e.details, decode(e.prev_hash, 'hex'), "
@@ -524,8 +508,7 @@ class PostgresStore final : public sql::CachingStore {
   // every read: reading the socket without blocking costs about a microsecond.
   Status check_cache() override {
     if (PQconsumeInput(conn_) == 0) {
-      cache_.clear();
-      windows_.clear();
+      drop_cache();
       return reconnect_if_lost();
     }
     while (PGnotify* n = PQnotifies(conn_)) {
@@ -586,6 +569,7 @@ class PostgresStore final : public sql::CachingStore {
       if (Result<Rows> s = run("notify", Params().bind(r.id)); !s.ok()) return s.status();
     }
     const sql::AccessBatch batch = sql::batch_of(plan.accesses);
+    count_written(batch);
     if (!batch.latest_touch.empty()) {
       Array ids, tat_ms, tat_frac, at;
       for (const auto& [key_id, a] : batch.latest_touch) {
@@ -647,13 +631,6 @@ class PostgresStore final : public sql::CachingStore {
   std::string writer_;
   bool in_transaction_ = false;
   std::string last_sqlstate_;
-  std::chrono::milliseconds flush_interval_;
-  struct Window {
-    time::Millis minute = 0;
-    std::chrono::steady_clock::time_point fetched;
-    UsageWindow counts;
-  };
-  std::map<std::string, Window, std::less<>> windows_;
 };
 
 }  // namespace

@@ -886,7 +886,9 @@ Result<std::string> Registry::get_usage(std::string_view query_json) {
 Result<audit::ChainReport> Registry::verify_chain() {
   auto all = store_->events("");
   if (!all.ok()) return all.status();
-  return audit::verify_chain(*all);
+  auto heads = store_->chain_heads();
+  if (!heads.ok()) return heads.status();
+  return audit::verify_chain(*all, *heads);
 }
 
 // ---- Encrypted export and import ----

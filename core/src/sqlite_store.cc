@@ -292,7 +292,8 @@ class SqliteStore final : public sql::CachingStore {
     return out;
   }
 
-  Result<UsageWindow> usage_window(std::string_view key_id, time::Millis minute) override {
+  // Other processes' requests reach a key's window as soon as they commit (data_version).
+  Result<UsageWindow> read_window(std::string_view key_id, time::Millis minute) override {
     UsageWindow w;
     Stmt& q = *select_window_;
     q.bind(minute).bind(minute).bind(minute).bind(minute).bind(key_id).bind(minute - usage::kBaselineMs).bind(minute);
@@ -305,7 +306,6 @@ class SqliteStore final : public sql::CachingStore {
       w.hour_errors = static_cast<std::uint64_t>(q.integer(3));
       q.reset();
     }
-    buffer_.add_to(w, key_id, minute);  // and what is held back
     return w;
   }
 
@@ -326,7 +326,10 @@ class SqliteStore final : public sql::CachingStore {
     return Status::Ok();
   }
 
-  void rollback() { exec("ROLLBACK").ignore(); }
+  void rollback() {
+    exec("ROLLBACK").ignore();
+    windows_.clear();  // they may count what was just rolled back
+  }
 
   // BEGIN IMMEDIATE takes the write lock now; the busy handler waits for another writer up
   // to the busy timeout, and a few more attempts cover a lock lost to a checkpoint.
@@ -456,7 +459,7 @@ class SqliteStore final : public sql::CachingStore {
     const std::int64_t version = *row ? data_version_->integer(0) : -1;
     data_version_->reset();
     if (version != cached_version_) {
-      cache_.clear();
+      drop_cache();
       cached_version_ = version;
     }
     return Status::Ok();
@@ -475,6 +478,7 @@ class SqliteStore final : public sql::CachingStore {
     // A batch of accesses becomes one aggregate per key and minute and one touch per key
     // (the latest): a few statements per batch instead of a few per verification.
     const sql::AccessBatch batch = sql::batch_of(plan.accesses);
+    count_written(batch);
     for (const auto& [key_id, a] : batch.latest_touch) {
       if (Status s = touch_->bind(a->rate.tat_ms).bind(a->rate.tat_frac).bind(a->at).bind(key_id).run(); !s.ok()) {
         return s;

@@ -168,6 +168,33 @@ TEST_CASE("memory, SQLite and PostgreSQL give the same records, decisions, event
   CHECK(*on_disk.policy_report(later) == *in_memory.policy_report(later));
 }
 
+TEST_CASE("every store flags the same usage and error spikes", "[store][anomaly]") {
+  PERSISTENT_KIND();
+  // A quiet hour (one request every two minutes), then a burst with errors, flushing now and
+  // then so that the counts come partly from the store and partly from what is held back.
+  auto run = [](Registry& reg) {
+    auto c = reg.create(R"({"name": "k", "type": "production", "permissions": ["payments"]})", kNow, "admin");
+    const std::string key(c->key.reveal());
+    registry::VerifyContext ctx;
+    for (int i = 0; i < 30; ++i) REQUIRE(reg.verify(key, ctx, kNow + i * 2 * time::kMinute)->valid);
+    const time::Millis burst = kNow + 61 * time::kMinute;
+    for (int i = 0; i < 120; ++i) {
+      ctx.required = {i >= 60 ? "admin" : "payments"};  // the second half refused
+      REQUIRE(reg.verify(key, ctx, burst + i * 100).ok());
+      if (i % 10 == 9) REQUIRE(reg.flush().ok());
+    }
+    std::vector<std::string> flagged;
+    const std::vector<audit::Event> anomalies = *reg.logs({c->record.id, {"key.anomaly"}, 100});
+    for (const auto& e : anomalies) flagged.push_back(e.details + "@" + std::to_string(e.at));
+    return flagged;
+  };
+  Registry in_memory = make(open("memory:"));
+  Registry persistent = make(open(url));
+  const std::vector<std::string> expected = run(in_memory);
+  CHECK(expected.size() == 2);  // one usage spike, one error spike
+  CHECK(run(persistent) == expected);
+}
+
 TEST_CASE("persistent stores keep everything across reopening", "[store]") {
   PERSISTENT_KIND();
   std::string before;
@@ -274,6 +301,15 @@ TEST_CASE("PostgreSQL: each instance appends to its own chain, and every chain i
   CHECK_FALSE(report->ok);
   CHECK(report->writer == "host-b");
   CHECK(report->first_bad == 2);
+  REQUIRE(postgres_exec(url, "UPDATE events SET actor = 'admin:b' WHERE writer = 'host-b' AND seq = 2"));
+  REQUIRE(a.verify_chain()->ok);
+
+  // Events deleted from the end of a chain are found too: the writer's head says where it ends.
+  REQUIRE(postgres_exec(url, "DELETE FROM events WHERE writer = 'host-a' AND seq = 3"));
+  report = b.verify_chain();
+  CHECK_FALSE(report->ok);
+  CHECK(report->writer == "host-a");
+  CHECK(report->first_bad == 3);
 }
 
 TEST_CASE("PostgreSQL: a creation under a parent and the parent's emergency revocation never both win",

@@ -82,4 +82,15 @@ struct ChainReport {
 // as the anchor.
 ChainReport verify_chain(const std::vector<Event>& events);
 
+// Where a store recorded a writer's chain to end, apart from the events themselves.
+struct ChainHead {
+  std::string writer;
+  std::uint64_t seq = 0;
+  std::string hash;  // hex
+};
+
+// As above, and each head must be its writer's last event, so that events deleted from the
+// end of a chain are found too (first_bad is then the first missing seq).
+ChainReport verify_chain(const std::vector<Event>& events, const std::vector<ChainHead>& heads);
+
 }  // namespace finfusion::audit

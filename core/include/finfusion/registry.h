@@ -194,6 +194,9 @@ class Store {
   // Writes out whatever is held back. Stores that buffer also flush on size, on time, before
   // any other write (in its transaction, so the log keeps its order) and when destroyed.
   virtual Status flush() { return Status::Ok(); }
+  // Where each writer's chain ends, kept apart from the events (PostgreSQL's writers table);
+  // none for stores that keep no such record.
+  virtual Result<std::vector<audit::ChainHead>> chain_heads() { return std::vector<audit::ChainHead>{}; }
 
  protected:
   bool transactional_ = false;

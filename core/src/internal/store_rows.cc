@@ -64,6 +64,41 @@ Status CachingStore::read(std::string_view id, FunctionRef<void(const KeyRecord*
   return Status::Ok();
 }
 
+Result<Store::UsageWindow> CachingStore::usage_window(std::string_view key_id, time::Millis minute) {
+  const auto steady = std::chrono::steady_clock::now();
+  UsageWindow w;
+  auto hit = windows_.find(key_id);
+  if (!reading_through() && hit != windows_.end() && hit->second.minute == minute &&
+      steady - hit->second.fetched < window_lifetime_) {
+    w = hit->second.counts;
+  } else {
+    Result<UsageWindow> read = read_window(key_id, minute);
+    if (!read.ok()) return read.status();
+    w = *read;
+    if (!reading_through()) {
+      if (windows_.size() >= kCacheEntries) windows_.clear();
+      windows_[std::string(key_id)] = Window{minute, steady, w};
+    }
+  }
+  buffer_.add_to(w, key_id, minute);  // and what is held back
+  return w;
+}
+
+void CachingStore::count_written(const AccessBatch& batch) {
+  for (const auto& [where, sum] : batch.sums) {
+    auto w = windows_.find(where.first);
+    if (w == windows_.end()) continue;
+    Window& cached = w->second;
+    if (where.second == cached.minute) {
+      cached.counts.minute_requests += sum.requests;
+      cached.counts.minute_errors += sum.errors;
+    } else if (where.second < cached.minute && where.second >= cached.minute - usage::kBaselineMs) {
+      cached.counts.hour_requests += sum.requests;
+      cached.counts.hour_errors += sum.errors;
+    }
+  }
+}
+
 bool bufferable(const Plan& plan) {
   if (!plan.records.empty() || !plan.aggregates.empty()) return false;
   for (const audit::Event& e : plan.events) {

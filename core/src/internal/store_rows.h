@@ -88,7 +88,8 @@ class AccessBuffer {
 class CachingStore : public Store {
  public:
   explicit CachingStore(const StoreOptions& options)
-      : buffer_(options.flush_every, std::chrono::milliseconds(options.flush_interval_ms)) {
+      : buffer_(options.flush_every, std::chrono::milliseconds(options.flush_interval_ms)),
+        window_lifetime_(options.flush_interval_ms) {
     transactional_ = true;
     buffers_accesses_ = buffer_.enabled();
   }
@@ -96,17 +97,38 @@ class CachingStore : public Store {
   // The verification path: a cached record is visited in place unless held-back accesses
   // changed it (then a copy with them applied).
   Status read(std::string_view id, FunctionRef<void(const KeyRecord*)> visit) final;
+  // Anomaly detection's counts: the store's part is read at most once per flush interval and
+  // key (and again whenever the cache is dropped), this connection's own writes are added as
+  // they are written, and what is held back is added on every call.
+  Result<UsageWindow> usage_window(std::string_view key_id, time::Millis minute) final;
 
  protected:
   // Makes the cache current (drops what other connections changed).
   virtual Status check_cache() = 0;
   // True while a transaction's reads must go to the database.
   virtual bool reading_through() const = 0;
+  // The store's counts for the window, from the database.
+  virtual Result<UsageWindow> read_window(std::string_view key_id, time::Millis minute) = 0;
+  // Adds accesses being written to the windows read before (call from the write; drop the
+  // windows if the transaction then fails).
+  void count_written(const AccessBatch& batch);
+  // Forgets what was cached: records and windows.
+  void drop_cache() {
+    cache_.clear();
+    windows_.clear();
+  }
 
   static constexpr std::size_t kCacheEntries = 100000;
   std::map<std::string, KeyRecord, std::less<>> cache_;
   // Verifications held back (see StoreOptions::flush_every).
   AccessBuffer buffer_;
+  struct Window {
+    time::Millis minute = 0;
+    std::chrono::steady_clock::time_point fetched;
+    UsageWindow counts;
+  };
+  std::map<std::string, Window, std::less<>> windows_;
+  std::chrono::milliseconds window_lifetime_;
 };
 
 // Makes a store of type S and opens it (S(options), then S::open(location, options)); S
