@@ -5,7 +5,7 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
-.PHONY: all deps build run test test-release test-asan test-python python-stubs wasm test-node package-size fuzz vectors bench clean
+.PHONY: all deps build run test test-release test-asan python-install test-python python-stubs wasm test-node package-size fuzz vectors bench clean
 
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -31,7 +31,7 @@ test: deps test-release test-asan test-python test-node
 
 # The PostgreSQL tests run against a throwaway server (scripts/with-postgres.sh) and fail,
 # rather than skip, when it is missing.
-WITH_POSTGRES := FINFUSION_REQUIRE_POSTGRES=1 scripts/with-postgres.sh
+WITH_POSTGRES := FINFUSION_REQUIRE_POSTGRES=1 $(CURDIR)/scripts/with-postgres.sh
 
 test-release: build
 	$(WITH_POSTGRES) ctest --preset release
@@ -51,10 +51,12 @@ $(VENV)/.tools: bindings/python/requirements-dev.txt | deps
 	$(PY) -m pip install -q -r bindings/python/requirements-dev.txt
 	touch $@
 
-test-python: deps $(VENV)/.tools
+python-install: deps $(VENV)/.tools
 	rm -rf $(DIST) build/venv-sdist build/stubs
 	$(PY) -m build --outdir $(DIST) .
 	$(PY) -m pip install -q --force-reinstall --no-deps $(DIST)/*.whl
+
+test-python: python-install
 	$(WITH_POSTGRES) $(PY) -m pytest
 	$(VENV)/bin/pybind11-stubgen finfusion._core -o build/stubs
 	diff -u bindings/python/finfusion/_core.pyi build/stubs/finfusion/_core.pyi || \
@@ -82,16 +84,23 @@ wasm: deps
 	$(EMSDK_ENV) cmake --build $(WASM_BUILD)
 	node bindings/node/build.mjs $(WASM_BUILD)/bindings/wasm
 
+# The package's own dependency (pg, for the PostgreSQL registry) where its files resolve it,
+# as npm puts it for a user; then the test project, which links the package.
+bindings/node/node_modules/.installed: bindings/node/package.json bindings/node/package-lock.json | deps
+	cd bindings/node && npm ci --omit=dev --no-audit --no-fund
+	touch $@
+
 tests/node/node_modules/.installed: tests/node/package.json tests/node/package-lock.json | deps
 	cd tests/node && npm ci --no-audit --no-fund
 	touch $@
 
 # node:test suites (per module, vectors, require/import, secrets, parity with Python's
-# surface, the browser run in Chromium) and tsc --noEmit on a typed usage file.
-test-node: wasm tests/node/node_modules/.installed
+# surface, the PostgreSQL registry and the fleet test with Python, the browser run in
+# Chromium) and tsc --noEmit on a typed usage file.
+test-node: wasm python-install bindings/node/node_modules/.installed tests/node/node_modules/.installed
 	$(MAKE) --no-print-directory package-size
 	cd tests/node && npx tsc -p .
-	cd tests/node && node --test
+	cd tests/node && FINFUSION_PYTHON=$(abspath $(PY)) $(WITH_POSTGRES) node --test
 
 package-size:
 	@cd bindings/node && for f in dist/index.mjs dist/finfusion_core.mjs dist/index.cjs dist/finfusion_core.cjs; do \

@@ -1,6 +1,6 @@
 // Assembles dist/: the ES module and CommonJS entries (one shared body, src/api.js, between
-// each system's header and footer), the two WebAssembly core builds, and the CommonJS copy
-// of the type declarations.
+// each system's header and footer), the two WebAssembly core builds, the PostgreSQL worker
+// and the CommonJS copy of the type declarations.
 //   node build.mjs <the wasm build folder, holding esm/finfusion_core.mjs and cjs/finfusion_core.cjs>
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -18,4 +18,5 @@ writeFileSync(join(dist, 'index.mjs'), banner + read('header.mjs') + '\n' + body
 writeFileSync(join(dist, 'index.cjs'), banner + read('header.cjs') + '\n' + body + '\n' + read('footer.cjs'));
 copyFileSync(join(wasmDir, 'esm', 'finfusion_core.mjs'), join(dist, 'finfusion_core.mjs'));
 copyFileSync(join(wasmDir, 'cjs', 'finfusion_core.cjs'), join(dist, 'finfusion_core.cjs'));
+copyFileSync(join(here, 'src', 'postgres_worker.cjs'), join(dist, 'postgres_worker.cjs'));
 copyFileSync(join(here, 'index.d.ts'), join(here, 'index.d.cts'));

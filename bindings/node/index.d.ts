@@ -297,8 +297,14 @@ export interface ChainReport {
 }
 
 export class Registry {
-  /** An in-memory registry; `seed` makes key generation deterministic (tests only). */
-  constructor(hasher: Hasher, table?: TypeTable | null, options?: { seed?: string });
+  /**
+   * A registry in memory (`store` "memory:", the default), or in PostgreSQL (`store`
+   * "postgresql://...", Node 20.16+ with `pg`): the native build's store, shared with Python
+   * services and the command line. Calls on a PostgreSQL registry wait for the database
+   * (`timeoutMs`, default 30000); `writer` names this instance's audit chain (default
+   * "host:pid:random"). `seed` makes key generation deterministic (tests only).
+   */
+  constructor(hasher: Hasher, table?: TypeTable | null, options?: { seed?: string; store?: string; writer?: string; timeoutMs?: number });
   create(request: string | object, options: { now: Instant; actor?: string }): { readonly key: ApiKey; readonly record: KeyRecord };
   verify(key: string, options: { now: Instant; required?: readonly string[]; environment?: EnvironmentName; service?: string; cost?: number; actor?: string; latencyMs?: number; signedBy?: string }): Decision;
   /** The seed's getUsage: requests, errors, latency percentiles over a timeframe (a date as end covers the whole day). */
@@ -316,12 +322,13 @@ export class Registry {
   list(): KeyRecord[];
   logs(options?: { keyId?: string; limit?: number; eventTypes?: readonly EventType[] }): AuditEvent[];
   verifyChain(): ChainReport;
-  /** Writes out what the store holds back (nothing for the in-memory store). */
+  /** Writes out what the store holds back (PostgreSQL: verifications, also written at least once a second). */
   flush(): void;
   /** The whole registry (records with stored hashes, audit log, usage) encrypted with XChaCha20-Poly1305 under a 32-byte key. */
   exportEncrypted(key: Uint8Array, options?: { now?: Instant }): string;
   /** Loads an export into this registry, which must be empty. */
   importEncrypted(text: string, key: Uint8Array): void;
+  /** Writes out what is held back, closes the store (and its database connection) and frees the registry. */
   dispose(): void;
 }
 

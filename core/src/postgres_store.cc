@@ -5,7 +5,9 @@
 // chain head). Changed records are announced with NOTIFY in the transaction that changes
 // them; every instance LISTENs and drops the record from its cache before its next read, so
 // a revocation stops a key everywhere as soon as it commits.
-#include <libpq-fe.h>
+//
+// The statements go through a PostgresConnection: libpq natively (postgres_libpq.cc), `pg`
+// in Node (the npm package), so every binding runs exactly these.
 #include <sodium.h>
 #include <unistd.h>
 
@@ -17,7 +19,6 @@
 #include <memory>
 #include <random>
 #include <string>
-#include <thread>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -95,33 +96,13 @@ static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kPostgresSchemaVer
 // Serialization failure and deadlock: the transaction is run again.
 bool retryable(const std::string& sqlstate) { return sqlstate == "40001" || sqlstate == "40P01"; }
 
-// A query result, cleared when it goes.
-class Rows {
- public:
-  explicit Rows(PGresult* r = nullptr) : r_(r) {}
-  Rows(Rows&& other) noexcept : r_(std::exchange(other.r_, nullptr)) {}
-  Rows& operator=(Rows&& other) noexcept {
-    std::swap(r_, other.r_);
-    return *this;
-  }
-  Rows(const Rows&) = delete;
-  Rows& operator=(const Rows&) = delete;
-  ~Rows() { PQclear(r_); }
-  int size() const { return PQntuples(r_); }
-  std::string text(int row, int column) const {
-    return std::string(PQgetvalue(r_, row, column), static_cast<std::size_t>(PQgetlength(r_, row, column)));
-  }
-  std::int64_t integer(int row, int column) const { return std::strtoll(PQgetvalue(r_, row, column), nullptr, 10); }
-
- private:
-  PGresult* r_;
-};
+using Table = PostgresConnection::Table;
 
 // One row of a result, as record_of reads it.
 struct Row {
-  const Rows& rows;
+  const Table& rows;
   int row;
-  std::string text(int column) const { return rows.text(row, column); }
+  const std::string& text(int column) const { return rows.text(row, column); }
   std::int64_t integer(int column) const { return rows.integer(row, column); }
 };
 
@@ -136,13 +117,7 @@ class Params {
     values_.push_back(std::to_string(value));
     return *this;
   }
-  std::vector<const char*> pointers() const {
-    std::vector<const char*> out;
-    out.reserve(values_.size());
-    for (const std::string& v : values_) out.push_back(v.c_str());
-    return out;
-  }
-  int size() const { return static_cast<int>(values_.size()); }
+  const std::vector<std::string>& values() const noexcept { return values_; }
 
  private:
   std::vector<std::string> values_;
@@ -189,8 +164,7 @@ std::string default_writer_name() {
 class PostgresStore final : public sql::CachingStore {
  public:
   ~PostgresStore() override {
-    flush().ignore();
-    PQfinish(conn_);
+    if (conn_) flush().ignore();
   }
 
   Result<std::optional<KeyRecord>> get(std::string_view id) override {
@@ -202,9 +176,9 @@ class PostgresStore final : public sql::CachingStore {
         return std::optional<KeyRecord>(std::move(r));
       }
     }
-    Result<Rows> rows = run("select_record", Params().bind(id));
+    Result<Table> rows = run("select_record", Params().bind(id));
     if (!rows.ok()) return rows.status();
-    if (rows->size() == 0) return std::optional<KeyRecord>();
+    if (rows->rows == 0) return std::optional<KeyRecord>();
     Result<KeyRecord> r = sql::record_of(Row{*rows, 0}, "postgresql");
     if (!r.ok()) return r.status();
     if (!in_transaction_) {
@@ -217,11 +191,11 @@ class PostgresStore final : public sql::CachingStore {
 
   Result<std::vector<KeyRecord>> list() override {
     if (Status s = check_cache(); !s.ok()) return s;
-    Result<Rows> rows = run("select_all", Params());
+    Result<Table> rows = run("select_all", Params());
     if (!rows.ok()) return rows.status();
     std::vector<KeyRecord> out;
-    out.reserve(static_cast<std::size_t>(rows->size()));
-    for (int i = 0; i < rows->size(); ++i) {
+    out.reserve(static_cast<std::size_t>(rows->rows));
+    for (int i = 0; i < rows->rows; ++i) {
       Result<KeyRecord> r = sql::record_of(Row{*rows, i}, "postgresql");
       if (!r.ok()) return r.status();
       buffer_.overlay(*r);
@@ -260,11 +234,11 @@ class PostgresStore final : public sql::CachingStore {
 
   Result<std::vector<audit::Event>> events(std::string_view key_id) override {
     if (Status s = flush(); !s.ok()) return s;
-    Result<Rows> rows = key_id.empty() ? run("select_events", Params()) : run("select_key_events", Params().bind(key_id));
+    Result<Table> rows = key_id.empty() ? run("select_events", Params()) : run("select_key_events", Params().bind(key_id));
     if (!rows.ok()) return rows.status();
     std::vector<audit::Event> out;
-    out.reserve(static_cast<std::size_t>(rows->size()));
-    for (int i = 0; i < rows->size(); ++i) {
+    out.reserve(static_cast<std::size_t>(rows->rows));
+    for (int i = 0; i < rows->rows; ++i) {
       audit::Event e;
       e.writer = rows->text(i, 0);
       e.seq = static_cast<std::uint64_t>(rows->integer(i, 1));
@@ -286,9 +260,9 @@ class PostgresStore final : public sql::CachingStore {
     std::map<time::Millis, usage::Aggregate> by_start;
     auto count = [](std::int64_t n) { return static_cast<std::uint64_t>(n); };
     for (const char* statement : {"select_usage", "select_outcomes", "select_latency"}) {
-      Result<Rows> rows = run(statement, Params().bind(key_id).bind(start).bind(end));
+      Result<Table> rows = run(statement, Params().bind(key_id).bind(start).bind(end));
       if (!rows.ok()) return rows.status();
-      for (int i = 0; i < rows->size(); ++i) {
+      for (int i = 0; i < rows->rows; ++i) {
         usage::Aggregate& a = by_start[rows->integer(i, 0)];
         a.start = rows->integer(i, 0);
         if (statement == std::string_view("select_usage")) {
@@ -308,7 +282,8 @@ class PostgresStore final : public sql::CachingStore {
   }
 
  private:
-  friend Result<std::unique_ptr<Store>> sql::open_as<PostgresStore>(std::string_view, const StoreOptions&);
+  friend Result<std::unique_ptr<Store>> registry::open_postgres_store(std::unique_ptr<PostgresConnection>,
+                                                                      const StoreOptions&);
 
   explicit PostgresStore(const StoreOptions& options) : CachingStore(options) {}
 
@@ -316,10 +291,10 @@ class PostgresStore final : public sql::CachingStore {
 
   Result<std::vector<audit::ChainHead>> chain_heads() override {
     if (Status s = flush(); !s.ok()) return s;
-    Result<Rows> rows = run("chain_heads", Params());
+    Result<Table> rows = run("chain_heads", Params());
     if (!rows.ok()) return rows.status();
     std::vector<audit::ChainHead> out;
-    for (int i = 0; i < rows->size(); ++i) {
+    for (int i = 0; i < rows->rows; ++i) {
       out.push_back({rows->text(i, 0), static_cast<std::uint64_t>(rows->integer(i, 1)), rows->text(i, 2)});
     }
     return out;
@@ -327,10 +302,10 @@ class PostgresStore final : public sql::CachingStore {
 
   // Other instances' requests reach a key's window within the flush interval.
   Result<UsageWindow> read_window(std::string_view key_id, time::Millis minute) override {
-    Result<Rows> rows = run("select_window", Params().bind(key_id).bind(minute).bind(minute - usage::kBaselineMs));
+    Result<Table> rows = run("select_window", Params().bind(key_id).bind(minute).bind(minute - usage::kBaselineMs));
     if (!rows.ok()) return rows.status();
     UsageWindow w;
-    if (rows->size() == 1) {
+    if (rows->rows == 1) {
       w.minute_requests = static_cast<std::uint64_t>(rows->integer(0, 0));
       w.minute_errors = static_cast<std::uint64_t>(rows->integer(0, 1));
       w.hour_requests = static_cast<std::uint64_t>(rows->integer(0, 2));
@@ -339,31 +314,13 @@ class PostgresStore final : public sql::CachingStore {
     return w;
   }
 
-  Status error(std::string_view what, const char* detail) const {
-    std::string message = std::string("postgresql: ") + std::string(what) + ": " + (detail != nullptr ? detail : "");
-    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
-    return Status(Code::kStorageUnavailable, message);
-  }
+  Status exec(const char* sql) { return conn_->exec(sql); }
 
-  // A result that is not a success becomes an error, and its SQLSTATE is kept for the
-  // transaction's retry decision.
-  Result<Rows> check(PGresult* raw, std::string_view what) {
-    Rows rows(raw);
-    const ExecStatusType status = PQresultStatus(raw);
-    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return rows;
-    const char* state = raw != nullptr ? PQresultErrorField(raw, PG_DIAG_SQLSTATE) : nullptr;
-    last_sqlstate_ = state != nullptr ? state : "";
-    return error(what, raw != nullptr ? PQresultErrorMessage(raw) : PQerrorMessage(conn_));
-  }
-
-  Status exec(const char* sql) {
-    Result<Rows> r = check(PQexec(conn_, sql), "exec");
-    return r.ok() ? Status::Ok() : r.status();
-  }
-
-  Result<Rows> run(const char* statement, const Params& params) {
-    const std::vector<const char*> values = params.pointers();
-    return check(PQexecPrepared(conn_, statement, params.size(), values.data(), nullptr, nullptr, 0), statement);
+  Result<Table> run(const char* statement, const Params& params) {
+    const auto& all = statements();
+    auto it = all.find(statement);
+    if (it == all.end()) return Status(Code::kInternal, std::string("postgresql: no statement ") + statement);
+    return conn_->run(it->first.c_str(), it->second, params.values());
   }
 
   // One transaction of `body`, begun with `begin`, retried on serialization failures and
@@ -372,49 +329,44 @@ class PostgresStore final : public sql::CachingStore {
     static thread_local std::minstd_rand jitter(static_cast<unsigned>(getpid()));
     for (int tries = 1;; ++tries) {
       if (Status s = reconnect_if_lost(); !s.ok()) return s;
-      last_sqlstate_.clear();
       if (Status s = exec(begin); !s.ok()) return s;
       in_transaction_ = true;
       Status result = body();
       in_transaction_ = false;
+      // The failure that decides a retry is the body's (or the commit's), not the rollback's.
+      const std::string sqlstate = result.ok() ? std::string() : conn_->sqlstate();
       if (result.ok()) result = exec("COMMIT");
       if (result.ok()) return result;
+      const std::string failed = sqlstate.empty() ? conn_->sqlstate() : sqlstate;
       exec("ROLLBACK").ignore();
       windows_.clear();  // they may count what was just rolled back
-      if (!retryable(last_sqlstate_) || tries >= kMaxTries) return result;
+      if (!retryable(failed) || tries >= kMaxTries) return result;
       const unsigned long ceiling_us = 2000UL << std::min(tries, 8);
-      std::this_thread::sleep_for(std::chrono::microseconds(static_cast<long>(jitter() % ceiling_us)));
+      conn_->sleep(std::chrono::microseconds(static_cast<long>(jitter() % ceiling_us)));
     }
   }
 
-  Status open(std::string_view url, const StoreOptions& options) {
-    conn_ = PQconnectdb(std::string(url).c_str());
-    if (conn_ == nullptr) return Status(Code::kStorageUnavailable, "postgresql: out of memory");
-    if (PQstatus(conn_) != CONNECTION_OK) return error("connect", PQerrorMessage(conn_));
-    // Notices and warnings go nowhere: a library does not write to stderr (errors come back
-    // as statuses).
-    PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+  Status open(std::unique_ptr<PostgresConnection> connection, const StoreOptions& options) {
+    conn_ = std::move(connection);
     writer_ = options.writer.empty() ? default_writer_name() : options.writer;
     if (Status s = exec("SET client_min_messages = warning"); !s.ok()) return s;
     if (Status s = migrate(); !s.ok()) return s;
     return start_session();
   }
 
-  // What a (new) session needs: the prepared statements, LISTEN, and this writer's row.
+  // What a (new) session needs: LISTEN and this writer's row.
   Status start_session() {
     drop_cache();  // notifications may have been missed
-    if (Status s = prepare(); !s.ok()) return s;
     if (Status s = exec((std::string("LISTEN ") + kChannel).c_str()); !s.ok()) return s;
-    Result<Rows> r = run("register_writer", Params().bind(writer_).bind(std::string(64, '0')));
+    Result<Table> r = run("register_writer", Params().bind(writer_).bind(std::string(64, '0')));
     return r.ok() ? Status::Ok() : r.status();
   }
 
   // A connection that broke (a restarted server, a network cut) is reset once per operation;
   // the cache starts empty, since notifications may have been lost meanwhile.
   Status reconnect_if_lost() {
-    if (PQstatus(conn_) == CONNECTION_OK) return Status::Ok();
-    PQreset(conn_);
-    if (PQstatus(conn_) != CONNECTION_OK) return error("reconnect", PQerrorMessage(conn_));
+    if (conn_->connected()) return Status::Ok();
+    if (Status s = conn_->reconnect(); !s.ok()) return s;
     return start_session();
   }
 
@@ -425,99 +377,92 @@ class PostgresStore final : public sql::CachingStore {
       if (Status s = exec("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)"); !s.ok()) {
         return s;
       }
-      Result<Rows> rows = check(PQexec(conn_, "SELECT value FROM meta WHERE key = 'schema_version'"), "migrate");
+      Result<Table> rows = run("schema_version", Params());
       if (!rows.ok()) return rows.status();
-      const int version = rows->size() == 0 ? 0 : std::atoi(rows->text(0, 0).c_str());
+      const int version = rows->rows == 0 ? 0 : std::atoi(rows->text(0, 0).c_str());
       auto run = [&](const char* sql) { return exec(sql); };
       return sql::migrate("postgresql", version, kPostgresSchemaVersion, kMigrations, run);
     };
     return attempt(body, "BEGIN");
   }
 
-  Status prepare() {
-    std::string placeholders, updates;
-    for (int i = 1; i <= sql::kRecordColumnCount; ++i) placeholders += (i > 1 ? ", $" : "$") + std::to_string(i);
-    std::string_view columns = sql::kRecordColumns;
-    for (std::size_t at = 0; at < columns.size();) {
-      std::size_t end = columns.find(", ", at);
-      std::string_view column = columns.substr(at, end == std::string_view::npos ? std::string_view::npos : end - at);
-      if (column != "id") updates += (updates.empty() ? "" : ", ") + std::string(column) + " = excluded." + std::string(column);
-      at = end == std::string_view::npos ? columns.size() : end + 2;
-    }
-    const std::string select_one = std::string("SELECT ") + sql::kRecordColumns + " FROM keys WHERE id = $1";
-    const std::string select_all = std::string("SELECT ") + sql::kRecordColumns + " FROM keys ORDER BY id";
-    const std::string upsert = std::string("INSERT INTO keys(") + sql::kRecordColumns + ") VALUES(" + placeholders +
-                               ") ON CONFLICT(id) DO UPDATE SET " + updates;
-    const std::string events = "SELECT writer, seq, at, type, key_id, actor, outcome, details, encode(prev_hash, 'hex'), "
-                               "encode(hash, 'hex') FROM events ";
-    const std::pair<const char*, std::string> all[] = {
-        {"select_record", select_one},
-        {"select_all", select_all},
-        {"upsert_record", upsert},
-        {"notify", std::string("SELECT pg_notify('") + kChannel + "', $1)"},
-        {"register_writer",
-         "INSERT INTO writers(writer, seq, hash) VALUES($1, 0, decode($2, 'hex')) ON CONFLICT(writer) DO NOTHING"},
-        {"writer_head", "SELECT seq, encode(hash, 'hex') FROM writers WHERE writer = $1 FOR UPDATE"},
-        {"set_writer_head", "UPDATE writers SET seq = $2, hash = decode($3, 'hex') WHERE writer = $1"},
-        {"chain_heads", "SELECT writer, seq, encode(hash, 'hex') FROM writers WHERE seq > 0 ORDER BY writer"},
-        {"insert_events",
-         "INSERT INTO events(writer, seq, at, type, key_id, actor, outcome, details, prev_hash, hash) "
-         "SELECT $1, e.seq, e.at, e.type, e.key_id, e.actor, e.outcome, e.details, decode(e.prev_hash, 'hex'), "
-         "decode(e.hash, 'hex') FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], "
-         "$8::text[], $9::text[], $10::text[]) AS e(seq, at, type, key_id, actor, outcome, details, prev_hash, hash)"},
-        {"touch",
-         "UPDATE keys k SET rate_tat_ms = t.tat_ms, rate_tat_frac = t.tat_frac, last_used_at = t.at "
-         "FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[]) AS t(id, tat_ms, tat_frac, at) "
-         "WHERE k.id = t.id"},
-        {"count_usage",
-         "INSERT INTO usage(key_id, start, requests, errors) "
-         "SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[]) "
-         "ON CONFLICT(key_id, start) DO UPDATE SET requests = usage.requests + excluded.requests, "
-         "errors = usage.errors + excluded.errors"},
-        {"count_outcomes",
-         "INSERT INTO usage_outcomes(key_id, start, outcome, count) "
-         "SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[]) "
-         "ON CONFLICT(key_id, start, outcome) DO UPDATE SET count = usage_outcomes.count + excluded.count"},
-        {"count_latency",
-         "INSERT INTO usage_latency(key_id, start, bucket, count) "
-         "SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[]) "
-         "ON CONFLICT(key_id, start, bucket) DO UPDATE SET count = usage_latency.count + excluded.count"},
-        {"select_events", events + "ORDER BY id"},
-        {"select_key_events", events + "WHERE key_id = $1 ORDER BY id"},
-        {"select_usage",
-         "SELECT start, requests, errors FROM usage WHERE key_id = $1 AND start >= $2 AND start < $3 ORDER BY start"},
-        {"select_outcomes",
-         "SELECT start, outcome, count FROM usage_outcomes WHERE key_id = $1 AND start >= $2 AND start < $3"},
-        {"select_latency",
-         "SELECT start, bucket, count FROM usage_latency WHERE key_id = $1 AND start >= $2 AND start < $3"},
-        {"select_window",
-         "SELECT COALESCE(SUM(CASE WHEN start = $2 THEN requests END), 0), "
-         "COALESCE(SUM(CASE WHEN start = $2 THEN errors END), 0), "
-         "COALESCE(SUM(CASE WHEN start < $2 THEN requests END), 0), "
-         "COALESCE(SUM(CASE WHEN start < $2 THEN errors END), 0) "
-         "FROM usage WHERE key_id = $1 AND start >= $3 AND start <= $2"},
-    };
-    for (const auto& [name, text] : all) {
-      Result<Rows> r = check(PQprepare(conn_, name, text.c_str(), 0, nullptr), name);
-      if (!r.ok()) return r.status();
-    }
-    return Status::Ok();
+  // Every statement the store runs, by name (a connection prepares each once per session).
+  static const std::map<std::string, std::string, std::less<>>& statements() {
+    static const std::map<std::string, std::string, std::less<>> all = [] {
+      std::string placeholders, updates;
+      for (int i = 1; i <= sql::kRecordColumnCount; ++i) placeholders += (i > 1 ? ", $" : "$") + std::to_string(i);
+      std::string_view columns = sql::kRecordColumns;
+      for (std::size_t at = 0; at < columns.size();) {
+        std::size_t end = columns.find(", ", at);
+        std::string_view column = columns.substr(at, end == std::string_view::npos ? std::string_view::npos : end - at);
+        if (column != "id") updates += (updates.empty() ? "" : ", ") + std::string(column) + " = excluded." + std::string(column);
+        at = end == std::string_view::npos ? columns.size() : end + 2;
+      }
+      const std::string events = "SELECT writer, seq, at, type, key_id, actor, outcome, details, encode(prev_hash, 'hex'), "
+                                 "encode(hash, 'hex') FROM events ";
+      return std::map<std::string, std::string, std::less<>>{
+          {"schema_version", "SELECT value FROM meta WHERE key = 'schema_version'"},
+          {"select_record", std::string("SELECT ") + sql::kRecordColumns + " FROM keys WHERE id = $1"},
+          {"select_all", std::string("SELECT ") + sql::kRecordColumns + " FROM keys ORDER BY id"},
+          {"upsert_record", std::string("INSERT INTO keys(") + sql::kRecordColumns + ") VALUES(" + placeholders +
+                                ") ON CONFLICT(id) DO UPDATE SET " + updates},
+          {"notify", std::string("SELECT pg_notify('") + kChannel + "', $1)"},
+          {"register_writer",
+           "INSERT INTO writers(writer, seq, hash) VALUES($1, 0, decode($2, 'hex')) ON CONFLICT(writer) DO NOTHING"},
+          {"writer_head", "SELECT seq, encode(hash, 'hex') FROM writers WHERE writer = $1 FOR UPDATE"},
+          {"set_writer_head", "UPDATE writers SET seq = $2, hash = decode($3, 'hex') WHERE writer = $1"},
+          {"chain_heads", "SELECT writer, seq, encode(hash, 'hex') FROM writers WHERE seq > 0 ORDER BY writer"},
+          {"insert_events",
+           "INSERT INTO events(writer, seq, at, type, key_id, actor, outcome, details, prev_hash, hash) "
+           "SELECT $1, e.seq, e.at, e.type, e.key_id, e.actor, e.outcome, e.details, decode(e.prev_hash, 'hex'), "
+           "decode(e.hash, 'hex') FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], "
+           "$7::text[], $8::text[], $9::text[], $10::text[]) "
+           "AS e(seq, at, type, key_id, actor, outcome, details, prev_hash, hash)"},
+          {"touch",
+           "UPDATE keys k SET rate_tat_ms = t.tat_ms, rate_tat_frac = t.tat_frac, last_used_at = t.at "
+           "FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[]) AS t(id, tat_ms, tat_frac, at) "
+           "WHERE k.id = t.id"},
+          {"count_usage",
+           "INSERT INTO usage(key_id, start, requests, errors) "
+           "SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[]) "
+           "ON CONFLICT(key_id, start) DO UPDATE SET requests = usage.requests + excluded.requests, "
+           "errors = usage.errors + excluded.errors"},
+          {"count_outcomes",
+           "INSERT INTO usage_outcomes(key_id, start, outcome, count) "
+           "SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[]) "
+           "ON CONFLICT(key_id, start, outcome) DO UPDATE SET count = usage_outcomes.count + excluded.count"},
+          {"count_latency",
+           "INSERT INTO usage_latency(key_id, start, bucket, count) "
+           "SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[]) "
+           "ON CONFLICT(key_id, start, bucket) DO UPDATE SET count = usage_latency.count + excluded.count"},
+          {"select_events", events + "ORDER BY id"},
+          {"select_key_events", events + "WHERE key_id = $1 ORDER BY id"},
+          {"select_usage",
+           "SELECT start, requests, errors FROM usage WHERE key_id = $1 AND start >= $2 AND start < $3 ORDER BY start"},
+          {"select_outcomes",
+           "SELECT start, outcome, count FROM usage_outcomes WHERE key_id = $1 AND start >= $2 AND start < $3"},
+          {"select_latency",
+           "SELECT start, bucket, count FROM usage_latency WHERE key_id = $1 AND start >= $2 AND start < $3"},
+          {"select_window",
+           "SELECT COALESCE(SUM(CASE WHEN start = $2 THEN requests END), 0), "
+           "COALESCE(SUM(CASE WHEN start = $2 THEN errors END), 0), "
+           "COALESCE(SUM(CASE WHEN start < $2 THEN requests END), 0), "
+           "COALESCE(SUM(CASE WHEN start < $2 THEN errors END), 0) "
+           "FROM usage WHERE key_id = $1 AND start >= $3 AND start <= $2"},
+      };
+    }();
+    return all;
   }
 
   // Drops the records other instances (or this one) announced as changed. Called before
   // every read: reading the socket without blocking costs about a microsecond.
   Status check_cache() override {
-    if (PQconsumeInput(conn_) == 0) {
-      drop_cache();
-      return reconnect_if_lost();
-    }
-    while (PGnotify* n = PQnotifies(conn_)) {
-      if (n->extra != nullptr) {
-        if (auto it = cache_.find(std::string_view(n->extra)); it != cache_.end()) cache_.erase(it);
-      }
-      PQfreemem(n);
-    }
-    return Status::Ok();
+    auto drop = [this](std::string_view id) {
+      if (auto it = cache_.find(id); it != cache_.end()) cache_.erase(it);
+    };
+    if (conn_->notifications(drop)) return Status::Ok();
+    drop_cache();
+    return reconnect_if_lost();
   }
 
   // Adds aggregates' counts, one statement per table for the whole batch.
@@ -554,7 +499,7 @@ class PostgresStore final : public sql::CachingStore {
     };
     for (const auto& [wanted, name, a, b, c, d] : statements) {
       if (!wanted) continue;
-      Result<Rows> r = run(name, Params().bind(a->done()).bind(b->done()).bind(c->done()).bind(d->done()));
+      Result<Table> r = run(name, Params().bind(a->done()).bind(b->done()).bind(c->done()).bind(d->done()));
       if (!r.ok()) return r.status();
     }
     return Status::Ok();
@@ -565,8 +510,8 @@ class PostgresStore final : public sql::CachingStore {
       cache_.erase(r.id);
       Params p;
       sql::bind_record(p, r);
-      if (Result<Rows> s = run("upsert_record", p); !s.ok()) return s.status();
-      if (Result<Rows> s = run("notify", Params().bind(r.id)); !s.ok()) return s.status();
+      if (Result<Table> s = run("upsert_record", p); !s.ok()) return s.status();
+      if (Result<Table> s = run("notify", Params().bind(r.id)); !s.ok()) return s.status();
     }
     const sql::AccessBatch batch = sql::batch_of(plan.accesses);
     count_written(batch);
@@ -582,7 +527,7 @@ class PostgresStore final : public sql::CachingStore {
           cached->second.last_used_at = a->at;
         }
       }
-      Result<Rows> s = run("touch", Params().bind(ids.done()).bind(tat_ms.done()).bind(tat_frac.done()).bind(at.done()));
+      Result<Table> s = run("touch", Params().bind(ids.done()).bind(tat_ms.done()).bind(tat_frac.done()).bind(at.done()));
       if (!s.ok()) return s.status();
     }
     std::vector<std::pair<std::string_view, const usage::Aggregate*>> sums;
@@ -596,9 +541,9 @@ class PostgresStore final : public sql::CachingStore {
   // writes it, so nobody waits), the events go in as one statement, and the head moves on.
   Status append(const std::vector<audit::Event>& planned) {
     if (planned.empty()) return Status::Ok();
-    Result<Rows> head = run("writer_head", Params().bind(writer_));
+    Result<Table> head = run("writer_head", Params().bind(writer_));
     if (!head.ok()) return head.status();
-    if (head->size() != 1) return Status(Code::kStorageUnavailable, "postgresql: this writer's chain head is missing");
+    if (head->rows != 1) return Status(Code::kStorageUnavailable, "postgresql: this writer's chain head is missing");
     std::int64_t seq = head->integer(0, 0);
     std::optional<audit::Digest> hash = audit::from_hex(head->text(0, 1));
     if (!hash) return Status(Code::kStorageUnavailable, "postgresql: this writer's chain head is unreadable");
@@ -620,23 +565,30 @@ class PostgresStore final : public sql::CachingStore {
     Params p;
     p.bind(writer_);
     for (const Array* a : {&seqs, &ats, &types, &key_ids, &actors, &outcomes, &details, &prevs, &hashes}) p.bind(a->done());
-    if (Result<Rows> s = run("insert_events", p); !s.ok()) return s.status();
-    Result<Rows> moved = run("set_writer_head", Params().bind(writer_).bind(seq).bind(hex_of(*hash)));
+    if (Result<Table> s = run("insert_events", p); !s.ok()) return s.status();
+    Result<Table> moved = run("set_writer_head", Params().bind(writer_).bind(seq).bind(hex_of(*hash)));
     return moved.ok() ? Status::Ok() : moved.status();
   }
 
   static constexpr int kMaxTries = 12;
 
-  PGconn* conn_ = nullptr;
+  std::unique_ptr<PostgresConnection> conn_;
   std::string writer_;
   bool in_transaction_ = false;
-  std::string last_sqlstate_;
 };
 
 }  // namespace
 
-Result<std::unique_ptr<Store>> open_postgres_store(std::string_view url, const StoreOptions& options) {
-  return sql::open_as<PostgresStore>(url, options);
+std::int64_t PostgresConnection::Table::integer(int row, int column) const {
+  return std::strtoll(text(row, column).c_str(), nullptr, 10);
+}
+
+Result<std::unique_ptr<Store>> open_postgres_store(std::unique_ptr<PostgresConnection> connection,
+                                                   const StoreOptions& options) {
+  if (!connection) return Status(Code::kInvalidRequest, "postgresql: no connection");
+  std::unique_ptr<PostgresStore> store(new PostgresStore(options));
+  if (Status s = store->open(std::move(connection), options); !s.ok()) return s;
+  return std::unique_ptr<Store>(std::move(store));
 }
 
 }  // namespace finfusion::registry

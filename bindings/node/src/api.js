@@ -700,21 +700,175 @@ function optionalText(value, what) {
 }
 
 
+// ---------------------------------------------------------------- PostgreSQL (Node)
+
+const NO_IDS = Object.freeze([]);
+
 /**
- * Keys, their lifecycle and the audit log, in memory (WebAssembly). Every call takes `now`
- * (a Date or epoch ms): the core reads no clock. `seed` makes key generation deterministic,
- * for tests and conformance vectors only.
+ * The PostgreSQL store's connection, for the core: `pg` in a worker thread
+ * (postgres_worker.cjs) called synchronously (this thread waits on a shared slot while the
+ * worker runs the statement), so the core runs the native build's statements, transactions,
+ * retries and cache invalidation. Notifications arrive on a second port, drained before
+ * each read. Every method returns a value and never throws: the core is below it.
+ */
+class PostgresBridge {
+  #worker;
+  #calls;
+  #events;
+  #signal = new Int32Array(new SharedArrayBuffer(4));
+  #receive;
+  #next = 0;
+  #pending = [];
+  #lost = false;
+  #timeoutMs;
+  hostname = '';
+
+  constructor(url, timeoutMs) {
+    const threads = nodeBuiltin('node:worker_threads');
+    if (!threads) throw new FinFusionError('storage_unavailable', 'postgresql: needs Node 20.16 or later (worker threads)');
+    const { Worker, MessageChannel, receiveMessageOnPort } = threads;
+    this.#receive = receiveMessageOnPort;
+    this.#timeoutMs = timeoutMs;
+    const calls = new MessageChannel();
+    const events = new MessageChannel();
+    this.#worker = new Worker(postgresWorker(), {
+      workerData: { url, signal: this.#signal, calls: calls.port2, events: events.port2 },
+      transferList: [calls.port2, events.port2],
+    });
+    this.#worker.unref();
+    this.#calls = calls.port1;
+    this.#events = events.port1;
+    this.#calls.unref();
+    this.#events.unref();
+    const hello = this.#call({ op: 'connect' });
+    if (hello.error !== undefined) {
+      this.delete();
+      throw new FinFusionError('storage_unavailable', `postgresql: connect: ${hello.error}`);
+    }
+    this.hostname = hello.hostname;
+  }
+
+  // Posts one request and waits for its answer; a late answer to an earlier request (one
+  // that timed out) is passed over.
+  #call(message) {
+    if (!this.#worker) return { error: 'the registry was disposed' };
+    const id = this.#next = (this.#next % 0x7fffffff) + 1;
+    this.#calls.postMessage({ ...message, id });
+    const deadline = Date.now() + this.#timeoutMs;
+    for (let seen = Atomics.load(this.#signal, 0); seen !== id; seen = Atomics.load(this.#signal, 0)) {
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        this.#lost = true;
+        return { error: `no answer in ${this.#timeoutMs} ms` };
+      }
+      Atomics.wait(this.#signal, 0, seen, left);
+    }
+    for (let got = this.#receive(this.#calls); got !== undefined; got = this.#receive(this.#calls)) {
+      if (got.message.id === id) return got.message;
+    }
+    return { error: 'the answer went missing' };
+  }
+
+  #drain() {
+    for (let got = this.#receive(this.#events); got !== undefined; got = this.#receive(this.#events)) {
+      if (typeof got.message === 'string') this.#pending.push(got.message);
+      else this.#lost = true;
+    }
+  }
+
+  query(name, sql, params) {
+    return this.#call(name === '' ? { op: 'query', name, sql } : { op: 'query', name, sql, params });
+  }
+  notifications() {
+    this.#drain();
+    if (this.#lost) return null;
+    if (this.#pending.length === 0) return NO_IDS;
+    const ids = this.#pending;
+    this.#pending = [];
+    return ids;
+  }
+  connected() {
+    this.#drain();
+    return !this.#lost;
+  }
+  reconnect() {
+    this.#drain();
+    const r = this.#call({ op: 'reconnect' });
+    if (r.error === undefined) {
+      this.#lost = false;
+      this.#pending = [];
+    }
+    return r;
+  }
+  sleep(microseconds) {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, microseconds / 1000);
+  }
+  isDeleted() { return !this.#worker; }
+  /** Closes the connection and stops the worker. */
+  delete() {
+    if (!this.#worker) return;
+    const saved = this.#timeoutMs;
+    this.#timeoutMs = Math.min(saved, 5000);
+    this.#call({ op: 'close' });
+    this.#worker.terminate();
+    this.#worker = null;
+    this.#timeoutMs = saved;
+  }
+}
+
+// "host:pid:random": this process's audit chain in a shared registry.
+function writerName(hostname) {
+  const random = new Uint8Array(4);
+  globalThis.crypto.getRandomValues(random);
+  return `${hostname}:${globalThis.process?.pid ?? 0}:${[...random].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+const POSTGRES_URL = /^postgres(ql)?:\/\//;
+
+/**
+ * Keys, their lifecycle and the audit log: in memory (WebAssembly), or in PostgreSQL with
+ * `store: 'postgresql://...'` (Node 20.16+, with `pg` from npm): the native build's store,
+ * shared with Python services and the command line. Every call takes `now` (a Date or epoch
+ * ms): the core reads no clock. `seed` makes key generation deterministic, for tests and
+ * conformance vectors only.
  */
 class Registry {
   #native;
+  #bridge = null;
+  #timer = null;
+  #store;
   constructor(hasher, table, opts) {
     const native = nativeHashers.get(hasher);
     if (!native) throw new TypeError('hasher must be a live Hasher');
     const policy = table === undefined || table === null ? new TypeTable() : table;
     if (!(policy instanceof TypeTable)) throw new TypeError(`table must be a TypeTable, not ${typeName(table)}`);
-    const { seed } = options(opts, 'options');
-    this.#native = unwrap(need().registry_new(native, String(policy), seed === undefined ? null : text(seed, 'seed')));
+    const { seed, store = 'memory:', writer, timeoutMs = 30000 } = options(opts, 'options');
+    const url = text(store, 'store');
+    const seedText = seed === undefined ? null : text(seed, 'seed');
+    const writerText = optionalText(writer, 'writer');
+    if (typeof timeoutMs !== 'number' || !(timeoutMs > 0)) throw new TypeError(`timeoutMs must be a positive number, not ${typeName(timeoutMs)}`);
+    const core = need();
+    if (POSTGRES_URL.test(url)) this.#bridge = new PostgresBridge(url, timeoutMs);
+    const made = core.registry_new(native, String(policy), seedText, url, this.#bridge,
+      this.#bridge && writerText === '' ? writerName(this.#bridge.hostname) : writerText);
+    if (!made.ok) this.#bridge?.delete();
+    this.#native = unwrap(made);
+    this.#store = url.split(':', 1)[0];
     if (nativeCleanup) nativeCleanup.register(this, this.#native, this);
+    if (this.#bridge) {
+      // Held-back verifications are written at least once a second, even when no call comes.
+      const self = new WeakRef(this);
+      this.#timer = setInterval(() => { self.deref()?.#flushQuietly(); }, 1000);
+      this.#timer.unref();
+      if (nativeCleanup) nativeCleanup.register(this, this.#bridge, this);
+    }
+  }
+  #flushQuietly() {
+    try {
+      if (this.#native) this.#native.flush();
+    } catch {
+      // the next operation reports it
+    }
   }
   #live() {
     if (!this.#native) throw new FinFusionError('precondition_failed', 'this registry was disposed');
@@ -805,11 +959,14 @@ class Registry {
   dispose() {
     if (this.#native) {
       if (nativeCleanup) nativeCleanup.unregister(this);
-      this.#native.delete();
+      clearInterval(this.#timer);
+      this.#native.delete();  // writes out what is held back
       this.#native = null;
+      this.#bridge?.delete();
+      this.#bridge = null;
     }
   }
-  toString() { return 'Registry()'; }
+  toString() { return `Registry(store=${this.#store}:)`; }
   toJSON() { return {}; }
   [INSPECT]() { return this.toString(); }
 }

@@ -7,7 +7,9 @@
 
 #include <sodium.h>
 
+#include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -24,6 +26,7 @@
 #include "finfusion/secret.h"
 #include "finfusion/signing.h"
 #include "finfusion/status.h"
+#include "finfusion/store.h"
 #include "finfusion/time.h"
 #include "finfusion/version.h"
 #include "finfusion/webhooks.h"
@@ -329,13 +332,68 @@ val ratelimit_check(double requests, double window_ms, const val& tat_ms, double
 // ---- registry (records, decisions and events cross as the core's canonical JSON) ----
 val json_list(const std::vector<std::string>& items) { return strings_to_array(items); }
 
-val registry_new(const ff::hashing::Hasher& hasher, const val& table_json_js, const val& seed_js) {
+// A PostgreSQL connection over the facade's bridge (PostgresBridge in bindings/node/src/api.js):
+// `pg` in a worker thread, answering synchronously. Bridge calls return a value and never
+// throw: {columns, cells} or {error, sqlstate}.
+class BridgeConnection final : public ff::registry::PostgresConnection {
+ public:
+  explicit BridgeConnection(val bridge) : bridge_(std::move(bridge)) {}
+
+  ff::Result<Table> run(const char* name, const std::string& sql, const std::vector<std::string>& params) override {
+    val r = bridge_.call<val>("query", std::string(name), sql, strings_to_array(params));
+    if (ff::Status s = check(r, name); !s.ok()) return s;
+    Table t;
+    t.columns = r["columns"].as<int>();
+    t.cells = emscripten::vecFromJSArray<std::string>(r["cells"]);
+    t.rows = t.columns == 0 ? 0 : static_cast<int>(t.cells.size()) / t.columns;
+    return t;
+  }
+  ff::Status exec(const std::string& sql) override {
+    return check(bridge_.call<val>("query", std::string(), sql, val::array()), "exec");
+  }
+  bool notifications(ff::registry::FunctionRef<void(std::string_view)> each) override {
+    val ids = bridge_.call<val>("notifications");
+    if (ids.isNull()) return false;
+    const auto n = ids["length"].as<unsigned>();
+    for (unsigned i = 0; i < n; ++i) each(ids[i].as<std::string>());
+    return true;
+  }
+  bool connected() override { return bridge_.call<bool>("connected"); }
+  ff::Status reconnect() override { return check(bridge_.call<val>("reconnect"), "reconnect"); }
+  void sleep(std::chrono::microseconds how_long) override {
+    bridge_.call<void>("sleep", static_cast<double>(how_long.count()));
+  }
+
+ private:
+  ff::Status check(const val& r, std::string_view what) {
+    val error = r["error"];
+    if (error.isUndefined() || error.isNull()) {
+      sqlstate_.clear();
+      return ff::Status::Ok();
+    }
+    val state = r["sqlstate"];
+    sqlstate_ = state.isString() ? state.as<std::string>() : "";
+    return ff::Status(ff::Code::kStorageUnavailable, "postgresql: " + std::string(what) + ": " + error.as<std::string>());
+  }
+
+  val bridge_;
+};
+
+// `store` is a store URL for the core to open ("memory:"), unless `bridge` is given: then the
+// PostgreSQL store over it, writing as `writer`.
+val registry_new(const ff::hashing::Hasher& hasher, const val& table_json_js, const val& seed_js, const val& store_js,
+                 const val& bridge, const val& writer_js) {
   const std::string table_json = text_arg(table_json_js);
   auto table = ff::keys::TypeTable::Create(table_json);
   if (!table.ok()) return fail(table.status());
   std::optional<ff::keys::RandomSource> random;
   if (!seed_js.isNull() && !seed_js.isUndefined()) random = ff::keys::deterministic_random(text_arg(seed_js));
-  return ok(val(ff::registry::Registry(hasher, *table, nullptr, random)));
+  ff::registry::StoreOptions options;
+  options.writer = text_arg(writer_js);
+  auto store = bridge.isNull() ? ff::registry::open_store(text_arg(store_js), options)
+                               : ff::registry::open_postgres_store(std::make_unique<BridgeConnection>(bridge), options);
+  if (!store.ok()) return fail(store.status());
+  return ok(val(ff::registry::Registry(hasher, *table, std::move(*store), random)));
 }
 val registry_create(ff::registry::Registry& r, const val& request_js, double now, const val& actor_js) {
   const std::string request = text_arg(request_js);
