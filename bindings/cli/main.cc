@@ -26,6 +26,7 @@
 #include "finfusion/signing.h"
 #include "finfusion/store.h"
 #include "finfusion/time.h"
+#include "finfusion/vault.h"
 #include "finfusion/version.h"
 
 namespace ff = finfusion;
@@ -87,19 +88,30 @@ std::optional<std::string> unb64(std::string_view text) {
 // pepper file (JSON {"current", "peppers": {id: base64}}), created with mode 0600 beside a
 // SQLite registry on first use. An in-memory registry gets a fresh random pepper; a
 // PostgreSQL one must be given its peppers (the fleet shares them).
+// "id=base64[,id=base64...]" (FINFUSION_PEPPERS, FINFUSION_SECRET_KEYS): the keys, and the
+// first id (the current one). The decoded bytes are wiped once copied.
+ff::Status parse_keyed_list(const std::string& text, const char* what,
+                            std::vector<std::pair<std::string, ff::SecretBytes>>& keys, std::string& current) {
+  std::stringstream list(text);
+  std::string item;
+  while (std::getline(list, item, ',')) {
+    const auto eq = item.find('=');
+    auto raw = eq == std::string::npos ? std::nullopt : unb64(std::string_view(item).substr(eq + 1));
+    std::string id = item.substr(0, eq);
+    sodium_memzero(item.data(), item.size());
+    if (!raw) return ff::Status(ff::Code::kInvalidRequest, std::string(what) + ": expected id=base64[,id=base64...]");
+    if (current.empty()) current = id;
+    keys.emplace_back(std::move(id), ff::SecretBytes::FromView(*raw));
+    sodium_memzero(raw->data(), raw->size());
+  }
+  return ff::Status::Ok();
+}
+
 ff::Result<ff::hashing::Hasher> load_hasher(const Globals& g) {
   std::vector<std::pair<std::string, ff::SecretBytes>> peppers;
   std::string current;
   if (const char* env = std::getenv("FINFUSION_PEPPERS"); env != nullptr && *env != '\0') {
-    std::stringstream list(env);
-    std::string item;
-    while (std::getline(list, item, ',')) {
-      auto eq = item.find('=');
-      auto raw = eq == std::string::npos ? std::nullopt : unb64(item.substr(eq + 1));
-      if (!raw) return ff::Status(ff::Code::kInvalidRequest, "FINFUSION_PEPPERS: expected id=base64[,id=base64...]");
-      if (current.empty()) current = item.substr(0, eq);
-      peppers.emplace_back(item.substr(0, eq), ff::SecretBytes::FromView(*raw));
-    }
+    if (ff::Status s = parse_keyed_list(env, "FINFUSION_PEPPERS", peppers, current); !s.ok()) return s;
     return ff::hashing::Hasher::Create(std::move(peppers), current);
   }
   if (g.pepper_file.empty() && g.registry != "memory:") {
@@ -161,6 +173,30 @@ ff::Result<ff::SecretBytes> master_key(const std::string& key_file) {
   sodium_memzero(raw->data(), raw->size());
   sodium_memzero(text.data(), text.size());
   return key;
+}
+
+// The master keys that seal kept secrets: FINFUSION_SECRET_KEYS ("id=base64,...", the first
+// is current), else the file named by --secret-keys-file holding the same text; nothing when
+// neither is given (the secrets subcommands then say so).
+ff::Result<std::optional<ff::vault::MasterKeys>> secret_keys(const std::string& file) {
+  std::string text;
+  if (const char* env = std::getenv("FINFUSION_SECRET_KEYS"); env != nullptr && *env != '\0') {
+    text = env;
+  } else if (!file.empty()) {
+    std::ifstream in(file);
+    if (!in) return ff::Status(ff::Code::kInvalidRequest, "cannot read the secret keys file " + file);
+    std::getline(in, text);
+  } else {
+    return std::optional<ff::vault::MasterKeys>();
+  }
+  std::vector<std::pair<std::string, ff::SecretBytes>> keys;
+  std::string current;
+  ff::Status parsed = parse_keyed_list(text, "the secret keys", keys, current);
+  sodium_memzero(text.data(), text.size());
+  if (!parsed.ok()) return parsed;
+  auto masters = ff::vault::MasterKeys::Create(std::move(keys), current);
+  if (!masters.ok()) return masters.status();
+  return std::optional<ff::vault::MasterKeys>(std::move(*masters));
 }
 
 ff::Result<ff::time::Millis> now_of(const Globals& g) {
@@ -276,6 +312,17 @@ int main(int argc, char** argv) {
   auto* verify_sig = app.add_subcommand("verify-signature", "verify a signed request (exit 1 when it does not verify)");
   signing_options(verify_sig);
   verify_sig->add_flag("--require-nonce", require_nonce, "refuse signatures without a nonce");
+  // Secrets kept sealed in the registry (request-signing and webhook secrets).
+  std::string secret_keys_file, endpoint;
+  auto* secrets = app.add_subcommand("secrets", "request-signing and webhook secrets, sealed under master keys");
+  secrets->add_option("--secret-keys-file", secret_keys_file, "master keys, id=base64[,...] (or FINFUSION_SECRET_KEYS)");
+  auto* issue_signing = secrets->add_subcommand("issue-signing", "a new request-signing secret for a key (shown once)");
+  issue_signing->add_option("id", id, "key id")->required();
+  issue_signing->add_option("--algorithm", algorithm, "hmac-sha256 (default) or ed25519");
+  auto* issue_webhook = secrets->add_subcommand("issue-webhook", "a new webhook secret for an endpoint (shown once)");
+  issue_webhook->add_option("endpoint", endpoint, "endpoint id")->required();
+  auto* reencrypt = secrets->add_subcommand("reencrypt", "re-seal every secret under the current master key");
+  secrets->require_subcommand(1);
   auto* audit = app.add_subcommand("audit", "audit log checks");
   auto* chain = audit->add_subcommand("verify-chain", "check the audit log's hash chain (exit 1 when broken)");
   audit->require_subcommand(1);
@@ -366,6 +413,9 @@ int main(int argc, char** argv) {
   auto store = ff::registry::open_store(g.registry);
   if (!store.ok()) return fail(store.status());
   ff::registry::Registry reg(std::move(*hasher), ff::keys::TypeTable::Defaults(), std::move(*store));
+  auto masters = secret_keys(secret_keys_file);
+  if (!masters.ok()) return fail(masters.status());
+  if (*masters) reg.set_master_keys(std::move(**masters));
 
   if (create->parsed()) {
     Json body;
@@ -550,6 +600,32 @@ int main(int argc, char** argv) {
     auto all = reg.list();
     if (!all.ok()) return fail(all.status());
     print(g, {{"imported", all->size()}}, "imported " + std::to_string(all->size()) + " keys\n");
+    return kOk;
+  }
+  if (issue_signing->parsed()) {
+    auto alg = ff::signing::algorithm_from_name(algorithm);
+    if (!alg.ok()) return fail(alg.status());
+    auto issued = reg.issue_signing_secret(id, *alg, *now, g.actor);
+    if (!issued.ok()) return fail(issued.status());
+    // The form `sign --secret-file` reads: base64 of the HMAC secret or the Ed25519 seed.
+    const std::string secret = b64(issued->secret().view());
+    Json j = {{"keyId", issued->key_id()}, {"algorithm", algorithm}, {"secret", secret}};
+    if (*alg == ff::signing::Algorithm::kEd25519) j["publicKey"] = b64(issued->public_key());
+    print(g, j, "issued a " + algorithm + " signing secret for " + issued->key_id() +
+                    "\nsecret (shown once, base64; give it to the client): " + secret + "\n");
+    return kOk;
+  }
+  if (issue_webhook->parsed()) {
+    auto issued = reg.issue_webhook_secret(endpoint, *now, g.actor);
+    if (!issued.ok()) return fail(issued.status());
+    print(g, {{"endpoint", endpoint}, {"secret", issued->reveal()}},
+          "issued a webhook secret for " + endpoint + "\nsecret (shown once): " + issued->reveal() + "\n");
+    return kOk;
+  }
+  if (reencrypt->parsed()) {
+    auto n = reg.reencrypt_secrets(*now, g.actor);
+    if (!n.ok()) return fail(n.status());
+    print(g, {{"reencrypted", *n}}, "re-sealed " + std::to_string(*n) + " secret(s) under the current master key\n");
     return kOk;
   }
   if (chain->parsed()) {

@@ -196,7 +196,7 @@ export const ratelimit: {
 };
 
 export type EventType = 'key.created' | 'key.rotated' | 'key.revoked' | 'key.expired' | 'key.accessed'
-  | 'key.verification_failed' | 'key.rate_limited' | 'key.anomaly';
+  | 'key.verification_failed' | 'key.rate_limited' | 'key.anomaly' | 'secret.issued' | 'secret.reencrypted';
 
 /** What the registry keeps about a key: metadata, never the key or its hash. */
 export interface KeyRecord {
@@ -328,6 +328,16 @@ export class Registry {
   exportEncrypted(key: Uint8Array, options?: { now?: Instant }): string;
   /** Loads an export into this registry, which must be empty. */
   importEncrypted(text: string, key: Uint8Array): void;
+  /** The master keys (id -> 32 bytes) sealing the secrets kept here; `current` seals, every one opens. */
+  setMasterKeys(keys: Record<string, Uint8Array> | Map<string, Uint8Array>, current: string): void;
+  /** A new request-signing secret for the key, replacing any it had, kept sealed under the current master key. */
+  issueSigningSecret(keyId: string, options: { now: Instant; algorithm?: 'hmac-sha256' | 'ed25519'; actor?: string }): SigningKey;
+  /** The key's request-signing secret, opened (verify its requests with `.verifyingKey()`). */
+  signingKey(keyId: string): SigningKey;
+  issueWebhookSecret(endpointId: string, options: { now: Instant; actor?: string }): WebhookSecret;
+  webhookSecret(endpointId: string): WebhookSecret;
+  /** Re-seals under the current master key every secret sealed under another; returns how many. */
+  reencryptSecrets(options: { now: Instant; actor?: string }): number;
   /** Writes out what is held back, closes the store (and its database connection) and frees the registry. */
   dispose(): void;
 }

@@ -16,9 +16,9 @@ namespace {
 
 constexpr std::size_t kHashBytes = crypto_generichash_BYTES;  // 32
 
-constexpr std::array<std::string_view, 8> kTypes = {kKeyCreated,  kKeyRotated,           kKeyRevoked,
-                                                    kKeyExpired,  kKeyAccessed,          kKeyVerificationFailed,
-                                                    kKeyRateLimited, kKeyAnomaly};
+constexpr std::array<std::string_view, 10> kTypes = {
+    kKeyCreated,     kKeyRotated, kKeyRevoked,   kKeyExpired,        kKeyAccessed, kKeyVerificationFailed,
+    kKeyRateLimited, kKeyAnomaly, kSecretIssued, kSecretReencrypted};
 
 internal::OrderedJson body(const Event& e) {
   internal::OrderedJson j = internal::OrderedJson::object();

@@ -90,6 +90,7 @@ CREATE TABLE usage_latency(
   key_id TEXT NOT NULL, start BIGINT NOT NULL, bucket BIGINT NOT NULL, count BIGINT NOT NULL,
   PRIMARY KEY(key_id, start, bucket));
 )sql",
+    sql::kSecretsTable,
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kPostgresSchemaVersion, "one migration per version");
 
@@ -230,6 +231,21 @@ class PostgresStore final : public sql::CachingStore {
     if (!s.ok()) return s;
     buffer_.clear();
     return Status::Ok();
+  }
+
+  Result<std::optional<StoredSecret>> secret(std::string_view id) override {
+    Result<Table> rows = run("select_secret", Params().bind(id));
+    if (!rows.ok()) return rows.status();
+    if (rows->rows == 0) return std::optional<StoredSecret>();
+    return std::optional<StoredSecret>(sql::secret_of(Row{*rows, 0}));
+  }
+
+  Result<std::vector<StoredSecret>> secrets() override {
+    Result<Table> rows = run("select_secrets", Params());
+    if (!rows.ok()) return rows.status();
+    std::vector<StoredSecret> out;
+    for (int i = 0; i < rows->rows; ++i) out.push_back(sql::secret_of(Row{*rows, i}));
+    return out;
   }
 
   Result<std::vector<audit::Event>> events(std::string_view key_id) override {
@@ -407,6 +423,12 @@ class PostgresStore final : public sql::CachingStore {
           {"upsert_record", std::string("INSERT INTO keys(") + sql::kRecordColumns + ") VALUES(" + placeholders +
                                 ") ON CONFLICT(id) DO UPDATE SET " + updates},
           {"notify", std::string("SELECT pg_notify('") + kChannel + "', $1)"},
+          {"select_secret", std::string("SELECT ") + sql::kSecretColumns + " FROM secrets WHERE id = $1"},
+          {"select_secrets", std::string("SELECT ") + sql::kSecretColumns + " FROM secrets ORDER BY id"},
+          {"upsert_secret", std::string("INSERT INTO secrets(") + sql::kSecretColumns +
+                                ") VALUES($1, $2, $3, $4, $5, $6) ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, "
+                                "key_id = excluded.key_id, sealed = excluded.sealed, created_at = excluded.created_at, "
+                                "updated_at = excluded.updated_at"},
           {"register_writer",
            "INSERT INTO writers(writer, seq, hash) VALUES($1, 0, decode($2, 'hex')) ON CONFLICT(writer) DO NOTHING"},
           {"writer_head", "SELECT seq, encode(hash, 'hex') FROM writers WHERE writer = $1 FOR UPDATE"},
@@ -506,6 +528,11 @@ class PostgresStore final : public sql::CachingStore {
   }
 
   Status write_plan(const Plan& plan) {
+    for (const StoredSecret& secret : plan.secrets) {
+      Params p;
+      sql::bind_secret(p, secret);
+      if (Result<Table> s = run("upsert_secret", p); !s.ok()) return s.status();
+    }
     for (const KeyRecord& r : plan.records) {
       cache_.erase(r.id);
       Params p;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <limits>
+#include <tuple>
 #include <utility>
 
 #include "finfusion/lifecycle.h"
@@ -67,7 +68,19 @@ class MemoryStore final : public Store {
     for (const auto& [id, r] : records_) out.push_back(r);
     return out;
   }
+  Result<std::optional<StoredSecret>> secret(std::string_view id) override {
+    auto it = secrets_.find(id);
+    if (it == secrets_.end()) return std::optional<StoredSecret>();
+    return std::optional<StoredSecret>(it->second);
+  }
+  Result<std::vector<StoredSecret>> secrets() override {
+    std::vector<StoredSecret> out;
+    out.reserve(secrets_.size());
+    for (const auto& [id, secret] : secrets_) out.push_back(secret);
+    return out;
+  }
   Status apply(Plan& plan) override {
+    for (auto& secret : plan.secrets) secrets_[secret.id] = std::move(secret);
     for (auto& r : plan.records) records_[r.id] = std::move(r);
     for (const Access& access : plan.accesses) {
       if (access.touch) {
@@ -175,6 +188,7 @@ class MemoryStore final : public Store {
   };
 
   std::map<std::string, KeyRecord, std::less<>> records_;
+  std::map<std::string, StoredSecret, std::less<>> secrets_;
   struct Logged {
     audit::Event event;  // prev_hash and hash left empty
     audit::Digest hash;
@@ -999,9 +1013,18 @@ Result<std::string> Registry::export_encrypted(const SecretBytes& key, time::Mil
                           {"outcome", e.outcome}, {"details", e.details}, {"prevHash", e.prev_hash}, {"hash", e.hash}});
     if (!e.writer.empty()) out_events.back()["writer"] = e.writer;
   }
+  // Secrets stay sealed under the master keys: the importer needs the same ones to open them.
+  auto secrets = store_->secrets();
+  if (!secrets.ok()) return secrets.status();
+  OrderedJson out_secrets = OrderedJson::array();
+  for (const StoredSecret& secret : *secrets) {
+    out_secrets.push_back({{"id", secret.id}, {"kind", secret.kind}, {"keyId", secret.key_id}, {"sealed", secret.sealed},
+                           {"createdAt", secret.created_at}, {"updatedAt", secret.updated_at}});
+  }
   doc["records"] = std::move(out_records);
   doc["usage"] = std::move(out_usage);
   doc["events"] = std::move(out_events);
+  doc["secrets"] = std::move(out_secrets);
 
   std::string plain = doc.dump();
   std::string sealed(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + plain.size() + crypto_aead_xchacha20poly1305_ietf_ABYTES, '\0');
@@ -1046,11 +1069,6 @@ Status Registry::import_encrypted(std::string_view text, const SecretBytes& key)
     }
   }
   Plan plan;
-  for (const auto& j : doc->value("records", internal::Json::array())) {
-    auto r = record_import(j);
-    if (!r.ok()) return r.status();
-    plan.records.push_back(std::move(*r));
-  }
   // Every field is read through ObjectReader: a wrong type is an error, never an exception.
   constexpr std::int64_t kMin = std::numeric_limits<std::int64_t>::min(), kMax = std::numeric_limits<std::int64_t>::max();
   auto list = [&](const char* name) -> const internal::Json* {
@@ -1112,6 +1130,25 @@ Status Registry::import_encrypted(std::string_view text, const SecretBytes& key)
     }
     plan.aggregates.emplace_back(std::move(key_id), std::move(a));
   }
+  if (const internal::Json* secrets = list("secrets"); secrets != nullptr) {  // absent in older exports
+    for (const auto& j : *secrets) {
+      internal::ObjectReader in(j, "secrets[]");
+      StoredSecret secret;
+      for (auto [name, field, max] : {std::tuple{"id", &secret.id, vault::kMaxRecordIdBytes},
+                                      {"kind", &secret.kind, std::size_t{16}}, {"keyId", &secret.key_id, std::size_t{64}},
+                                      {"sealed", &secret.sealed, std::size_t{4096}}}) {
+        if (auto v = in.string(name, max)) *field = *v;
+      }
+      if (auto v = in.integer("createdAt", kMin, kMax)) secret.created_at = *v;
+      if (auto v = in.integer("updatedAt", kMin, kMax)) secret.updated_at = *v;
+      if (!in.ok()) return in.status();
+      const bool known = secret.kind == "hmac-sha256" || secret.kind == "ed25519" || secret.kind == "webhook";
+      if (!known || secret.id.empty() || !vault::MasterKeys::master_of(secret.sealed).ok()) {
+        return bad_export("a secret is malformed");
+      }
+      plan.secrets.push_back(std::move(secret));
+    }
+  }
   // Empty, then written, in one step: no other writer slips a key in between.
   auto load = [&]() -> Status {
     auto existing = store_->list();
@@ -1120,6 +1157,157 @@ Status Registry::import_encrypted(std::string_view text, const SecretBytes& key)
     return store_->apply(plan);
   };
   return store_->transaction(load);
+}
+
+
+// ---- Recoverable secrets, sealed at rest ----
+
+namespace {
+
+constexpr std::string_view kSigningSecret = "signing/";
+constexpr std::string_view kWebhookSecret = "webhook/";
+constexpr std::size_t kMaxEndpointId = 128;
+constexpr std::size_t kReencryptBatch = 64;
+
+Status no_master_keys() { return Status(Code::kPreconditionFailed, "no master keys: set them before keeping secrets"); }
+
+Status check_endpoint(std::string_view id) {
+  const bool ok = !id.empty() && id.size() <= kMaxEndpointId &&
+                  std::all_of(id.begin(), id.end(), [](char c) {
+                    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+                           c == '_' || c == ':' || c == '-';
+                  });
+  return ok ? Status::Ok() : Status(Code::kInvalidRequest, "a webhook endpoint id is 1 to 128 of [A-Za-z0-9._:-]");
+}
+
+std::string_view kind_of(signing::Algorithm a) { return a == signing::Algorithm::kHmacSha256 ? "hmac-sha256" : "ed25519"; }
+
+}  // namespace
+
+Result<SecretBytes> Registry::open_secret(std::string_view id, StoredSecret* found) {
+  if (!masters_) return no_master_keys();
+  auto stored = store_->secret(id);
+  if (!stored.ok()) return stored.status();
+  if (!*stored) return Status(Code::kNotFound, "no secret is kept for " + internal::quote(id, 160));
+  auto plain = masters_->open(id, (*stored)->sealed);
+  if (!plain.ok()) return plain.status();
+  if (found != nullptr) *found = std::move(**stored);
+  return plain;
+}
+
+Status Registry::store_secret(std::string id, std::string_view kind, std::string_view key_id, const SecretBytes& secret,
+                              time::Millis now, std::string_view actor) {
+  auto sealed = masters_->seal(id, secret);
+  if (!sealed.ok()) return sealed.status();
+  auto existing = store_->secret(id);
+  if (!existing.ok()) return existing.status();
+  StoredSecret stored{id, std::string(kind), std::string(key_id), std::move(*sealed), now, now};
+  if (*existing) stored.created_at = (*existing)->created_at;
+  OrderedJson details = {{"secret", id}, {"kind", std::string(kind)}, {"master", masters_->current_id()}};
+  Plan plan;
+  plan.events.push_back(event(audit::kSecretIssued, key_id, actor, Code::kValid, details.dump(), now));
+  plan.secrets.push_back(std::move(stored));
+  return store_->apply(plan);
+}
+
+Result<signing::SigningKey> Registry::issue_signing_secret(std::string_view key_id, signing::Algorithm algorithm,
+                                                           time::Millis now, std::string_view actor) {
+  if (!masters_) return no_master_keys();
+  if (Status s = check_text("actor", actor, kMaxActor); !s.ok()) return s;
+  if (auto parsed = keys::parse_id(key_id); !parsed.ok()) return parsed.status();
+  auto generated = signing::SigningKey::Generate(std::string(key_id), algorithm);
+  if (!generated.ok()) return generated.status();
+  auto issued = atomically<bool>(*store_, [&]() -> Result<bool> {
+    auto found = get(key_id);
+    if (!found.ok()) return found.status();
+    const Code state = state_of(*found, now).code;
+    if (state != Code::kValid) {
+      return Status(Code::kPreconditionFailed, "the key is " + std::string(code_name(state)) + ": it gets no new secret");
+    }
+    Status s = store_secret(std::string(kSigningSecret) + std::string(key_id), kind_of(algorithm), key_id,
+                            generated->secret(), now, actor);
+    if (!s.ok()) return s;
+    return true;
+  });
+  if (!issued.ok()) return issued.status();
+  return std::move(*generated);
+}
+
+Result<signing::SigningKey> Registry::signing_key(std::string_view key_id) {
+  if (auto parsed = keys::parse_id(key_id); !parsed.ok()) return parsed.status();
+  StoredSecret found;
+  auto plain = open_secret(std::string(kSigningSecret) + std::string(key_id), &found);
+  if (!plain.ok()) return plain.status();
+  if (found.kind == "ed25519") return signing::SigningKey::Ed25519(std::string(key_id), *plain);
+  return signing::SigningKey::Hmac(std::string(key_id), std::move(*plain));
+}
+
+Result<webhooks::Secret> Registry::issue_webhook_secret(std::string_view endpoint_id, time::Millis now,
+                                                        std::string_view actor) {
+  if (!masters_) return no_master_keys();
+  if (Status s = check_endpoint(endpoint_id); !s.ok()) return s;
+  if (Status s = check_text("actor", actor, kMaxActor); !s.ok()) return s;
+  auto generated = webhooks::Secret::Generate();
+  if (!generated.ok()) return generated.status();
+  auto issued = atomically<bool>(*store_, [&]() -> Result<bool> {
+    Status s = store_secret(std::string(kWebhookSecret) + std::string(endpoint_id), "webhook", "", generated->bytes(),
+                            now, actor);
+    if (!s.ok()) return s;
+    return true;
+  });
+  if (!issued.ok()) return issued.status();
+  return std::move(*generated);
+}
+
+Result<webhooks::Secret> Registry::webhook_secret(std::string_view endpoint_id) {
+  if (Status s = check_endpoint(endpoint_id); !s.ok()) return s;
+  auto plain = open_secret(std::string(kWebhookSecret) + std::string(endpoint_id), nullptr);
+  if (!plain.ok()) return plain.status();
+  return webhooks::Secret::FromBytes(std::move(*plain));
+}
+
+Result<std::size_t> Registry::reencrypt_secrets(time::Millis now, std::string_view actor) {
+  if (!masters_) return no_master_keys();
+  if (Status s = check_text("actor", actor, kMaxActor); !s.ok()) return s;
+  auto all = store_->secrets();
+  if (!all.ok()) return all.status();
+  std::vector<std::string> stale;
+  for (const StoredSecret& secret : *all) {
+    auto master = vault::MasterKeys::master_of(secret.sealed);
+    if (!master.ok() || *master != masters_->current_id()) stale.push_back(secret.id);
+  }
+  std::size_t done = 0;
+  for (std::size_t from = 0; from < stale.size(); from += kReencryptBatch) {
+    const std::size_t to = std::min(stale.size(), from + kReencryptBatch);
+    // Read again inside the batch's transaction: one issued meanwhile is already current.
+    auto batch = atomically<std::size_t>(*store_, [&]() -> Result<std::size_t> {
+      Plan plan;
+      for (std::size_t i = from; i < to; ++i) {
+        auto stored = store_->secret(stale[i]);
+        if (!stored.ok()) return stored.status();
+        if (!*stored) continue;
+        StoredSecret secret = std::move(**stored);
+        auto master = vault::MasterKeys::master_of(secret.sealed);
+        if (master.ok() && *master == masters_->current_id()) continue;
+        auto plain = masters_->open(secret.id, secret.sealed);
+        if (!plain.ok()) return plain.status();
+        auto sealed = masters_->seal(secret.id, *plain);
+        if (!sealed.ok()) return sealed.status();
+        secret.sealed = std::move(*sealed);
+        secret.updated_at = now;
+        plan.secrets.push_back(std::move(secret));
+      }
+      const std::size_t n = plan.secrets.size();
+      if (n == 0) return n;
+      OrderedJson details = {{"count", n}, {"master", masters_->current_id()}};
+      plan.events.push_back(event(audit::kSecretReencrypted, std::string_view(), actor, Code::kValid, details.dump(), now));
+      if (Status s = store_->apply(plan); !s.ok()) return s;
+      return n;
+    });
+    if (!batch.ok()) return batch.status();
+    done += *batch;
+  }
+  return done;
 }
 
 }  // namespace finfusion::registry

@@ -68,6 +68,7 @@ CREATE TABLE usage_latency(
   key_id TEXT NOT NULL, start INTEGER NOT NULL, bucket INTEGER NOT NULL, count INTEGER NOT NULL,
   PRIMARY KEY(key_id, start, bucket)) WITHOUT ROWID;
 )sql",
+    sql::kSecretsTable,
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSqliteSchemaVersion, "one migration per version");
 
@@ -239,6 +240,27 @@ class SqliteStore final : public sql::CachingStore {
     return transaction(nothing);
   }
 
+  Result<std::optional<StoredSecret>> secret(std::string_view id) override {
+    Stmt& q = *select_secret_;
+    q.bind(id);
+    Result<bool> row = q.step();
+    if (!row.ok()) return row.status();
+    if (!*row) return std::optional<StoredSecret>();
+    StoredSecret found = sql::secret_of(q);
+    q.reset();
+    return std::optional<StoredSecret>(std::move(found));
+  }
+
+  Result<std::vector<StoredSecret>> secrets() override {
+    std::vector<StoredSecret> out;
+    Status s = select_secrets_->each([&](const Stmt& q) {
+      out.push_back(sql::secret_of(q));
+      return Status::Ok();
+    });
+    if (!s.ok()) return s;
+    return out;
+  }
+
   Result<std::vector<audit::Event>> events(std::string_view key_id) override {
     if (Status s = flush(); !s.ok()) return s;
     std::vector<audit::Event> out;
@@ -392,6 +414,9 @@ class SqliteStore final : public sql::CachingStore {
         {&select_record_, select_one},
         {&select_all_, select_all},
         {&upsert_record_, upsert},
+        {&select_secret_, std::string("SELECT ") + sql::kSecretColumns + " FROM secrets WHERE id = ?"},
+        {&select_secrets_, std::string("SELECT ") + sql::kSecretColumns + " FROM secrets ORDER BY id"},
+        {&upsert_secret_, std::string("INSERT OR REPLACE INTO secrets(") + sql::kSecretColumns + ") VALUES(?, ?, ?, ?, ?, ?)"},
         {&touch_, "UPDATE keys SET rate_tat_ms = ?, rate_tat_frac = ?, last_used_at = ? WHERE id = ?"},
         {&count_usage_,
          "INSERT INTO usage(key_id, start, requests, errors) VALUES(?, ?, ?, ?) "
@@ -470,6 +495,11 @@ class SqliteStore final : public sql::CachingStore {
     for (const Access& a : plan.accesses) {
       if (a.touch) cache_.erase(a.key_id);
     }
+    for (const StoredSecret& secret : plan.secrets) {
+      Stmt& q = *upsert_secret_;
+      sql::bind_secret(q, secret);
+      if (Status s = q.run(); !s.ok()) return s;
+    }
     for (const KeyRecord& r : plan.records) {
       Stmt& q = *upsert_record_;
       sql::bind_record(q, r);
@@ -516,6 +546,7 @@ class SqliteStore final : public sql::CachingStore {
   bool in_transaction_ = false;
   // The data_version the cache (records as last read or written here) is valid for.
   std::int64_t cached_version_ = -1;
+  std::unique_ptr<Stmt> select_secret_, select_secrets_, upsert_secret_;
   std::unique_ptr<Stmt> select_record_, select_all_, upsert_record_, touch_, count_usage_, count_outcome_,
       count_latency_, head_, data_version_, insert_event_, select_events_, select_key_events_, select_usage_, select_outcomes_,
       select_latency_, select_window_;

@@ -221,6 +221,46 @@ class Cli(unittest.TestCase):
         self.run_cli("sign", "--key-id", "k", "--secret-file", os.path.join(self.dir.name, "nope"), "--method", "GET",
                      "--url", "https://x.example/", code=2)
 
+    def test_secrets_issued_sealed_and_reencrypted(self):
+        key_id = self.create()["record"]["id"]
+        # Without master keys nothing is kept.
+        self.assertIn("no master keys", self.run_cli("secrets", "issue-webhook", "ep_orders", code=2).stderr)
+        m1 = "m1=" + base64.b64encode(b"\x11" * 32).decode()
+        m2 = "m2=" + base64.b64encode(b"\x22" * 32).decode()
+        self.env["FINFUSION_SECRET_KEYS"] = m1
+        issued = self.json_of("secrets", "issue-signing", key_id, "--algorithm", "ed25519")
+        self.assertEqual((issued["keyId"], issued["algorithm"]), (key_id, "ed25519"))
+        hook = self.json_of("secrets", "issue-webhook", "ep_orders")
+        self.assertTrue(hook["secret"].startswith("whsec_"))
+        # The issued secret is what `sign` takes; neither is anywhere in the file in clear.
+        secret_file = os.path.join(self.dir.name, "client.key")
+        with open(secret_file, "w") as f:
+            f.write(issued["secret"] + "\n")
+        added = self.json_of("sign", "--key-id", key_id, "--secret-file", secret_file, "--algorithm", "ed25519",
+                             "--method", "GET", "--url", "https://api.example.com/v1/balance")
+        self.assertIn("Signature", added)
+        with open(self.db, "rb") as f:
+            stored = f.read()
+        for secret in (issued["secret"], hook["secret"], hook["secret"][6:]):
+            self.assertNotIn(secret.encode(), stored)
+        self.secrets += [hook["secret"]]
+        # Master-key rotation: m2 current, m1 kept until everything is re-sealed.
+        self.env["FINFUSION_SECRET_KEYS"] = m2 + "," + m1
+        self.assertEqual(self.json_of("secrets", "reencrypt")["reencrypted"], 2)
+        self.assertEqual(self.json_of("secrets", "reencrypt")["reencrypted"], 0)
+        keys_file = os.path.join(self.dir.name, "secret.keys")
+        with open(keys_file, "w") as f:
+            f.write(m2 + "\n")
+        del self.env["FINFUSION_SECRET_KEYS"]
+        self.assertIn("re-sealed 0", self.run_cli("secrets", "--secret-keys-file", keys_file, "reencrypt").stdout)
+        logs = self.json_of("logs", "--type", "secret.issued,secret.reencrypted")
+        self.assertEqual([e["type"] for e in logs], ["secret.issued", "secret.issued", "secret.reencrypted"])
+        self.env["FINFUSION_SECRET_KEYS"] = "m1=notbase64!"
+        self.run_cli("secrets", "reencrypt", code=2)
+        self.env["FINFUSION_SECRET_KEYS"] = m2
+        self.run_cli("secrets", "issue-webhook", "bad endpoint", code=2)
+        self.run_cli("secrets", code=2)
+
     def test_memory_registry_and_peppers_from_the_environment(self):
         self.env["FINFUSION_PEPPERS"] = "p1=" + base64.b64encode(b"\x01" * 32).decode()
         out = self.json_of("create", "--name", "x", "--type", "development", "--permissions", "payments",

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "finfusion/hash.h"
+#include "finfusion/vault.h"
 #include "finfusion/secret.h"
 
 namespace finfusion::testing {
@@ -14,6 +15,14 @@ namespace finfusion::testing {
 // A hasher with one fixed pepper "p1": stored hashes are reproducible from run to run.
 inline hashing::Hasher fixed_hasher() {
   return *hashing::Hasher::Create({{"p1", SecretBytes::FromView(std::string(32, '\x07'))}}, "p1");
+}
+
+// Master keys for sealed secrets: "m1" (and "m2", current when `rotated`).
+inline vault::MasterKeys fixed_masters(bool rotated = false) {
+  std::vector<std::pair<std::string, SecretBytes>> keys;
+  keys.emplace_back("m1", SecretBytes::FromView(std::string(32, '\x11')));
+  if (rotated) keys.emplace_back("m2", SecretBytes::FromView(std::string(32, '\x22')));
+  return *vault::MasterKeys::Create(std::move(keys), rotated ? "m2" : "m1");
 }
 
 // A file of tests/vectors/external, parsed.

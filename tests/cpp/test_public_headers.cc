@@ -16,6 +16,7 @@
 #include "finfusion/structured_field.h"
 #include "finfusion/time.h"
 #include "finfusion/usage.h"
+#include "finfusion/vault.h"
 #include "finfusion/version.h"
 #include "finfusion/webhooks.h"
 

@@ -82,7 +82,9 @@ std::unique_ptr<registry::Store> open(const std::string& url) {
 }
 
 Registry make(std::unique_ptr<registry::Store> store, const std::string& seed = "store") {
-  return Registry(testing::fixed_hasher(), keys::TypeTable::Defaults(), std::move(store), keys::deterministic_random(seed));
+  Registry reg(testing::fixed_hasher(), keys::TypeTable::Defaults(), std::move(store), keys::deterministic_random(seed));
+  reg.set_master_keys(testing::fixed_masters());
+  return reg;
 }
 
 // Everything a registry shows about its keys, as canonical JSON text.
@@ -129,6 +131,8 @@ void story(Registry& reg) {
   auto dev = reg.create(R"({"name": "dev", "type": "development", "permissions": ["payments"]})", kNow, "admin");
   REQUIRE(dev.ok());
   REQUIRE(reg.emergency_revoke(dev->record.id, "laptop stolen", true, kNow + 13000, "admin:alice").ok());
+  REQUIRE(reg.issue_signing_secret(child->record.id, signing::Algorithm::kHmacSha256, kNow + 14000, "admin").ok());
+  REQUIRE(reg.issue_webhook_secret("ep_orders", kNow + 15000, "admin").ok());
 }
 
 }  // namespace
@@ -256,6 +260,60 @@ TEST_CASE("SQLite: schema versions", "[store]") {
   REQUIRE(sqlite3_exec(db, "UPDATE meta SET value = '99' WHERE key = 'schema_version'", nullptr, nullptr, nullptr) == SQLITE_OK);
   sqlite3_close(db);
   CHECK(registry::open_store("sqlite:" + path).code() == Code::kPreconditionFailed);
+}
+
+TEST_CASE("SQLite: a version 1 file is migrated to version 2 (sealed secrets)", "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("keys.db");
+  std::string key;
+  {
+    Registry reg = make(open("sqlite:" + path));
+    key = std::string(reg.create(R"({"name": "k", "type": "production", "permissions": ["payments"]})", kNow, "admin")
+                          ->key.reveal());
+  }
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db, "DROP TABLE secrets; UPDATE meta SET value = '1' WHERE key = 'schema_version'", nullptr,
+                       nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  Registry reg = make(open("sqlite:" + path));
+  registry::VerifyContext ctx;
+  CHECK(reg.verify(key, ctx, kNow)->valid);
+  REQUIRE(reg.issue_webhook_secret("ep_1", kNow, "admin").ok());
+  CHECK(reg.webhook_secret("ep_1").ok());
+}
+
+TEST_CASE("persistent stores keep sealed secrets, and a master key rotates under live readers", "[store][vault]") {
+  PERSISTENT_KIND();
+  Registry writer = make(open(url));
+  auto parent = writer.create(R"({"name": "k", "type": "production", "permissions": ["payments"]})", kNow, "admin");
+  REQUIRE(parent.ok());
+  auto issued = writer.issue_signing_secret(parent->record.id, signing::Algorithm::kEd25519, kNow, "admin");
+  REQUIRE(issued.ok());
+  auto hook = writer.issue_webhook_secret("ep_orders", kNow, "admin");
+  REQUIRE(hook.ok());
+  // Another instance (another connection) reads them, knowing only m1.
+  Registry reader = make(open(url), "reader");
+  CHECK(reader.signing_key(parent->record.id)->public_key() == issued->public_key());
+  CHECK(reader.webhook_secret("ep_orders")->reveal() == hook->reveal());
+  // The writer moves to m2 (keeping m1) and re-seals; the reader, given both, reads on.
+  writer.set_master_keys(testing::fixed_masters(true));
+  reader.set_master_keys(testing::fixed_masters(true));
+  CHECK(*writer.reencrypt_secrets(kNow + 1000, "admin") == 2);
+  CHECK(*writer.reencrypt_secrets(kNow + 2000, "admin") == 0);
+  CHECK(reader.webhook_secret("ep_orders")->reveal() == hook->reveal());
+  // m1 retired: what it sealed is gone, so nothing needs it any more.
+  std::vector<std::pair<std::string, SecretBytes>> only_m2;
+  only_m2.emplace_back("m2", SecretBytes::FromView(std::string(32, '\x22')));
+  reader.set_master_keys(*vault::MasterKeys::Create(std::move(only_m2), "m2"));
+  CHECK(reader.signing_key(parent->record.id)->public_key() == issued->public_key());
+  const std::vector<registry::StoredSecret> stored = *open(url)->secrets();
+  REQUIRE(stored.size() == 2);
+  for (const auto& s : stored) CHECK(*vault::MasterKeys::master_of(s.sealed) == "m2");
+  const std::vector<audit::Event> log = *reader.logs({"", {"secret.issued", "secret.reencrypted"}, 100});
+  REQUIRE(log.size() == 3);
+  CHECK(log[2].details == R"({"count":2,"master":"m2"})");
+  CHECK(reader.verify_chain()->ok);
 }
 
 TEST_CASE("PostgreSQL: schema versions", "[store][postgresql]") {

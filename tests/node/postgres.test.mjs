@@ -157,6 +157,7 @@ const PYTHON_SIDE = String.raw`
 import datetime as dt, json, sys
 from finfusion import hashing, registry
 reg = registry.Registry(hashing.Hasher({"p1": bytes([7]) * 32}, current="p1"), store=sys.argv[1])
+reg.set_master_keys({"m1": bytes([0x11]) * 32}, "m1")
 now = dt.datetime(2025, 12, 31, 12, tzinfo=dt.timezone.utc)
 for line in sys.stdin:
     c = json.loads(line)
@@ -165,6 +166,8 @@ for line in sys.stdin:
         out = {"id": created.record.id, "key": created.key.reveal()}
     elif c["op"] == "verify":
         out = {"code": reg.verify(c["key"], now=now).code}
+    elif c["op"] == "webhook":
+        out = {"secret": reg.webhook_secret(c["id"]).reveal()}
     else:
         out = {"status": reg.revoke(c["id"], now=now, actor="python").status}
     print(json.dumps(out), flush=True)
@@ -209,6 +212,10 @@ test('the fleet: Python creates and revokes, Node verifies, and the other way ro
     assert.equal(node.verify('prod_' + 'x'.repeat(40), { now: NOW }).code, (await ask({ op: 'verify', key: 'prod_' + 'x'.repeat(40) })).code);
     const actors = node.logs({ eventTypes: ['key.created', 'key.revoked'] }).map((e) => `${e.type}:${e.actor}`);
     assert.deepEqual(actors, ['key.created:python', 'key.created:python', 'key.revoked:python', 'key.revoked:node']);
+    // A webhook secret Node keeps sealed opens in Python with the same master key.
+    node.setMasterKeys({ m1: new Uint8Array(32).fill(0x11) }, 'm1');
+    const hook = node.issueWebhookSecret('ep_fleet', { now: NOW, actor: 'node' });
+    assert.equal((await ask({ op: 'webhook', id: 'ep_fleet' })).secret, hook.reveal());
     const chain = node.verifyChain();
     assert.equal(chain.ok, true);
     assert.equal(chain.chains, 2);

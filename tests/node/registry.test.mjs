@@ -1,7 +1,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
-import { ready, hashing, registry } from '@finfusion/keys';
+import { ready, hashing, registry, signing } from '@finfusion/keys';
 
 before(() => ready());
 
@@ -80,4 +80,35 @@ test('actors that are not text are refused, not crashed', () => {
   const created = reg.create(SEED, { now: NOW, actor: 'admin:élodie' });
   assert.throws(() => reg.revoke(created.record.id, { now: NOW, reason: 'a\ud800' }), (e) => e.code === 'invalid_request');
   assert.equal(reg.verifyChain().ok, true);
+});
+
+test('sealed secrets: request-signing and webhook secrets kept under master keys, which rotate', () => {
+  const reg = fresh();
+  const created = reg.create(SEED, { now: NOW });
+  const id = created.record.id;
+  assert.throws(() => reg.issueSigningSecret(id, { now: NOW }), { code: 'precondition_failed' });
+  reg.setMasterKeys({ m1: new Uint8Array(32).fill(0x11) }, 'm1');
+  const issued = reg.issueSigningSecret(id, { now: NOW, algorithm: 'ed25519', actor: 'admin:alice' });
+  assert.equal(issued.keyId, id);
+  const request = { method: 'POST', url: 'https://api.example.com/v1/charges', headers: { 'content-type': 'application/json' }, body: '{}' };
+  const added = signing.signRequest(request, issued, { now: NOW });
+  const v = signing.verifyRequest({ ...request, headers: { ...request.headers, ...added } }, reg.signingKey(id), { now: NOW });
+  assert.equal(v.valid, true);
+  assert.equal(v.keyId, id);
+  const hook = reg.issueWebhookSecret('ep_orders', { now: NOW });
+  assert.equal(reg.webhookSecret('ep_orders').reveal(), hook.reveal());
+  assert.equal(String(reg.webhookSecret('ep_orders')), 'WebhookSecret(whsec_...)');
+  reg.setMasterKeys(new Map([['m1', new Uint8Array(32).fill(0x11)], ['m2', new Uint8Array(32).fill(0x22)]]), 'm2');
+  assert.equal(reg.reencryptSecrets({ now: NOW }), 2);
+  assert.equal(reg.reencryptSecrets({ now: NOW }), 0);
+  reg.setMasterKeys({ m2: new Uint8Array(32).fill(0x22) }, 'm2');
+  assert.equal(reg.webhookSecret('ep_orders').reveal(), hook.reveal());
+  assert.deepEqual(reg.logs({ eventTypes: ['secret.issued', 'secret.reencrypted'] }).map((e) => e.type),
+    ['secret.issued', 'secret.issued', 'secret.reencrypted']);
+  assert.throws(() => reg.webhookSecret('ep_missing'), { code: 'not_found' });
+  assert.throws(() => reg.issueWebhookSecret('bad endpoint', { now: NOW }), { code: 'invalid_request' });
+  assert.throws(() => reg.setMasterKeys({ m3: new Uint8Array(5) }, 'm3'), { code: 'invalid_request' });
+  assert.throws(() => reg.setMasterKeys('m3', 'm3'), TypeError);
+  for (const e of reg.logs({ limit: 1000 })) assert.ok(!JSON.stringify(e).includes(hook.reveal()));
+  reg.dispose();
 });

@@ -83,7 +83,7 @@ def test_sqlite_persists_across_instances(tmp_path: pathlib.Path):
     assert repr(again) == "Registry(store=sqlite:)"
     # It is a real SQLite file with the schema version recorded.
     with sqlite3.connect(str(tmp_path / "keys.db")) as db:
-        assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("1",)
+        assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("2",)
         assert db.execute("SELECT COUNT(*) FROM keys").fetchone() == (1,)
 
 
@@ -207,3 +207,49 @@ def test_sqlite_holds_verifications_back_until_flushed(tmp_path: pathlib.Path):
     reg.flush()
     with sqlite3.connect(str(tmp_path / "keys.db")) as db:
         assert db.execute("SELECT type FROM events ORDER BY seq").fetchall() == [("key.created",), ("key.accessed",)]
+
+
+MASTERS = {"m1": b"\x11" * 32}
+ROTATED = {"m1": b"\x11" * 32, "m2": b"\x22" * 32}
+
+
+def test_sealed_secrets_persist_and_verify_requests(persistent: str):
+    from finfusion import signing
+
+    writer = make(persistent)
+    with pytest.raises(finfusion.PreconditionFailedError):
+        writer.webhook_secret("ep_orders")
+    writer.set_master_keys(MASTERS, "m1")
+    key = writer.create({"name": "ledger", "type": "production", "permissions": ["payments"]}, now=NOW)
+    issued = writer.issue_signing_secret(key.record.id, now=NOW, algorithm="ed25519", actor="admin:alice")
+    hook = writer.issue_webhook_secret("ep_orders", now=NOW)
+    headers = {"content-type": "application/json"}
+    added = signing.sign_request("POST", "https://api.example.com/v1/charges", headers, b"{}", key=issued, now=NOW)
+    # Another process's registry (here: another connection) opens them with the same master keys.
+    reader = make(persistent, seed="reader")
+    reader.set_master_keys(MASTERS, "m1")
+    opened = reader.signing_key(key.record.id)
+    assert repr(opened) == f"SigningKey(key_id='{key.record.id}', algorithm='ed25519')"
+    v = signing.verify_request("POST", "https://api.example.com/v1/charges", {**headers, **added}, b"{}",
+                               keys=opened, now=NOW)
+    assert v.valid and v.key_id == key.record.id
+    assert reader.webhook_secret("ep_orders").reveal() == hook.reveal()
+    # Master-key rotation: both instances hold m1 and m2, one re-seals, the other reads on.
+    writer.set_master_keys(ROTATED, "m2")
+    reader.set_master_keys(ROTATED, "m2")
+    assert writer.reencrypt_secrets(now=NOW) == 2
+    assert writer.reencrypt_secrets(now=NOW) == 0
+    reader.set_master_keys({"m2": ROTATED["m2"]}, "m2")
+    assert reader.webhook_secret("ep_orders").reveal() == hook.reveal()
+    types = [e.type for e in reader.logs(event_types=["secret.issued", "secret.reencrypted"])]
+    assert types == ["secret.issued", "secret.issued", "secret.reencrypted"]
+    with pytest.raises(finfusion.NotFoundError):
+        reader.webhook_secret("ep_missing")
+    with pytest.raises(finfusion.InvalidRequestError):
+        reader.issue_webhook_secret("bad endpoint", now=NOW)
+    with pytest.raises(finfusion.InvalidRequestError):
+        reader.set_master_keys({"m3": b"short"}, "m3")
+    # No secret in the log, the repr or the store's rows.
+    hook_text = hook.reveal()
+    assert all(hook_text not in e.to_json() for e in reader.logs(limit=1000))
+    assert hook_text[6:] not in repr(reader.webhook_secret("ep_orders"))

@@ -955,6 +955,34 @@ class Registry {
   }
   /** Loads an export (made by any binding) into this registry, which must be empty. */
   importEncrypted(textValue, key) { unwrap(this.#live().importEncrypted(text(textValue, 'text'), bytes(key, 'key'))); }
+  /** The master keys (id -> 32-byte Uint8Array) sealing the secrets kept here; `current` seals, all open. */
+  setMasterKeys(keys, current) {
+    const entries = keys instanceof Map ? [...keys.entries()]
+      : (keys !== null && typeof keys === 'object' && !Array.isArray(keys) ? Object.entries(keys) : null);
+    if (!entries) throw new TypeError(`keys must be an object or Map of id -> Uint8Array, not ${typeName(keys)}`);
+    unwrap(this.#live().setMasterKeys(entries.map(([id]) => text(id, 'master key id')),
+      entries.map(([, value]) => bytes(value, 'master key')), text(current, 'current')));
+  }
+  /** A new request-signing secret for the key ('hmac-sha256' or 'ed25519'), kept sealed; give it to the client. */
+  issueSigningSecret(keyId, opts) {
+    const { now, algorithm = 'hmac-sha256', actor } = options(opts, 'options');
+    return new SigningKey(unwrap(this.#live().issueSigningSecret(text(keyId, 'keyId'), text(algorithm, 'algorithm'),
+      toMillis(now), optionalText(actor, 'actor') || 'system')));
+  }
+  /** The key's request-signing secret, opened: verify its requests with `.verifyingKey()`. */
+  signingKey(keyId) { return new SigningKey(unwrap(this.#live().signingKey(text(keyId, 'keyId')))); }
+  /** A new webhook signing secret for the endpoint, kept sealed. */
+  issueWebhookSecret(endpointId, opts) {
+    const { now, actor } = options(opts, 'options');
+    return new WebhookSecret(unwrap(this.#live().issueWebhookSecret(text(endpointId, 'endpointId'), toMillis(now),
+      optionalText(actor, 'actor') || 'system')));
+  }
+  webhookSecret(endpointId) { return new WebhookSecret(unwrap(this.#live().webhookSecret(text(endpointId, 'endpointId')))); }
+  /** Re-seals under the current master key whatever another sealed; returns how many. */
+  reencryptSecrets(opts) {
+    const { now, actor } = options(opts, 'options');
+    return unwrap(this.#live().reencryptSecrets(toMillis(now), optionalText(actor, 'actor') || 'system'));
+  }
   /** Frees the native registry now. */
   dispose() {
     if (this.#native) {
@@ -971,7 +999,7 @@ class Registry {
   [INSPECT]() { return this.toString(); }
 }
 
-const registry = { Registry, EVENT_TYPES: Object.freeze(['key.created', 'key.rotated', 'key.revoked', 'key.expired', 'key.accessed', 'key.verification_failed', 'key.rate_limited', 'key.anomaly']) };
+const registry = { Registry, EVENT_TYPES: Object.freeze(['key.created', 'key.rotated', 'key.revoked', 'key.expired', 'key.accessed', 'key.verification_failed', 'key.rate_limited', 'key.anomaly', 'secret.issued', 'secret.reencrypted']) };
 
 // ---------------------------------------------------------------- the seed's client
 

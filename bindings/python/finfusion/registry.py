@@ -31,7 +31,8 @@ __all__ = ["Registry", "KeyRecord", "Decision", "KeyState", "AuditEvent", "Chain
 
 #: The audit event types (the seed's, and those the lifecycle adds).
 EVENT_TYPES = ("key.created", "key.rotated", "key.revoked", "key.expired", "key.accessed",
-               "key.verification_failed", "key.rate_limited", "key.anomaly")
+               "key.verification_failed", "key.rate_limited", "key.anomaly", "secret.issued",
+               "secret.reencrypted")
 
 T = TypeVar("T")
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
@@ -298,3 +299,32 @@ class Registry:
         """Loads an export into this registry, which must be empty (PreconditionFailedError
         otherwise). A wrong key or altered text is InvalidRequestError; nothing is half-loaded."""
         self._core.import_encrypted(text, key)
+
+    def set_master_keys(self, keys: Mapping[str, bytes], current: str) -> None:
+        """The master keys (id -> 32 bytes) that seal the secrets this registry keeps; ``current``
+        seals, every one listed opens. InvalidRequestError for a bad id or length."""
+        self._core.set_master_keys(dict(keys), current)
+
+    def issue_signing_secret(self, key_id: str, *, now: Instant, algorithm: str = "hmac-sha256",
+                             actor: str = "system") -> "_core.SigningKey":
+        """A new request-signing secret for the key (``"hmac-sha256"`` or ``"ed25519"``),
+        replacing any it had, stored sealed under the current master key. Give the returned
+        SigningKey to the client; services verify with :meth:`signing_key`."""
+        return self._core.issue_signing_secret(key_id, algorithm, to_millis(now), actor)
+
+    def signing_key(self, key_id: str) -> "_core.SigningKey":
+        """The key's request-signing secret, opened (``.verifying_key()`` for a KeyRing).
+        NotFoundError when it has none."""
+        return self._core.signing_key(key_id)
+
+    def issue_webhook_secret(self, endpoint_id: str, *, now: Instant, actor: str = "system") -> "_core.WebhookSecret":
+        """A new webhook signing secret for the endpoint, replacing any it had, kept sealed."""
+        return self._core.issue_webhook_secret(endpoint_id, to_millis(now), actor)
+
+    def webhook_secret(self, endpoint_id: str) -> "_core.WebhookSecret":
+        return self._core.webhook_secret(endpoint_id)
+
+    def reencrypt_secrets(self, *, now: Instant, actor: str = "system") -> int:
+        """Re-seals under the current master key every secret sealed under another (a batch
+        per transaction, readers unaffected); returns how many."""
+        return int(self._core.reencrypt_secrets(to_millis(now), actor))

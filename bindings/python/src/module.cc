@@ -11,8 +11,8 @@ PYBIND11_MODULE(_core, m) {
   finfusion::python::register_time(m);
   finfusion::python::register_lifecycle(m);
   finfusion::python::register_ratelimit(m);
+  finfusion::python::register_signing(m);   // before the registry, which returns its keys
+  finfusion::python::register_webhooks(m);
   finfusion::python::register_registry(m);
   finfusion::python::register_client(m);
-  finfusion::python::register_signing(m);
-  finfusion::python::register_webhooks(m);
 }

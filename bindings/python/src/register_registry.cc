@@ -7,6 +7,7 @@
 #include "common.h"
 #include "finfusion/registry.h"
 #include "finfusion/store.h"
+#include "finfusion/vault.h"
 
 namespace finfusion::python {
 namespace {
@@ -97,6 +98,32 @@ void register_registry(py::module_& m) {
              Status s = r.import_encrypted(Text(text, "text").view(), secret_bytes(key, "key"));
              if (!s.ok()) raise(s);
            }, py::arg("text"), py::arg("key"))
+      .def("set_master_keys", [](registry::Registry& r, const PepperMapArg& keys, const std::string& current) {
+             if (!PyDict_Check(keys.ptr())) throw py::type_error("keys must be a dict of id -> bytes");
+             std::vector<std::pair<std::string, SecretBytes>> list;
+             for (auto item : py::reinterpret_borrow<py::dict>(keys)) {
+               list.emplace_back(std::string(Text(item.first, "master key id").view()), secret_bytes(item.second, "master key"));
+             }
+             r.set_master_keys(unwrap(vault::MasterKeys::Create(std::move(list), current)));
+           }, py::arg("keys"), py::arg("current"))
+      .def("issue_signing_secret", [](registry::Registry& r, const StrArg& key_id, const StrArg& algorithm,
+                                      time::Millis now, const StrArg& actor) {
+             auto a = unwrap(signing::algorithm_from_name(Text(algorithm, "algorithm").view()));
+             return unwrap(r.issue_signing_secret(Text(key_id, "key id").view(), a, now, Text(actor, "actor").view()));
+           }, py::arg("key_id"), py::arg("algorithm"), py::arg("now_ms"), py::arg("actor"))
+      .def("signing_key", [](registry::Registry& r, const StrArg& key_id) {
+             return unwrap(r.signing_key(Text(key_id, "key id").view()));
+           }, py::arg("key_id"))
+      .def("issue_webhook_secret", [](registry::Registry& r, const StrArg& endpoint_id, time::Millis now,
+                                      const StrArg& actor) {
+             return unwrap(r.issue_webhook_secret(Text(endpoint_id, "endpoint id").view(), now, Text(actor, "actor").view()));
+           }, py::arg("endpoint_id"), py::arg("now_ms"), py::arg("actor"))
+      .def("webhook_secret", [](registry::Registry& r, const StrArg& endpoint_id) {
+             return unwrap(r.webhook_secret(Text(endpoint_id, "endpoint id").view()));
+           }, py::arg("endpoint_id"))
+      .def("reencrypt_secrets", [](registry::Registry& r, time::Millis now, const StrArg& actor) {
+             return unwrap(r.reencrypt_secrets(now, Text(actor, "actor").view()));
+           }, py::arg("now_ms"), py::arg("actor"))
       .def("__reduce__", [](py::handle) -> py::object {
         throw py::type_error("objects that hold secrets cannot be pickled");
       });

@@ -28,6 +28,7 @@
 #include "finfusion/status.h"
 #include "finfusion/store.h"
 #include "finfusion/time.h"
+#include "finfusion/vault.h"
 #include "finfusion/version.h"
 #include "finfusion/webhooks.h"
 
@@ -714,6 +715,37 @@ val wh_verify(const val& secrets, const val& id, const val& timestamp, const val
   return o;
 }
 
+// ---- the registry's sealed secrets ----
+val registry_set_master_keys(ff::registry::Registry& r, const val& ids, const val& keys, const val& current) {
+  std::vector<std::pair<std::string, ff::SecretBytes>> list;
+  auto n = ids["length"].as<std::size_t>();
+  for (std::size_t i = 0; i < n; ++i) list.emplace_back(text_arg(ids[i]), bytes_from(keys[i]));
+  auto masters = ff::vault::MasterKeys::Create(std::move(list), text_arg(current));
+  if (!masters.ok()) return fail(masters.status());
+  r.set_master_keys(std::move(*masters));
+  return ok(val::null());
+}
+val registry_issue_signing_secret(ff::registry::Registry& r, const val& key_id, const val& algorithm, double now,
+                                  const val& actor) {
+  auto a = sg::algorithm_from_name(text_arg(algorithm));
+  if (!a.ok()) return fail(a.status());
+  return result(r.issue_signing_secret(text_arg(key_id), *a, static_cast<ff::time::Millis>(now), text_arg(actor)),
+                [](const sg::SigningKey& k) { return val(k); });
+}
+val registry_signing_key(ff::registry::Registry& r, const val& key_id) {
+  return result(r.signing_key(text_arg(key_id)), [](const sg::SigningKey& k) { return val(k); });
+}
+val registry_issue_webhook_secret(ff::registry::Registry& r, const val& endpoint, double now, const val& actor) {
+  return wh_secret(r.issue_webhook_secret(text_arg(endpoint), static_cast<ff::time::Millis>(now), text_arg(actor)));
+}
+val registry_webhook_secret(ff::registry::Registry& r, const val& endpoint) {
+  return wh_secret(r.webhook_secret(text_arg(endpoint)));
+}
+val registry_reencrypt_secrets(ff::registry::Registry& r, double now, const val& actor) {
+  return result(r.reencrypt_secrets(static_cast<ff::time::Millis>(now), text_arg(actor)),
+                [](std::size_t n) { return val(static_cast<double>(n)); });
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(finfusion) {
@@ -764,7 +796,13 @@ EMSCRIPTEN_BINDINGS(finfusion) {
       .function("verifyChain", &registry_verify_chain)
       .function("flush", &registry_flush)
       .function("exportEncrypted", &registry_export)
-      .function("importEncrypted", &registry_import);
+      .function("importEncrypted", &registry_import)
+      .function("setMasterKeys", &registry_set_master_keys)
+      .function("issueSigningSecret", &registry_issue_signing_secret)
+      .function("signingKey", &registry_signing_key)
+      .function("issueWebhookSecret", &registry_issue_webhook_secret)
+      .function("webhookSecret", &registry_webhook_secret)
+      .function("reencryptSecrets", &registry_reencrypt_secrets);
   function("registry_new", &registry_new);
   function("client_configure", &client_configure);
   emscripten::class_<sg::SigningKey>("SigningKey")

@@ -33,6 +33,9 @@ inline constexpr std::string_view kKeyAccessed = "key.accessed";
 inline constexpr std::string_view kKeyVerificationFailed = "key.verification_failed";
 inline constexpr std::string_view kKeyRateLimited = "key.rate_limited";
 inline constexpr std::string_view kKeyAnomaly = "key.anomaly";
+// Recoverable secrets (registry.h): issued or replaced, and re-sealed under a new master key.
+inline constexpr std::string_view kSecretIssued = "secret.issued";
+inline constexpr std::string_view kSecretReencrypted = "secret.reencrypted";
 
 // True for the event types above.
 bool is_event_type(std::string_view type) noexcept;

@@ -28,6 +28,9 @@
 #include "finfusion/key_type.h"
 #include "finfusion/ratelimit.h"
 #include "finfusion/scope.h"
+#include "finfusion/signing.h"
+#include "finfusion/vault.h"
+#include "finfusion/webhooks.h"
 #include "finfusion/status.h"
 #include "finfusion/time.h"
 #include "finfusion/usage.h"
@@ -133,7 +136,20 @@ struct Access {
 
 // A change to apply in one step: records to write (whole), events to append, accesses to
 // count (and touch), and whole usage aggregates to add (an import).
+// A secret the registry keeps because it must be recoverable: a key's request-signing
+// secret (id "signing/<key id>") or a webhook endpoint's secret (id "webhook/<endpoint>"),
+// sealed under a master key (vault::MasterKeys) with its id as associated data.
+struct StoredSecret {
+  std::string id;
+  std::string kind;     // "hmac-sha256", "ed25519" (the 32-byte seed) or "webhook"
+  std::string key_id;   // the API key it belongs to; "" for a webhook endpoint
+  std::string sealed;   // "ffs1.<master id>.<base64url>"
+  time::Millis created_at = 0;
+  time::Millis updated_at = 0;
+};
+
 struct Plan {
+  std::vector<StoredSecret> secrets;  // written whole (replacing one with the same id)
   std::vector<KeyRecord> records;
   std::vector<audit::Event> events;
   std::vector<Access> accesses;
@@ -194,6 +210,9 @@ class Store {
   // Writes out whatever is held back. Stores that buffer also flush on size, on time, before
   // any other write (in its transaction, so the log keeps its order) and when destroyed.
   virtual Status flush() { return Status::Ok(); }
+  // The sealed secrets: one by id (nothing when there is none), or all, by id.
+  virtual Result<std::optional<StoredSecret>> secret(std::string_view id) = 0;
+  virtual Result<std::vector<StoredSecret>> secrets() = 0;
   // Where each writer's chain ends, kept apart from the events (PostgreSQL's writers table);
   // none for stores that keep no such record.
   virtual Result<std::vector<audit::ChainHead>> chain_heads() { return std::vector<audit::ChainHead>{}; }
@@ -315,6 +334,35 @@ class Registry {
 
   const keys::TypeTable& table() const noexcept { return table_; }
 
+  // ---- Recoverable secrets, sealed at rest (vault.h) ----
+  // The master keys the registry seals and opens secrets with; until they are set, the calls
+  // below are precondition_failed.
+  void set_master_keys(vault::MasterKeys masters) { masters_ = std::move(masters); }
+
+  // Gives key `key_id` a new request-signing secret (HMAC-SHA256: 32 random bytes; Ed25519:
+  // a fresh key pair), replacing any it had, sealed under the current master key, and
+  // returns it as the signing key (keyid = the key id, what `signed_by` must name). Records
+  // secret.issued. Errors: not_found, precondition_failed (no master keys; the key is
+  // revoked or expired), storage errors.
+  Result<signing::SigningKey> issue_signing_secret(std::string_view key_id, signing::Algorithm algorithm,
+                                                   time::Millis now, std::string_view actor);
+  // The key's request-signing secret, opened: what a service verifies its requests with
+  // (signing_key(id)->verifying_key()). Errors: not_found (no secret), precondition_failed
+  // (no master keys, or sealed under one not held), invalid_request (does not open).
+  Result<signing::SigningKey> signing_key(std::string_view key_id);
+  // A new webhook signing secret for endpoint `endpoint_id` (1 to 128 of [A-Za-z0-9._:-]),
+  // replacing any it had. Records secret.issued. Errors: invalid_request (the id),
+  // precondition_failed (no master keys), storage errors.
+  Result<webhooks::Secret> issue_webhook_secret(std::string_view endpoint_id, time::Millis now, std::string_view actor);
+  Result<webhooks::Secret> webhook_secret(std::string_view endpoint_id);
+  // Re-seals under the current master key every secret sealed under another, a batch per
+  // transaction (a concurrent issue is never overwritten), and records secret.reencrypted
+  // per batch. Every instance keeps opening both while it runs: rotate a master key by giving
+  // every instance the new one as current (keeping the old), running this once, then
+  // dropping the old. Returns how many were re-sealed. Errors: precondition_failed (no master
+  // keys, or a secret sealed under one not held), storage errors.
+  Result<std::size_t> reencrypt_secrets(time::Millis now, std::string_view actor);
+
  private:
   Result<keys::ApiKey> new_key(keys::KeyType type);
   // A fresh key of `type` and its stored hash.
@@ -329,7 +377,14 @@ class Registry {
   Status judge(const KeyRecord* record, const keys::KeyView& key, std::string_view text, const VerifyContext& context,
                const std::vector<scopes::Scope>& required, time::Millis now, Decision& d, Plan& plan) const;
 
+  // A stored secret, opened. Errors as signing_key().
+  Result<SecretBytes> open_secret(std::string_view id, StoredSecret* found);
+  // Seals `secret` as record `id` and writes it with its secret.issued event.
+  Status store_secret(std::string id, std::string_view kind, std::string_view key_id, const SecretBytes& secret,
+                      time::Millis now, std::string_view actor);
+
   hashing::Hasher hasher_;
+  std::optional<vault::MasterKeys> masters_;
   keys::TypeTable table_;
   std::unique_ptr<Store> store_;
   std::optional<keys::RandomSource> random_;

@@ -100,7 +100,7 @@ void CachingStore::count_written(const AccessBatch& batch) {
 }
 
 bool bufferable(const Plan& plan) {
-  if (!plan.records.empty() || !plan.aggregates.empty()) return false;
+  if (!plan.records.empty() || !plan.aggregates.empty() || !plan.secrets.empty()) return false;
   for (const audit::Event& e : plan.events) {
     if (e.type != audit::kKeyAccessed && e.type != audit::kKeyVerificationFailed && e.type != audit::kKeyRateLimited &&
         e.type != audit::kKeyAnomaly) {

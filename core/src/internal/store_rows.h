@@ -17,6 +17,22 @@
 
 namespace finfusion::registry::sql {
 
+// Schema version 2 of both SQL stores: the sealed secrets (Registry::issue_signing_secret).
+inline constexpr const char* kSecretsTable =
+    "CREATE TABLE secrets(id TEXT PRIMARY KEY, kind TEXT NOT NULL, key_id TEXT NOT NULL, sealed TEXT NOT NULL, "
+    "created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)";
+// A secret's columns, in the order secret_of() reads and bind_secret() binds them.
+inline constexpr const char* kSecretColumns = "id, kind, key_id, sealed, created_at, updated_at";
+
+template <class Row>
+StoredSecret secret_of(const Row& q) {
+  return {q.text(0), q.text(1), q.text(2), q.text(3), q.integer(4), q.integer(5)};
+}
+template <class Binder>
+void bind_secret(Binder& q, const StoredSecret& s) {
+  q.bind(s.id).bind(s.kind).bind(s.key_id).bind(s.sealed).bind(s.created_at).bind(s.updated_at);
+}
+
 // The record's columns, in the order record_of() reads and bind_record() binds them.
 inline constexpr const char* kRecordColumns =
     "id, name, type, scopes, service, parent_id, owner, purpose, created_at, expires_at, status, revoked_at, "
