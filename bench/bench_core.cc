@@ -132,9 +132,11 @@ BENCHMARK(BM_registry_verify);
 // The same verification through a persistent store. Held back (the default): records cached
 // until another writer commits, accesses written in batches. Write-through (flush_every = 0):
 // one transaction per verification with its reads, its usage counters and its audit event.
-void verify_through_store(benchmark::State& state, const std::string& url, std::size_t flush_every) {
+void verify_through_store(benchmark::State& state, const std::string& url, std::size_t flush_every,
+                          bool cache_records = true) {
   finfusion::registry::StoreOptions options;
   options.flush_every = flush_every;
+  options.cache_records = cache_records;
   auto store = finfusion::registry::open_store(url, options);
   if (!store.ok()) {
     state.SkipWithError(store.status().message().c_str());
@@ -157,35 +159,40 @@ void verify_through_store(benchmark::State& state, const std::string& url, std::
                                                       benchmark::Counter::kIsRate);
 }
 
-void verify_through_sqlite(benchmark::State& state, std::size_t flush_every) {
+void verify_through_sqlite(benchmark::State& state, std::size_t flush_every, bool cache_records = true) {
   char dir[] = "/tmp/finfusion-bench-XXXXXX";
   if (mkdtemp(dir) == nullptr) {
     state.SkipWithError("no temp dir");
     return;
   }
   const std::string path = std::string(dir) + "/keys.db";
-  verify_through_store(state, "sqlite:" + path, flush_every);
+  verify_through_store(state, "sqlite:" + path, flush_every, cache_records);
   for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
   rmdir(dir);
 }
 
 // PostgreSQL: the server in FINFUSION_TEST_POSTGRES (`make bench` starts a throwaway one).
-void verify_through_postgres(benchmark::State& state, std::size_t flush_every) {
+void verify_through_postgres(benchmark::State& state, std::size_t flush_every, bool cache_records = true) {
   const char* url = std::getenv("FINFUSION_TEST_POSTGRES");
   if (url == nullptr || *url == '\0') {
     state.SkipWithError("FINFUSION_TEST_POSTGRES is not set");
     return;
   }
-  verify_through_store(state, url, flush_every);
+  verify_through_store(state, url, flush_every, cache_records);
 }
 
+// "no_cache": a record lookup in the database on every verification (cache_records false).
 void BM_registry_verify_sqlite(benchmark::State& state) { verify_through_sqlite(state, 1024); }
+void BM_registry_verify_sqlite_no_cache(benchmark::State& state) { verify_through_sqlite(state, 1024, false); }
 void BM_registry_verify_sqlite_write_through(benchmark::State& state) { verify_through_sqlite(state, 0); }
 void BM_registry_verify_postgresql(benchmark::State& state) { verify_through_postgres(state, 1024); }
+void BM_registry_verify_postgresql_no_cache(benchmark::State& state) { verify_through_postgres(state, 1024, false); }
 void BM_registry_verify_postgresql_write_through(benchmark::State& state) { verify_through_postgres(state, 0); }
 BENCHMARK(BM_registry_verify_sqlite);
+BENCHMARK(BM_registry_verify_sqlite_no_cache);
 BENCHMARK(BM_registry_verify_sqlite_write_through);
 BENCHMARK(BM_registry_verify_postgresql);
+BENCHMARK(BM_registry_verify_postgresql_no_cache);
 BENCHMARK(BM_registry_verify_postgresql_write_through);
 
 // ---- Request signing: the typical request (method, target URI, four headers, a

@@ -118,11 +118,13 @@ std::string Event::to_json() const {
   return j.dump();
 }
 
-Digest chain_digest(const Event& e, const Digest& previous) {
+Digest chain_digest(const Event& e, const Digest& previous) { return chain_digest(e, e.seq, previous); }
+
+Digest chain_digest(const Event& e, std::uint64_t seq, const Digest& previous) {
   internal::sodium_ready();
   Feed feed;
   feed.bytes(previous.data(), previous.size());
-  feed.integer(e.seq);
+  feed.integer(seq);
   feed.integer(static_cast<std::uint64_t>(e.at));
   feed.text(e.type);
   feed.text(e.key_id);

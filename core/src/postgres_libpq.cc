@@ -5,6 +5,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -35,9 +36,7 @@ class LibpqConnection final : public PostgresConnection {
     conn_ = PQconnectdb(std::string(url).c_str());
     if (conn_ == nullptr) return Status(Code::kStorageUnavailable, "postgresql: out of memory");
     if (PQstatus(conn_) != CONNECTION_OK) return error("connect", PQerrorMessage(conn_));
-    // Notices and warnings go nowhere: a library does not write to stderr (errors come back
-    // as statuses).
-    PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+    listen_for_fatal();
     return Status::Ok();
   }
 
@@ -73,17 +72,18 @@ class LibpqConnection final : public PostgresConnection {
 
   bool notifications(FunctionRef<void(std::string_view)> each) override {
     if (PQconsumeInput(conn_) == 0) return false;
-    while (PGnotify* n = PQnotifies(conn_)) {
+    while (PGnotify* n = PQnotifies(conn_)) {  // parses what came, notices included
       if (n->extra != nullptr) each(n->extra);
       PQfreemem(n);
     }
-    return true;
+    return !ended_;
   }
 
-  bool connected() override { return PQstatus(conn_) == CONNECTION_OK; }
+  bool connected() override { return PQstatus(conn_) == CONNECTION_OK && !ended_; }
 
   Status reconnect() override {
     prepared_.clear();
+    ended_ = false;
     PQreset(conn_);
     if (PQstatus(conn_) != CONNECTION_OK) return error("reconnect", PQerrorMessage(conn_));
     return Status::Ok();
@@ -108,7 +108,25 @@ class LibpqConnection final : public PostgresConnection {
     return error(what, r != nullptr ? PQresultErrorMessage(r) : PQerrorMessage(conn_));
   }
 
+  // Notices and warnings go nowhere (a library does not write to stderr; errors come back as
+  // statuses), except a FATAL one between queries: the server ending this session (a
+  // terminated backend, a shutdown). The socket's end may arrive only later, and until then
+  // the connection looks fine, so the session is counted as over at once: notifications may
+  // have been missed, and the cache must not be trusted a moment longer.
+  void listen_for_fatal() {
+    PQsetNoticeReceiver(
+        conn_,
+        [](void* self, const PGresult* notice) {
+          const char* severity = PQresultErrorField(notice, PG_DIAG_SEVERITY_NONLOCALIZED);
+          if (severity != nullptr && (std::string_view(severity) == "FATAL" || std::string_view(severity) == "PANIC")) {
+            static_cast<LibpqConnection*>(self)->ended_ = true;
+          }
+        },
+        this);
+  }
+
   PGconn* conn_ = nullptr;
+  bool ended_ = false;
   std::set<std::string, std::less<>> prepared_;
 };
 

@@ -183,8 +183,7 @@ class PostgresStore final : public sql::CachingStore {
     Result<KeyRecord> r = sql::record_of(Row{*rows, 0}, "postgresql");
     if (!r.ok()) return r.status();
     if (!in_transaction_) {
-      if (cache_.size() >= kCacheEntries) cache_.clear();
-      cache_.emplace(r->id, *r);
+      remember(*r);
     }
     buffer_.overlay(*r);
     return std::optional<KeyRecord>(std::move(*r));
@@ -355,7 +354,7 @@ class PostgresStore final : public sql::CachingStore {
       if (result.ok()) return result;
       const std::string failed = sqlstate.empty() ? conn_->sqlstate() : sqlstate;
       exec("ROLLBACK").ignore();
-      windows_.clear();  // they may count what was just rolled back
+      drop_cache();  // it may hold what was just rolled back
       if (!retryable(failed) || tries >= kMaxTries) return result;
       const unsigned long ceiling_us = 2000UL << std::min(tries, 8);
       conn_->sleep(std::chrono::microseconds(static_cast<long>(jitter() % ceiling_us)));
@@ -541,7 +540,7 @@ class PostgresStore final : public sql::CachingStore {
       if (Result<Table> s = run("notify", Params().bind(r.id)); !s.ok()) return s.status();
     }
     const sql::AccessBatch batch = sql::batch_of(plan.accesses);
-    count_written(batch);
+    note_written(batch);
     if (!batch.latest_touch.empty()) {
       Array ids, tat_ms, tat_frac, at;
       for (const auto& [key_id, a] : batch.latest_touch) {
@@ -549,10 +548,6 @@ class PostgresStore final : public sql::CachingStore {
         tat_ms.add(a->rate.tat_ms);
         tat_frac.add(a->rate.tat_frac);
         at.add(a->at);
-        if (auto cached = cache_.find(key_id); cached != cache_.end()) {
-          cached->second.rate = a->rate;
-          cached->second.last_used_at = a->at;
-        }
       }
       Result<Table> s = run("touch", Params().bind(ids.done()).bind(tat_ms.done()).bind(tat_frac.done()).bind(at.done()));
       if (!s.ok()) return s.status();

@@ -3,7 +3,9 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
@@ -94,12 +96,18 @@ class Stmt {
     sqlite3_bind_text(stmt_, ++index_, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
     return *this;
   }
+  // Text that outlives the statement's next run (no copy is made).
+  Stmt& bind_static(std::string_view text) {
+    sqlite3_bind_text(stmt_, ++index_, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+    return *this;
+  }
   Stmt& bind(std::int64_t value) {
     sqlite3_bind_int64(stmt_, ++index_, value);
     return *this;
   }
-  Stmt& bind_blob(const void* data, std::size_t size) {
-    sqlite3_bind_blob(stmt_, ++index_, data, static_cast<int>(size), SQLITE_TRANSIENT);
+  // Bytes that outlive the statement's next run (no copy is made).
+  Stmt& bind_static_blob(const void* data, std::size_t size) {
+    sqlite3_bind_blob(stmt_, ++index_, data, static_cast<int>(size), SQLITE_STATIC);
     return *this;
   }
   // SQLITE_ROW or SQLITE_DONE; anything else is an error (and the statement is reset).
@@ -183,8 +191,7 @@ class SqliteStore final : public sql::CachingStore {
     Result<KeyRecord> r = sql::record_of(q, "sqlite");
     q.reset();
     if (!r.ok()) return r.status();
-    if (cache_.size() >= kCacheEntries) cache_.clear();
-    cache_.emplace(r->id, *r);
+    remember(*r);
     buffer_.overlay(*r);
     return std::optional<KeyRecord>(std::move(*r));
   }
@@ -350,7 +357,7 @@ class SqliteStore final : public sql::CachingStore {
 
   void rollback() {
     exec("ROLLBACK").ignore();
-    windows_.clear();  // they may count what was just rolled back
+    drop_cache();  // it may hold what was just rolled back
   }
 
   // BEGIN IMMEDIATE takes the write lock now; the busy handler waits for another writer up
@@ -408,6 +415,8 @@ class SqliteStore final : public sql::CachingStore {
   Status prepare() {
     const std::string select_one = std::string("SELECT ") + kRecordColumns + " FROM keys WHERE id = ?";
     const std::string select_all = std::string("SELECT ") + kRecordColumns + " FROM keys ORDER BY id";
+    std::string insert_rows = "INSERT INTO events(seq, at, type, key_id, actor, outcome, details, hash) VALUES";
+    for (std::size_t i = 0; i < kEventRows; ++i) insert_rows += i == 0 ? "(?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?)";
     const std::string upsert = std::string("INSERT OR REPLACE INTO keys(") + kRecordColumns +
                                ") VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     const std::pair<std::unique_ptr<Stmt>*, std::string> all[] = {
@@ -432,6 +441,7 @@ class SqliteStore final : public sql::CachingStore {
         {&data_version_, "PRAGMA data_version"},
         {&insert_event_,
          "INSERT INTO events(seq, at, type, key_id, actor, outcome, details, hash) VALUES(?, ?, ?, ?, ?, ?, ?, ?)"},
+        {&insert_events_, insert_rows},
         {&select_events_,
          "SELECT e.seq, e.at, e.type, e.key_id, e.actor, e.outcome, e.details, e.hash, p.hash FROM events e "
          "LEFT JOIN events p ON p.seq = e.seq - 1 ORDER BY e.seq"},
@@ -477,8 +487,18 @@ class SqliteStore final : public sql::CachingStore {
   }
 
   // Records other connections committed make the cache stale: SQLite's data_version changes
-  // exactly then (this connection's own writes update the cache as they go).
+  // exactly then (this connection's own writes update the cache as they go). Asking for it
+  // takes the database's read locks (four fcntl calls), so it is asked only when the WAL
+  // index's change counter moved: every commit to the database, by any process, increments
+  // it in the shared-memory header (https://sqlite.org/walformat.html, WalIndexHdr.iChange)
+  // before its writer lets go of the write lock. Reading it is one load from shared memory.
   Status check_cache() override {
+    if (wal_index_ == nullptr) map_wal_index();
+    if (wal_index_ != nullptr) {
+      const std::uint32_t change = __atomic_load_n(wal_index_ + kChangeCounterWord, __ATOMIC_ACQUIRE);
+      if (seen_change_ && *seen_change_ == change) return Status::Ok();
+      seen_change_ = change;  // read before data_version: a commit after this moves it again
+    }
     Result<bool> row = data_version_->step();
     if (!row.ok()) return row.status();
     const std::int64_t version = *row ? data_version_->integer(0) : -1;
@@ -492,9 +512,6 @@ class SqliteStore final : public sql::CachingStore {
 
   Status write_plan(const Plan& plan) {
     for (const KeyRecord& r : plan.records) cache_.erase(r.id);
-    for (const Access& a : plan.accesses) {
-      if (a.touch) cache_.erase(a.key_id);
-    }
     for (const StoredSecret& secret : plan.secrets) {
       Stmt& q = *upsert_secret_;
       sql::bind_secret(q, secret);
@@ -508,7 +525,7 @@ class SqliteStore final : public sql::CachingStore {
     // A batch of accesses becomes one aggregate per key and minute and one touch per key
     // (the latest): a few statements per batch instead of a few per verification.
     const sql::AccessBatch batch = sql::batch_of(plan.accesses);
-    count_written(batch);
+    note_written(batch);
     for (const auto& [key_id, a] : batch.latest_touch) {
       if (Status s = touch_->bind(a->rate.tat_ms).bind(a->rate.tat_frac).bind(a->at).bind(key_id).run(); !s.ok()) {
         return s;
@@ -530,25 +547,54 @@ class SqliteStore final : public sql::CachingStore {
       head = digest_of(head_->blob(1));
       head_->reset();
     }
-    for (const audit::Event& planned : plan.events) {
-      audit::Event e = planned;
-      e.seq = static_cast<std::uint64_t>(++seq);
-      head = audit::chain_digest(e, head);
-      Stmt& q = *insert_event_;
-      q.bind(seq).bind(e.at).bind(e.type).bind(e.key_id).bind(e.actor).bind(e.outcome).bind(e.details);
-      q.bind_blob(head.data(), head.size());
+    // Sealed one by one, written kEventRows to a statement (one statement per event would
+    // cost as much as the rest of the batch).
+    std::vector<audit::Digest> hashes(plan.events.size());
+    for (std::size_t i = 0; i < plan.events.size(); ++i) {
+      head = audit::chain_digest(plan.events[i], static_cast<std::uint64_t>(seq) + i + 1, head);
+      hashes[i] = head;
+    }
+    for (std::size_t i = 0; i < plan.events.size();) {
+      const bool whole = plan.events.size() - i >= kEventRows;
+      Stmt& q = whole ? *insert_events_ : *insert_event_;
+      for (const std::size_t end = i + (whole ? kEventRows : 1); i < end; ++i) {
+        const audit::Event& e = plan.events[i];
+        // The plan's strings and the hashes outlive the run: bound without copies.
+        q.bind(seq + static_cast<std::int64_t>(i) + 1).bind(e.at).bind_static(e.type).bind_static(e.key_id);
+        q.bind_static(e.actor).bind_static(e.outcome).bind_static(e.details);
+        q.bind_static_blob(hashes[i].data(), hashes[i].size());
+      }
       if (Status s = q.run(); !s.ok()) return s;
     }
     return Status::Ok();
   }
 
+  // The WAL index (the -shm file) as this connection maps it, once it has: its first header
+  // copy's iChange word. Left null (data_version on every check) when it cannot be had.
+  void map_wal_index() {
+    sqlite3_file* file = nullptr;
+    if (sqlite3_file_control(db_, "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK || file == nullptr ||
+        file->pMethods == nullptr || file->pMethods->iVersion < 2 || file->pMethods->xShmMap == nullptr) {
+      return;
+    }
+    volatile void* region = nullptr;
+    // bExtend 0: the region this connection already mapped for its reads (WAL mode), or none.
+    if (file->pMethods->xShmMap(file, 0, 32768, 0, &region) == SQLITE_OK && region != nullptr) {
+      wal_index_ = static_cast<std::uint32_t*>(const_cast<void*>(region));
+    }
+  }
+  static constexpr int kChangeCounterWord = 2;  // WalIndexHdr: iVersion, unused, iChange
+  static constexpr std::size_t kEventRows = 32;
+
   sqlite3* db_ = nullptr;
+  std::uint32_t* wal_index_ = nullptr;
+  std::optional<std::uint32_t> seen_change_;
   bool in_transaction_ = false;
   // The data_version the cache (records as last read or written here) is valid for.
   std::int64_t cached_version_ = -1;
   std::unique_ptr<Stmt> select_secret_, select_secrets_, upsert_secret_;
   std::unique_ptr<Stmt> select_record_, select_all_, upsert_record_, touch_, count_usage_, count_outcome_,
-      count_latency_, head_, data_version_, insert_event_, select_events_, select_key_events_, select_usage_, select_outcomes_,
+      count_latency_, head_, data_version_, insert_event_, insert_events_, select_events_, select_key_events_, select_usage_, select_outcomes_,
       select_latency_, select_window_;
 };
 

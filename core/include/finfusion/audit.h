@@ -62,6 +62,8 @@ using Digest = std::array<std::uint8_t, 32>;
 // The hash of `e` following an event whose hash is `previous` (zeros for the first event);
 // reads neither e.prev_hash nor e.hash.
 Digest chain_digest(const Event& e, const Digest& previous);
+// The same with `seq` in place of e.seq (a store sealing planned events without copying them).
+Digest chain_digest(const Event& e, std::uint64_t seq, const Digest& previous);
 std::string to_hex(const Digest& digest);
 // "" -> zeros (no predecessor); 64 lowercase hex digits -> their bytes; else nothing.
 std::optional<Digest> from_hex(std::string_view hex);

@@ -39,6 +39,9 @@ struct StoreOptions {
   // 0 writes every verification through.
   std::size_t flush_every = 1024;
   int flush_interval_ms = 1000;
+  // SQLite and PostgreSQL: records read are kept per connection (dropped when another
+  // connection commits a change, see the operations guide); false looks every record up.
+  bool cache_records = true;
   // PostgreSQL: the name of this instance's audit chain; "" for "host:pid:random". Two live
   // instances given one name share a chain and take turns appending to it.
   std::string writer;

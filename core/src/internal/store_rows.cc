@@ -53,7 +53,10 @@ Status CachingStore::read(std::string_view id, FunctionRef<void(const KeyRecord*
   if (Status s = check_cache(); !s.ok()) return s;
   if (!reading_through()) {
     auto hit = cache_.find(id);
-    if (hit != cache_.end() && !buffer_.touched(id)) {
+    if (hit != cache_.end()) {
+      // The cached record as the held-back verifications left it (rate-limit state, last
+      // use): what the store will hold once they are written. Visited in place, not copied.
+      buffer_.overlay(hit->second);
       visit(&hit->second);
       return Status::Ok();
     }
@@ -84,7 +87,13 @@ Result<Store::UsageWindow> CachingStore::usage_window(std::string_view key_id, t
   return w;
 }
 
-void CachingStore::count_written(const AccessBatch& batch) {
+void CachingStore::note_written(const AccessBatch& batch) {
+  for (const auto& [key_id, access] : batch.latest_touch) {
+    if (auto cached = cache_.find(key_id); cached != cache_.end()) {
+      cached->second.rate = access->rate;
+      cached->second.last_used_at = access->at;
+    }
+  }
   for (const auto& [where, sum] : batch.sums) {
     auto w = windows_.find(where.first);
     if (w == windows_.end()) continue;
@@ -114,10 +123,18 @@ bool AccessBuffer::hold(Plan& plan) {
   const auto steady = std::chrono::steady_clock::now();
   if (empty()) since_ = steady;
   for (Access& a : plan.accesses) {
-    if (a.touch) touched_[a.key_id] = {a.rate, a.at};
-    auto& [requests, errors] = counts_[{a.key_id, usage::interval_start(a.at)}];
-    ++requests;
-    if (a.outcome != Code::kValid) ++errors;
+    if (a.touch) {
+      auto touched = touched_.find(a.key_id);
+      if (touched == touched_.end()) touched = touched_.emplace(a.key_id, std::pair<ratelimit::State, time::Millis>()).first;
+      touched->second = {a.rate, a.at};
+    }
+    const CountKey where{a.key_id, usage::interval_start(a.at)};
+    auto counted = counts_.find(where);
+    if (counted == counts_.end()) {
+      counted = counts_.emplace(std::pair<std::string, time::Millis>(a.key_id, where.second), Counts()).first;
+    }
+    ++counted->second.first;
+    if (a.outcome != Code::kValid) ++counted->second.second;
     pending_.accesses.push_back(std::move(a));
   }
   for (audit::Event& e : plan.events) pending_.events.push_back(std::move(e));
@@ -139,7 +156,7 @@ void AccessBuffer::overlay(KeyRecord& r) const {
 }
 
 void AccessBuffer::add_to(Store::UsageWindow& w, std::string_view key_id, time::Millis minute) const {
-  for (auto it = counts_.lower_bound({std::string(key_id), minute - usage::kBaselineMs});
+  for (auto it = counts_.lower_bound(CountKey{key_id, minute - usage::kBaselineMs});
        it != counts_.end() && it->first.first == key_id && it->first.second <= minute; ++it) {
     auto [requests, errors] = it->second;
     if (it->first.second == minute) {

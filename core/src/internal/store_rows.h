@@ -84,7 +84,6 @@ class AccessBuffer {
   const Plan& pending() const noexcept { return pending_; }
   // Dropped once the store has committed them.
   void clear();
-  bool touched(std::string_view id) const { return touched_.find(id) != touched_.end(); }
   // A record as the held-back verifications left it (rate-limit state, last use).
   void overlay(KeyRecord& r) const;
   // Adds what is held back for `key_id` to a window read from the store.
@@ -96,7 +95,18 @@ class AccessBuffer {
   Plan pending_;
   std::chrono::steady_clock::time_point since_;
   std::map<std::string, std::pair<ratelimit::State, time::Millis>, std::less<>> touched_;
-  std::map<std::pair<std::string, time::Millis>, std::pair<std::uint64_t, std::uint64_t>> counts_;
+  // Requests and errors held back per key and interval, found without building a key string.
+  using CountKey = std::pair<std::string_view, time::Millis>;
+  using Counts = std::pair<std::uint64_t, std::uint64_t>;
+  struct CountOrder {
+    using is_transparent = void;
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const {
+      const std::string_view x(a.first), y(b.first);
+      return x < y || (x == y && a.second < b.second);
+    }
+  };
+  std::map<std::pair<std::string, time::Millis>, Counts, CountOrder> counts_;
 };
 
 // What both SQL stores do the same way: a per-connection record cache that reads go through
@@ -105,13 +115,14 @@ class CachingStore : public Store {
  public:
   explicit CachingStore(const StoreOptions& options)
       : buffer_(options.flush_every, std::chrono::milliseconds(options.flush_interval_ms)),
-        window_lifetime_(options.flush_interval_ms) {
+        window_lifetime_(options.flush_interval_ms),
+        caching_(options.cache_records) {
     transactional_ = true;
     buffers_accesses_ = buffer_.enabled();
   }
 
-  // The verification path: a cached record is visited in place unless held-back accesses
-  // changed it (then a copy with them applied).
+  // The verification path: a cached record is visited in place, as the held-back
+  // verifications left it.
   Status read(std::string_view id, FunctionRef<void(const KeyRecord*)> visit) final;
   // Anomaly detection's counts: the store's part is read at most once per flush interval and
   // key (and again whenever the cache is dropped), this connection's own writes are added as
@@ -125,9 +136,16 @@ class CachingStore : public Store {
   virtual bool reading_through() const = 0;
   // The store's counts for the window, from the database.
   virtual Result<UsageWindow> read_window(std::string_view key_id, time::Millis minute) = 0;
-  // Adds accesses being written to the windows read before (call from the write; drop the
-  // windows if the transaction then fails).
-  void count_written(const AccessBatch& batch);
+  // Adds accesses being written to the cached records (rate-limit state, last use) and to
+  // the windows read before (call from the write; drop the cache if the transaction then
+  // fails).
+  void note_written(const AccessBatch& batch);
+  // Keeps a record just read from the database (unless records are not cached).
+  void remember(const KeyRecord& r) {
+    if (!caching_) return;
+    if (cache_.size() >= kCacheEntries) cache_.clear();
+    cache_.emplace(r.id, r);
+  }
   // Forgets what was cached: records and windows.
   void drop_cache() {
     cache_.clear();
@@ -145,6 +163,7 @@ class CachingStore : public Store {
   };
   std::map<std::string, Window, std::less<>> windows_;
   std::chrono::milliseconds window_lifetime_;
+  bool caching_;
 };
 
 // Makes a store of type S and opens it (S(options), then S::open(location, options)); S
