@@ -109,10 +109,17 @@ export const scopes: {
   isSubset(child: ScopesLike, parent: ScopesLike): boolean;
 };
 
+export type HashAlgorithm = 'hs256' | 'b2b256';
+
 export class Hasher {
-  /** Peppers are exactly 32 bytes each; `current` names the one new hashes use. */
-  constructor(peppers: Record<string, Uint8Array> | Map<string, Uint8Array>, current: string);
+  /**
+   * Peppers are exactly 32 bytes each; `current` names the one new hashes use, `algorithm`
+   * their MAC: 'hs256' (HMAC-SHA256, the default) or 'b2b256' (keyed BLAKE2b-256). Stored
+   * forms of both verify; needsRehash is true for the other one.
+   */
+  constructor(peppers: Record<string, Uint8Array> | Map<string, Uint8Array>, current: string, algorithm?: HashAlgorithm);
   readonly currentPepperId: string;
+  readonly algorithm: HashAlgorithm;
   hash(key: string): string;
   /** Constant time. A malformed key matches nothing (false). */
   verify(key: string, stored: string): boolean;

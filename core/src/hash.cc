@@ -6,6 +6,7 @@
 
 #include "finfusion/key.h"
 #include "internal/base62.h"
+#include "internal/sha256.h"
 #include "internal/sodium_init.h"
 #include "internal/text.h"
 
@@ -46,7 +47,7 @@ Result<Parts> split(std::string_view stored) {
   if (n != fields.size()) return not_stored("expected ffk$1$<algorithm>$<pepper id>$<digest>");
   if (fields[0] != kScheme) return not_stored("unknown scheme");
   if (fields[1] != kSchemeVersion) return not_stored("unsupported scheme version");
-  if (fields[2] != kAlgorithmBlake2b256) return not_stored("unknown algorithm");
+  if (fields[2] != kAlgorithmHmacSha256 && fields[2] != kAlgorithmBlake2b256) return not_stored("unknown algorithm");
   if (!is_valid_pepper_id(fields[3])) return not_stored("bad pepper id");
   if (fields[4].size() != kDigestText) return not_stored("digest has the wrong length");
   bool b64 = true;
@@ -103,10 +104,17 @@ Result<StoredHash> parse_stored(std::string_view stored) {
 }
 
 Result<Hasher> Hasher::Create(std::vector<std::pair<std::string, SecretBytes>> peppers,
-                              std::string_view current) {
+                              std::string_view current, std::string_view algorithm) {
   if (!internal::sodium_ready()) return Status(Code::kInternal, "libsodium could not start");
   if (peppers.empty()) return Status(Code::kInvalidRequest, "a hasher needs at least one pepper");
   Hasher h;
+  if (algorithm == kAlgorithmHmacSha256) {
+    h.algorithm_ = kAlgorithmHmacSha256;
+  } else if (algorithm == kAlgorithmBlake2b256) {
+    h.algorithm_ = kAlgorithmBlake2b256;
+  } else {
+    return Status(Code::kInvalidRequest, "hash algorithm " + internal::quote(algorithm, 40) + ": use hs256 or b2b256");
+  }
   for (auto& [id, pepper] : peppers) {
     if (!is_valid_pepper_id(id)) {
       return Status(Code::kInvalidRequest,
@@ -118,7 +126,8 @@ Result<Hasher> Hasher::Create(std::vector<std::pair<std::string, SecretBytes>> p
                                                std::to_string(pepper.size()));
     }
     if (h.find(id)) return Status(Code::kInvalidRequest, "pepper id " + internal::quote(id, 40) + " repeated");
-    h.peppers_.push_back({std::move(id), std::move(pepper)});
+    auto hmac = std::make_shared<const internal::HmacSha256Key>(pepper.view());
+    h.peppers_.push_back({std::move(id), std::move(pepper), std::move(hmac)});
   }
   if (!h.find(current)) {
     return Status(Code::kInvalidRequest,
@@ -135,9 +144,14 @@ const Hasher::Pepper* Hasher::find(std::string_view id) const noexcept {
   return nullptr;
 }
 
-// Keyed BLAKE2b-256 of `key`. (Starting from a copy of a pre-keyed state would not save
-// a compression: BLAKE2b holds the key block back until more input arrives.)
-void Hasher::digest(std::string_view key, const Pepper& pepper, unsigned char* out) const {
+// The MAC of `key` under `pepper`: HMAC-SHA256 from the pepper's absorbed pads, or keyed
+// BLAKE2b-256 (where starting from a pre-keyed state would not save a compression: BLAKE2b
+// holds the key block back until more input arrives).
+void Hasher::digest(std::string_view algorithm, std::string_view key, const Pepper& pepper, unsigned char* out) {
+  if (algorithm == kAlgorithmHmacSha256) {
+    pepper.hmac->tag(key, out);
+    return;
+  }
   crypto_generichash(out, kDigestBytes, reinterpret_cast<const unsigned char*>(key.data()), key.size(),
                      pepper.key.data(), pepper.key.size());
 }
@@ -148,9 +162,9 @@ Result<std::string> Hasher::hash(std::string_view key) const {
   std::string out;
   out.reserve(kMaxStoredLength);
   out.append(kScheme).append("$").append(kSchemeVersion).append("$");
-  out.append(kAlgorithmBlake2b256).append("$").append(current_).append("$");
+  out.append(algorithm_).append("$").append(current_).append("$");
   std::array<unsigned char, kDigestBytes> raw{};
-  digest(key, *find(current_), raw.data());
+  digest(algorithm_, key, *find(current_), raw.data());
   std::array<char, kDigestText> text{};
   encode_digest(raw, text);
   sodium_memzero(raw.data(), raw.size());
@@ -174,7 +188,7 @@ Result<bool> Hasher::verify(const keys::KeyView& key, std::string_view text, std
   if (key.code != Code::kValid) return false;
   // Compared as text, written on the stack: decoding the stored text would cost more.
   std::array<unsigned char, kDigestBytes> computed{};
-  digest(text, *pepper, computed.data());
+  digest(parts->algorithm, text, *pepper, computed.data());
   std::array<char, kDigestText> encoded{};
   encode_digest(computed, encoded);
   bool same = constant_time_equals(std::string_view(encoded.data(), kDigestText), parts->digest);
@@ -186,7 +200,7 @@ Result<bool> Hasher::verify(const keys::KeyView& key, std::string_view text, std
 Result<bool> Hasher::needs_rehash(std::string_view stored) const {
   auto parts = split(stored);
   if (!parts.ok()) return parts.status();
-  return parts->algorithm != kAlgorithmBlake2b256 || parts->pepper_id != current_;
+  return parts->algorithm != algorithm_ || parts->pepper_id != current_;
 }
 
 }  // namespace finfusion::hashing

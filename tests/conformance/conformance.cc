@@ -149,7 +149,8 @@ Json answer_hash(const std::string& op, const Json& in) {
     peppers.emplace_back(p.at(0).get<std::string>(),
                          SecretBytes::FromView(from_hex(p.at(1).get<std::string>())));
   }
-  auto hasher = hashing::Hasher::Create(std::move(peppers), str(in, "current"));
+  const std::string algorithm = in.contains("algorithm") ? str(in, "algorithm") : std::string(hashing::kAlgorithmHmacSha256);
+  auto hasher = hashing::Hasher::Create(std::move(peppers), str(in, "current"), algorithm);
   if (!hasher.ok()) return error(hasher.status());
   if (op == "hash") {
     auto r = hasher->hash(text_or_hex(in, "key"));

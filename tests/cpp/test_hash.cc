@@ -29,8 +29,8 @@ TEST_CASE("hash, verify, needs_rehash", "[hash]") {
   std::string k = key();
   auto stored = h1.hash(k);
   REQUIRE(stored.ok());
-  CHECK(stored->rfind("ffk$1$b2b256$p1$", 0) == 0);
-  CHECK(stored->size() == 16 + 43);
+  CHECK(stored->rfind("ffk$1$hs256$p1$", 0) == 0);
+  CHECK(stored->size() == 15 + 43);
   CHECK(stored->find(k) == std::string::npos);
   CHECK(*h1.verify(k, *stored));
   CHECK_FALSE(*h1.needs_rehash(*stored));
@@ -46,13 +46,52 @@ TEST_CASE("hash, verify, needs_rehash", "[hash]") {
   auto parts = parse_stored(*rehashed);
   REQUIRE(parts.ok());
   CHECK(parts->pepper_id == "p2");
-  CHECK(parts->algorithm == "b2b256");
+  CHECK(parts->algorithm == "hs256");
+}
+
+TEST_CASE("keyed BLAKE2b hashes keep verifying and ask to be rehashed with HMAC-SHA256", "[hash]") {
+  std::vector<std::pair<std::string, SecretBytes>> peppers;
+  peppers.emplace_back("p1", pepper('1'));
+  Hasher old_style = *Hasher::Create(std::move(peppers), "p1", "b2b256");
+  CHECK(old_style.algorithm() == "b2b256");
+  Hasher h = hasher("p1");
+  CHECK(h.algorithm() == "hs256");
+  const std::string k = key();
+  const std::string stored = *old_style.hash(k);
+  CHECK(stored.rfind("ffk$1$b2b256$p1$", 0) == 0);
+  CHECK_FALSE(*old_style.needs_rehash(stored));
+  CHECK(*h.verify(k, stored));
+  CHECK(*h.needs_rehash(stored));
+  CHECK(*old_style.verify(k, *h.hash(k)));
+  CHECK(*old_style.needs_rehash(*h.hash(k)));
+  std::vector<std::pair<std::string, SecretBytes>> again;
+  again.emplace_back("p1", pepper('1'));
+  CHECK(Hasher::Create(std::move(again), "p1", "sha1").code() == Code::kInvalidRequest);
+}
+
+TEST_CASE("the stored digest is HMAC-SHA256 of the whole key under the pepper", "[hash]") {
+  Hasher h = hasher("p1");
+  SecretBytes p = pepper('1');
+  for (int i = 0; i < 500; ++i) {
+    std::string k(finfusion::keys::generate(finfusion::keys::KeyType::kProduction)->reveal());
+    unsigned char digest[32];
+    crypto_auth_hmacsha256_state s;
+    crypto_auth_hmacsha256_init(&s, p.data(), 32);
+    crypto_auth_hmacsha256_update(&s, reinterpret_cast<const unsigned char*>(k.data()), k.size());
+    crypto_auth_hmacsha256_final(&s, digest);
+    char b64[64];
+    sodium_bin2base64(b64, sizeof b64, digest, 32, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    REQUIRE(*h.hash(k) == std::string("ffk$1$hs256$p1$") + b64);
+    REQUIRE(*h.verify(k, std::string("ffk$1$hs256$p1$") + b64));
+  }
 }
 
 TEST_CASE("the stored digest is keyed BLAKE2b-256 of the whole key", "[hash]") {
   // Many keys, so that the hasher's own base64url writer meets all 64 digits in every
   // position and is checked against libsodium's.
-  Hasher h = hasher("p1");
+  std::vector<std::pair<std::string, SecretBytes>> peppers;
+  peppers.emplace_back("p1", pepper('1'));
+  Hasher h = *Hasher::Create(std::move(peppers), "p1", "b2b256");
   SecretBytes p = pepper('1');
   for (int i = 0; i < 500; ++i) {
     std::string k(finfusion::keys::generate(finfusion::keys::KeyType::kProduction)->reveal());
@@ -100,7 +139,7 @@ TEST_CASE("stored strings are parsed strictly", "[hash]") {
   Hasher h = hasher("p1");
   std::string k = key();
   std::string stored = *h.hash(k);
-  std::string digest = stored.substr(16);
+  std::string digest = stored.substr(15);
   for (const std::string& bad :
        {std::string(""), std::string("ffk$1$b2b256$p1"), "ffk$2$b2b256$p1$" + digest,
         "ffk$1$sha256$p1$" + digest, "xxx$1$b2b256$p1$" + digest, "ffk$1$b2b256$$" + digest,

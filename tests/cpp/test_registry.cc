@@ -35,7 +35,7 @@ TEST_CASE("create and verify the seed's key", "[registry]") {
   auto created = reg.create(kSeed, kNow, "admin:alice");
   REQUIRE(created.ok());
   std::string key(created->key.reveal());
-  CHECK(created->record.stored_hash.rfind("ffk$1$b2b256$p1$", 0) == 0);
+  CHECK(created->record.stored_hash.rfind("ffk$1$hs256$p1$", 0) == 0);
   CHECK(created->record.to_json().find(key.substr(22)) == std::string::npos);
   auto d = reg.verify(key, need({"payments:charge"}), kNow + 1);
   REQUIRE(d.ok());

@@ -10,13 +10,24 @@ test('hash, verify, needsRehash', () => {
   const h2 = new hashing.Hasher(new Map(Object.entries(peppers)), 'p2');
   const key = keys.generate('production').reveal();
   const stored = h1.hash(key);
-  assert.ok(stored.startsWith('ffk$1$b2b256$p1$'));
+  assert.ok(stored.startsWith('ffk$1$hs256$p1$'));
   assert.equal(h1.verify(key, stored), true);
   assert.equal(h2.verify(key, stored), true);
   assert.equal(h1.verify(keys.generate('production').reveal(), stored), false);
   assert.equal(h1.needsRehash(stored), false);
   assert.equal(h2.needsRehash(stored), true);
-  assert.deepEqual({ ...hashing.parseStored(h2.hash(key)) }, { algorithm: 'b2b256', pepperId: 'p2' });
+  assert.deepEqual({ ...hashing.parseStored(h2.hash(key)) }, { algorithm: 'hs256', pepperId: 'p2' });
+  // Keyed BLAKE2b forms keep verifying and ask to be rehashed.
+  const old = new hashing.Hasher(peppers, 'p1', 'b2b256');
+  assert.equal(old.algorithm, 'b2b256');
+  assert.equal(h1.algorithm, 'hs256');
+  const oldStored = old.hash(key);
+  assert.ok(oldStored.startsWith('ffk$1$b2b256$p1$'));
+  assert.equal(h1.verify(key, oldStored), true);
+  assert.equal(h1.needsRehash(oldStored), true);
+  assert.equal(old.needsRehash(oldStored), false);
+  assert.throws(() => new hashing.Hasher(peppers, 'p1', 'sha1'), { code: 'invalid_request' });
+  old.dispose();
   assert.equal(h1.currentPepperId, 'p1');
   assert.equal(String(h1), 'Hasher(current=p1)');
   h1.dispose();

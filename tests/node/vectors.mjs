@@ -77,7 +77,7 @@ const ANSWER = {
   },
   hash(api, op, input) {
     const peppers = new Map(input.peppers.map(([id, hex]) => [id, fromHex(hex)]));
-    const hasher = new api.hashing.Hasher(peppers, input.current);
+    const hasher = new api.hashing.Hasher(peppers, input.current, input.algorithm ?? 'hs256');
     try {
       switch (op) {
         case 'hash': return hasher.hash(text(input, 'key'));

@@ -1,4 +1,5 @@
 import hashlib
+import hmac
 import pickle
 from base64 import urlsafe_b64encode
 
@@ -19,21 +20,30 @@ def test_hash_verify_rehash(peppers, recorder):
     recorder(h1, h2)
     key = keys.generate("production").reveal()
     stored = h1.hash(key)
-    assert stored.startswith("ffk$1$b2b256$p1$")
+    assert stored.startswith("ffk$1$hs256$p1$")
     assert h1.verify(key, stored) and h2.verify(key, stored)
     assert not h1.verify(keys.generate("production").reveal(), stored)
     assert not h1.needs_rehash(stored) and h2.needs_rehash(stored)
-    assert hashing.parse_stored(h2.hash(key)) == ("b2b256", "p2")
+    assert hashing.parse_stored(h2.hash(key)) == ("hs256", "p2")
     assert h1.current_pepper_id == "p1"
     assert repr(h1) == "Hasher(current='p1')"
 
 
-def test_digest_is_keyed_blake2b_256(peppers):
+def test_digest_is_hmac_sha256_or_keyed_blake2b_256(peppers):
     h = hashing.Hasher(peppers, current="p1")
+    old = hashing.Hasher(peppers, current="p1", algorithm="b2b256")
+    assert (h.algorithm, old.algorithm) == ("hs256", "b2b256")
     for _ in range(200):
         key = keys.generate("development").reveal()
+        digest = hmac.new(peppers["p1"], key.encode(), hashlib.sha256).digest()
+        assert h.hash(key) == "ffk$1$hs256$p1$" + urlsafe_b64encode(digest).decode().rstrip("=")
         digest = hashlib.blake2b(key.encode(), key=peppers["p1"], digest_size=32).digest()
-        assert h.hash(key) == "ffk$1$b2b256$p1$" + urlsafe_b64encode(digest).decode().rstrip("=")
+        stored = old.hash(key)
+        assert stored == "ffk$1$b2b256$p1$" + urlsafe_b64encode(digest).decode().rstrip("=")
+        # Keyed BLAKE2b forms keep verifying and ask to be rehashed with HMAC-SHA256.
+        assert h.verify(key, stored) and h.needs_rehash(stored) and not old.needs_rehash(stored)
+    with pytest.raises(finfusion.InvalidRequestError):
+        hashing.Hasher(peppers, current="p1", algorithm="sha1")
 
 
 def test_bad_input(peppers):

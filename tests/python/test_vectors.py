@@ -66,7 +66,7 @@ def answer_scope(op: str, inp: Dict[str, Any]) -> Any:
 
 def answer_hash(op: str, inp: Dict[str, Any]) -> Any:
     peppers = {pid: bytes.fromhex(hexed) for pid, hexed in inp["peppers"]}
-    hasher = hashing.Hasher(peppers, current=inp["current"])
+    hasher = hashing.Hasher(peppers, current=inp["current"], algorithm=inp.get("algorithm", "hs256"))
     if op == "hash":
         return hasher.hash(text(inp, "key"))
     if op == "verify":

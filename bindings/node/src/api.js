@@ -244,13 +244,13 @@ const nativeCleanup = typeof FinalizationRegistry === 'function'
 /** Stored key hashes under server peppers. Shows the current pepper id only. */
 class Hasher {
   #native;
-  constructor(peppers, current) {
+  constructor(peppers, current, algorithm = 'hs256') {
     const entries = peppers instanceof Map ? [...peppers.entries()]
       : (peppers !== null && typeof peppers === 'object' && !Array.isArray(peppers) ? Object.entries(peppers) : null);
     if (!entries) throw new TypeError(`peppers must be an object or Map of id -> Uint8Array, not ${typeName(peppers)}`);
     const ids = entries.map(([id]) => text(id, 'pepper id'));
     const values = entries.map(([, value]) => bytes(value, 'pepper'));
-    this.#native = unwrap(need().hasher_create(ids, values, text(current, 'current')));
+    this.#native = unwrap(need().hasher_create(ids, values, text(current, 'current'), text(algorithm, 'algorithm')));
     nativeHashers.set(this, this.#native);
     if (nativeCleanup) nativeCleanup.register(this, this.#native, this);
   }
@@ -259,6 +259,8 @@ class Hasher {
     return this.#native;
   }
   get currentPepperId() { return this.#live().currentPepperId(); }
+  /** What new hashes use: 'hs256' (HMAC-SHA256) or 'b2b256' (keyed BLAKE2b-256). */
+  get algorithm() { return this.#live().algorithm(); }
   hash(key) { return unwrap(this.#live().hash(text(key, 'key'))); }
   verify(key, stored) { return unwrap(this.#live().verify(text(key, 'key'), text(stored, 'stored'))); }
   needsRehash(stored) { return unwrap(this.#live().needsRehash(text(stored, 'stored'))); }

@@ -126,7 +126,7 @@ class Hasher:
     """
     Stored key hashes under server peppers; repr() shows pepper ids only.
     """
-    def __init__(self, peppers: dict[str, bytes], current: str) -> None:
+    def __init__(self, peppers: dict[str, bytes], current: str, algorithm: str = 'hs256') -> None:
         ...
     def __reduce__(self) -> typing.Any:
         ...
@@ -137,6 +137,9 @@ class Hasher:
     def needs_rehash(self, stored: str) -> bool:
         ...
     def verify(self, key: str, stored: str) -> bool:
+        ...
+    @property
+    def algorithm(self) -> str:
         ...
     @property
     def current_pepper_id(self) -> str:

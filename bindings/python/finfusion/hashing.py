@@ -1,9 +1,10 @@
-"""Stored key hashes: keyed BLAKE2b-256 under a server pepper, verified in constant time.
+"""Stored key hashes: HMAC-SHA256 (or keyed BLAKE2b-256) under a server pepper, verified in
+constant time.
 
 >>> hasher = Hasher({"2026a": pepper_bytes}, current="2026a")   # doctest: +SKIP
->>> stored = hasher.hash(key)          # 'ffk$1$b2b256$2026a$...'
+>>> stored = hasher.hash(key)          # 'ffk$1$hs256$2026a$...'
 >>> hasher.verify(key, stored)         # True
->>> hasher.needs_rehash(stored)        # True once another pepper is current
+>>> hasher.needs_rehash(stored)        # True once another pepper or algorithm is current
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from . import _core
 
 __all__ = ["Hasher", "StoredHash", "PEPPER_BYTES", "generate_pepper", "parse_stored"]
 
-#: Hasher(peppers: dict[str, bytes], current: str). Peppers must be exactly PEPPER_BYTES
-#: long (InvalidRequestError otherwise). repr() shows the current pepper id only; pickling
-#: is refused.
+#: Hasher(peppers: dict[str, bytes], current: str, algorithm: str = "hs256"). Peppers must be
+#: exactly PEPPER_BYTES long (InvalidRequestError otherwise). ``algorithm`` is what new hashes
+#: use: "hs256" (HMAC-SHA256) or "b2b256" (keyed BLAKE2b-256); stored forms of both verify.
+#: repr() shows the current pepper id only; pickling is refused.
 Hasher = _core.Hasher
 PEPPER_BYTES: int = _core.PEPPER_BYTES
 

@@ -12,17 +12,18 @@ namespace finfusion::python {
 void register_hashing(py::module_& m) {
   py::class_<hashing::Hasher>(m, "Hasher",
                               "Stored key hashes under server peppers; repr() shows pepper ids only.")
-      .def(py::init([](const PepperMapArg& peppers, const std::string& current) {
+      .def(py::init([](const PepperMapArg& peppers, const std::string& current, const std::string& algorithm) {
              if (!PyDict_Check(peppers.ptr())) throw py::type_error("peppers must be a dict of id -> bytes");
              std::vector<std::pair<std::string, SecretBytes>> list;
              for (auto item : py::reinterpret_borrow<py::dict>(peppers)) {
                list.emplace_back(std::string(Text(item.first, "pepper id").view()),
                                  secret_bytes(item.second, "pepper"));
              }
-             return unwrap(hashing::Hasher::Create(std::move(list), current));
+             return unwrap(hashing::Hasher::Create(std::move(list), current, algorithm));
            }),
-           py::arg("peppers"), py::arg("current"))
+           py::arg("peppers"), py::arg("current"), py::arg("algorithm") = std::string(hashing::kAlgorithmHmacSha256))
       .def_property_readonly("current_pepper_id", &hashing::Hasher::current_pepper_id)
+      .def_property_readonly("algorithm", [](const hashing::Hasher& h) { return std::string(h.algorithm()); })
       // A Hasher is immutable once built, so hashing runs without the GIL: other Python
       // threads go on meanwhile. (The Text objects keep their str alive throughout.)
       .def("hash", [](const hashing::Hasher& h, const StrArg& key) {

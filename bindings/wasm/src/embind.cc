@@ -228,14 +228,15 @@ val scope_is_subset(const val& child, const val& parent) {
 
 // ---- hashing ----
 // ids: string[]; peppers: Uint8Array[] of the same length.
-val hasher_create(const val& ids, const val& peppers, const val& current_js) {
+val hasher_create(const val& ids, const val& peppers, const val& current_js, const val& algorithm_js) {
   const std::string current = text_arg(current_js);
+  const std::string algorithm = text_arg(algorithm_js);
   std::vector<std::pair<std::string, ff::SecretBytes>> list;
   auto n = ids["length"].as<std::size_t>();
   for (std::size_t i = 0; i < n; ++i) {
     list.emplace_back(text_arg(ids[i]), bytes_from(peppers[i]));
   }
-  return result(ff::hashing::Hasher::Create(std::move(list), current),
+  return result(ff::hashing::Hasher::Create(std::move(list), current, algorithm),
                 [](const ff::hashing::Hasher& h) { return val(h); });
 }
 val hasher_hash(const ff::hashing::Hasher& h, const val& key_js) {
@@ -252,6 +253,7 @@ val hasher_needs_rehash(const ff::hashing::Hasher& h, const val& stored_js) {
   return result(h.needs_rehash(stored));
 }
 std::string hasher_current(const ff::hashing::Hasher& h) { return h.current_pepper_id(); }
+std::string hasher_algorithm(const ff::hashing::Hasher& h) { return std::string(h.algorithm()); }
 val hash_parse_stored(const val& stored_js) {
   const std::string stored = text_arg(stored_js);
   return result(ff::hashing::parse_stored(stored), [](const ff::hashing::StoredHash& s) {
@@ -770,7 +772,8 @@ EMSCRIPTEN_BINDINGS(finfusion) {
       .function("hash", &hasher_hash)
       .function("verify", &hasher_verify)
       .function("needsRehash", &hasher_needs_rehash)
-      .function("currentPepperId", &hasher_current);
+      .function("currentPepperId", &hasher_current)
+      .function("algorithm", &hasher_algorithm);
   function("hasher_create", &hasher_create);
   function("hash_parse_stored", &hash_parse_stored);
   function("random_secret", &random_secret);

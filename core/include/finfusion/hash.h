@@ -1,10 +1,13 @@
 // finfusion/hash.h - the stored form of a key, and constant-time verification.
 //
 // The registry never stores a key, only this string:
-//   ffk$1$b2b256$<pepper_id>$<43 chars of base64url, no padding>
-// = keyed BLAKE2b-256 (libsodium crypto_generichash) of the whole key text, keyed with a
-//   32-byte server pepper. "ffk" names the scheme, "1" its version, "b2b256" the
-//   algorithm, and the pepper id which of the server's peppers was used.
+//   ffk$1$<algorithm>$<pepper_id>$<43 chars of base64url, no padding>
+// = a MAC of the whole key text under a 32-byte server pepper: "hs256", HMAC-SHA256 (the
+//   default: on the CPU's SHA extensions where it has them, the pads computed once per
+//   pepper; libsodium elsewhere and in WebAssembly, with the same result), or "b2b256",
+//   keyed BLAKE2b-256 (libsodium crypto_generichash; the first algorithm, still verified).
+//   "ffk" names the scheme, "1" its version, and the pepper id which of the server's
+//   peppers was used.
 //
 //   auto hasher = finfusion::hashing::Hasher::Create({{"p2026", pepper}}, "p2026");
 //   std::string stored = hasher->hash(key.reveal()).value();
@@ -13,6 +16,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -22,23 +26,30 @@
 #include "finfusion/secret.h"
 #include "finfusion/status.h"
 
+namespace finfusion::internal {
+class HmacSha256Key;
+}  // namespace finfusion::internal
+
 namespace finfusion::hashing {
 
 inline constexpr std::size_t kPepperBytes = 32;
 inline constexpr std::size_t kMaxPepperIdLength = 32;
 inline constexpr std::size_t kMaxStoredLength = 128;
 inline constexpr std::string_view kAlgorithmBlake2b256 = "b2b256";
+inline constexpr std::string_view kAlgorithmHmacSha256 = "hs256";
 
 // A pepper id: 1 to 32 of [A-Za-z0-9_-].
 bool is_valid_pepper_id(std::string_view id) noexcept;
 
 class Hasher {
  public:
-  // `peppers` maps pepper ids to 32-byte secrets; `current` is the one new hashes use.
+  // `peppers` maps pepper ids to 32-byte secrets; `current` is the one new hashes use, and
+  // `algorithm` ("hs256" or "b2b256") the MAC they use; stored forms of either verify.
   // Errors: invalid_request for no peppers, a bad or repeated id, a pepper that is not
-  // exactly 32 bytes (checked here, never inside libsodium), or `current` not among them.
+  // exactly 32 bytes (checked here, never inside libsodium), `current` not among them, or
+  // an unknown algorithm.
   static Result<Hasher> Create(std::vector<std::pair<std::string, SecretBytes>> peppers,
-                               std::string_view current);
+                               std::string_view current, std::string_view algorithm = kAlgorithmHmacSha256);
 
   // The stored form of `key` under the current pepper.
   // Errors: the key's format code (malformed_key, unknown_prefix, bad_checksum): only
@@ -60,23 +71,26 @@ class Hasher {
   Result<bool> needs_rehash(std::string_view stored) const;
 
   const std::string& current_pepper_id() const noexcept { return current_; }
+  std::string_view algorithm() const noexcept { return algorithm_; }
 
  private:
   Hasher() = default;
   struct Pepper {
     std::string id;
     SecretBytes key;
+    std::shared_ptr<const internal::HmacSha256Key> hmac;  // the pads, absorbed once
   };
   const Pepper* find(std::string_view id) const noexcept;
-  void digest(std::string_view key, const Pepper& pepper, unsigned char* out) const;
+  static void digest(std::string_view algorithm, std::string_view key, const Pepper& pepper, unsigned char* out);
 
   std::vector<Pepper> peppers_;
   std::string current_;
+  std::string_view algorithm_ = kAlgorithmHmacSha256;
 };
 
 // The parts of a stored form. Errors: invalid_request.
 struct StoredHash {
-  std::string algorithm;  // "b2b256"
+  std::string algorithm;  // "hs256" or "b2b256"
   std::string pepper_id;
 };
 Result<StoredHash> parse_stored(std::string_view stored);

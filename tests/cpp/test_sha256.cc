@@ -1,0 +1,97 @@
+// SHA-256 and HMAC-SHA256 on the SHA extensions (when this CPU has them) against libsodium,
+// NIST's examples, Wycheproof and a million random inputs: the two paths must give the same
+// bytes, since stored hashes made on one are verified on the other (WebAssembly has only
+// libsodium's).
+#include <sodium.h>
+
+#include <catch2/catch.hpp>
+#include <random>
+#include <string>
+
+#include "fixtures.h"
+#include "internal/sha256.h"
+
+using namespace finfusion;
+using internal::HmacSha256Key;
+
+namespace {
+
+std::string hex(const unsigned char* bytes, std::size_t n) {
+  std::string out(2 * n + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), bytes, n);
+  out.pop_back();
+  return out;
+}
+
+std::string tag_of(const HmacSha256Key& key, std::string_view message) {
+  unsigned char out[32];
+  key.tag(message, out);
+  return std::string(reinterpret_cast<char*>(out), sizeof out);
+}
+
+}  // namespace
+
+TEST_CASE("SHA-256: NIST's examples on both paths", "[sha256]") {
+  INFO("hardware: " << internal::sha256_in_hardware());
+  const std::pair<std::string, const char*> examples[] = {
+      {"abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
+      {"", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+      {"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+       "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
+      {std::string(1000000, 'a'), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"},
+  };
+  for (const auto& [message, digest] : examples) {
+    for (bool portable : {false, true}) {
+      const internal::Sha256Digest d = internal::sha256(message, portable);
+      CHECK(hex(d.data(), d.size()) == digest);
+    }
+  }
+}
+
+TEST_CASE("HMAC-SHA256 with precomputed pads: Wycheproof on both paths", "[sha256][external]") {
+  auto doc = testing::load_external("hmac_sha256_test.json");
+  std::size_t checked = 0;
+  for (const auto& group : doc.at("testGroups")) {
+    const std::size_t tag_bytes = group.at("tagSize").get<std::size_t>() / 8;
+    for (const auto& t : group.at("tests")) {
+      INFO("tcId " << t.at("tcId"));
+      const std::string key = testing::from_hex(t.at("key")), msg = testing::from_hex(t.at("msg"));
+      const std::string expected = testing::from_hex(t.at("tag"));
+      const bool valid = t.at("result") == "valid";
+      for (bool portable : {false, true}) {
+        const std::string tag = tag_of(HmacSha256Key(key, portable), msg).substr(0, tag_bytes);
+        CHECK((tag == expected) == valid);
+      }
+      ++checked;
+    }
+  }
+  CHECK(checked >= 150);
+}
+
+TEST_CASE("HMAC-SHA256 and SHA-256: a million random inputs against libsodium", "[sha256]") {
+  std::mt19937_64 random(20261130);
+  std::string key, message;
+  for (int i = 0; i < 1000000; ++i) {
+    // Keys around the 64-byte block (hashed above it), messages across one to four blocks.
+    key.resize(random() % 100);
+    message.resize(i % 1000 == 0 ? random() % 4096 : random() % 200);
+    for (char& c : key) c = static_cast<char>(random());
+    for (char& c : message) c = static_cast<char>(random());
+    unsigned char expected[32];
+    crypto_auth_hmacsha256_state s;
+    crypto_auth_hmacsha256_init(&s, reinterpret_cast<const unsigned char*>(key.data()), key.size());
+    crypto_auth_hmacsha256_update(&s, reinterpret_cast<const unsigned char*>(message.data()), message.size());
+    crypto_auth_hmacsha256_final(&s, expected);
+    const HmacSha256Key k(key);
+    if (tag_of(k, message) != std::string(reinterpret_cast<char*>(expected), 32)) {
+      FAIL("HMAC differs at input " << i << " (key " << key.size() << " bytes, message " << message.size() << ")");
+    }
+    if (i % 10 == 0) {
+      unsigned char digest[32];
+      crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(message.data()), message.size());
+      const internal::Sha256Digest d = internal::sha256(message);
+      if (std::memcmp(d.data(), digest, 32) != 0) FAIL("SHA-256 differs at input " << i);
+    }
+  }
+  SUCCEED("a million agree");
+}
