@@ -43,7 +43,8 @@ test-asan: deps
 
 # The Python package, as a user gets it: `python -m build` makes the sdist and builds the
 # wheel from that sdist; the wheel goes into .venv and the sdist into a fresh venv, and the
-# suite runs against each installed copy (never the source tree). Then the .pyi drift
+# suite runs against each installed copy (never the source tree), and once more against an
+# ASan+UBSan build of the extension (scripts/test-python-asan.sh). Then the .pyi drift
 # check, mypy --strict on the examples and a typed usage file, and the quickstart.
 $(VENV)/.tools: bindings/python/requirements-dev.txt | deps
 	python3 -m venv $(VENV)
@@ -58,6 +59,7 @@ python-install: deps $(VENV)/.tools
 
 test-python: python-install
 	$(WITH_POSTGRES) $(PY) -m pytest
+	$(WITH_POSTGRES) scripts/test-python-asan.sh $(PY) -q
 	$(VENV)/bin/pybind11-stubgen finfusion._core -o build/stubs
 	diff -u bindings/python/finfusion/_core.pyi build/stubs/finfusion/_core.pyi || \
 	  { echo "the .pyi stub drifted: run make python-stubs and commit it" >&2; exit 1; }

@@ -154,24 +154,29 @@ ff::Result<ff::hashing::Hasher> load_hasher(const Globals& g) {
   return ff::hashing::Hasher::Create(std::move(peppers), doc["current"].get<std::string>());
 }
 
+// A secret's text from the environment variable `env`, else the first line of `file`;
+// nothing when neither is given.
+ff::Result<std::optional<std::string>> env_or_file(const char* env, const std::string& file) {
+  if (const char* value = std::getenv(env); value != nullptr && *value != '\0') return std::optional<std::string>(value);
+  if (file.empty()) return std::optional<std::string>();
+  std::ifstream in(file);
+  if (!in) return ff::Status(ff::Code::kInvalidRequest, "cannot read " + file);
+  std::string text;
+  std::getline(in, text);
+  return std::optional<std::string>(std::move(text));
+}
+
 // The master key for export and import: FINFUSION_MASTER_KEY (base64 of 32 bytes), else
 // the file named by --key-file holding the same text.
 ff::Result<ff::SecretBytes> master_key(const std::string& key_file) {
-  std::string text;
-  if (const char* env = std::getenv("FINFUSION_MASTER_KEY"); env != nullptr && *env != '\0') {
-    text = env;
-  } else if (!key_file.empty()) {
-    std::ifstream in(key_file);
-    if (!in) return ff::Status(ff::Code::kInvalidRequest, "cannot read the key file " + key_file);
-    std::getline(in, text);
-  } else {
-    return ff::Status(ff::Code::kInvalidRequest, "no master key: set FINFUSION_MASTER_KEY or --key-file");
-  }
-  auto raw = unb64(text);
+  auto text = env_or_file("FINFUSION_MASTER_KEY", key_file);
+  if (!text.ok()) return text.status();
+  if (!*text) return ff::Status(ff::Code::kInvalidRequest, "no master key: set FINFUSION_MASTER_KEY or --key-file");
+  auto raw = unb64(**text);
+  sodium_memzero((*text)->data(), (*text)->size());
   if (!raw) return ff::Status(ff::Code::kInvalidRequest, "the master key is not base64");
   ff::SecretBytes key = ff::SecretBytes::FromView(*raw);
   sodium_memzero(raw->data(), raw->size());
-  sodium_memzero(text.data(), text.size());
   return key;
 }
 
@@ -179,20 +184,13 @@ ff::Result<ff::SecretBytes> master_key(const std::string& key_file) {
 // is current), else the file named by --secret-keys-file holding the same text; nothing when
 // neither is given (the secrets subcommands then say so).
 ff::Result<std::optional<ff::vault::MasterKeys>> secret_keys(const std::string& file) {
-  std::string text;
-  if (const char* env = std::getenv("FINFUSION_SECRET_KEYS"); env != nullptr && *env != '\0') {
-    text = env;
-  } else if (!file.empty()) {
-    std::ifstream in(file);
-    if (!in) return ff::Status(ff::Code::kInvalidRequest, "cannot read the secret keys file " + file);
-    std::getline(in, text);
-  } else {
-    return std::optional<ff::vault::MasterKeys>();
-  }
+  auto text = env_or_file("FINFUSION_SECRET_KEYS", file);
+  if (!text.ok()) return text.status();
+  if (!*text) return std::optional<ff::vault::MasterKeys>();
   std::vector<std::pair<std::string, ff::SecretBytes>> keys;
   std::string current;
-  ff::Status parsed = parse_keyed_list(text, "the secret keys", keys, current);
-  sodium_memzero(text.data(), text.size());
+  ff::Status parsed = parse_keyed_list(**text, "the secret keys", keys, current);
+  sodium_memzero((*text)->data(), (*text)->size());
   if (!parsed.ok()) return parsed;
   auto masters = ff::vault::MasterKeys::Create(std::move(keys), current);
   if (!masters.ok()) return masters.status();

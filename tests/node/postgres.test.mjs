@@ -228,6 +228,7 @@ test('the fleet: Python creates and revokes, Node verifies, and the other way ro
 
 // Both languages at once, in separate processes: each rotates the head of every chain, round
 // after round (a rotation that loses the race is a conflict), and prints how many it won.
+// Python's side is the pytest suite's (tests/support/rotate_worker.py).
 const NODE_ROTATOR = `
 import { ready, hashing, registry } from '@finfusion/keys';
 await ready();
@@ -250,27 +251,6 @@ for (let r = 0; r < Number(rounds); r++) {
 reg.dispose();
 console.log(won);
 `;
-const PYTHON_ROTATOR = String.raw`
-import datetime as dt, sys
-import finfusion
-from finfusion import hashing, registry
-url, rounds, ids = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
-reg = registry.Registry(hashing.Hasher({"p1": bytes([7]) * 32}, current="p1"), store=url)
-now = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
-won = 0
-for r in range(rounds):
-    for i, key_id in enumerate(ids):
-        head = reg.get(key_id)
-        while head.replaced_by:
-            head = reg.get(head.replaced_by)
-        ids[i] = head.id
-        try:
-            reg.rotate(head.id, now=now + dt.timedelta(milliseconds=r), grace_period="0")
-            won += 1
-        except finfusion.ConflictError:
-            pass
-print(won)
-`;
 
 function run(exe, args) {
   return new Promise((resolve, reject) => {
@@ -292,7 +272,7 @@ test('Node and Python rotating the same keys at once: one successor per key, no 
     const rounds = '30';
     const won = await Promise.all([
       run(process.execPath, ['--input-type=module', '-e', NODE_ROTATOR, url, rounds, ...ids]),
-      run(exe, ['-c', PYTHON_ROTATOR, url, rounds, ...ids]),
+      run(exe, [new URL('../support/rotate_worker.py', import.meta.url).pathname, url, 'python', rounds, ...ids]),
     ]);
     const total = won[0] + won[1];
     assert.ok(won[0] > 0 && won[1] > 0, `won ${won}`);

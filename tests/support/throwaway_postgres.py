@@ -19,5 +19,8 @@ def fresh_database(prefix: str) -> Optional[str]:
             raise RuntimeError("FINFUSION_TEST_POSTGRES is not set")
         return None
     name = f"{prefix}_{os.getpid()}_{next(_numbers)}"
-    subprocess.run(["psql", "-q", server, "-c", f"CREATE DATABASE {name}"], check=True, capture_output=True)
+    # psql runs without the sanitizer runtimes a sanitized test run preloads for itself.
+    env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
+    subprocess.run(["psql", "-q", server, "-c", f"CREATE DATABASE {name}"], check=True, capture_output=True,
+                   env=env, timeout=60)
     return server.rsplit("/", 1)[0] + "/" + name
