@@ -134,7 +134,7 @@ bench: build wasm $(VENV)/.tools
 	scripts/with-postgres.sh ./build/release/bench/bench_core --benchmark_min_time=0.2
 	./build/release/bench/timing_ct
 	$(PY) -m pip install -q .
-	$(PY) bench/signing_table.py $(abspath $(PY)) ./build/release/bench/bench_core
+	$(PY) bench/tables.py $(abspath $(PY)) ./build/release/bench/bench_core
 
 clean:
 	rm -rf build

@@ -1,6 +1,7 @@
 // RFC 9421 sign + verify of the typical request through @finfusion/keys (WebAssembly), as ns
-// per operation in JSON on stdout (bench/signing_table.py puts it beside native and Python).
+// per operation in JSON on stdout (bench/tables.py puts it beside native and Python).
 import { ready, signing, webhooks } from '../bindings/node/dist/index.mjs';
+import { perOp } from './per_op.mjs';
 
 const BODY = new TextEncoder().encode(`{"data":"${'x'.repeat(1013)}"}`);
 const URL_ = 'https://api.finfusion.example/v1/payments?currency=EUR';
@@ -8,23 +9,6 @@ const HEADERS = [['Host', 'api.finfusion.example'], ['Content-Type', 'applicatio
   ['Authorization', 'Bearer prod_EnqIrqy2roi4qe8B_phPgxLdgHFjpBZJfuHYfyr6RNJ6cO3nMVjDUiyy7CZR3u29HZ'],
   ['X-Request-Id', 'req-7f2c']];
 const NOW = 1767225600000;
-
-function perOp(fn, seconds = 0.5) {
-  let n = 64;
-  for (;;) {
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) fn();
-    if (Number(process.hrtime.bigint() - start) > (seconds * 1e9) / 5) break;
-    n *= 2;
-  }
-  const runs = [];
-  for (let r = 0; r < 5; r++) {
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) fn();
-    runs.push(Number(process.hrtime.bigint() - start) / n);
-  }
-  return runs.sort((a, b) => a - b)[2];
-}
 
 await ready();
 const out = {};

@@ -1,5 +1,5 @@
 """RFC 9421 sign + verify of the typical request through the Python package, as ns per
-operation in JSON on stdout (bench/signing_table.py puts it beside native and Node)."""
+operation in JSON on stdout (bench/tables.py puts it beside native and Node)."""
 
 from __future__ import annotations
 

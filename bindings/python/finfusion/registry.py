@@ -38,21 +38,38 @@ T = TypeVar("T")
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 
 
+_SNAKE: Dict[str, str] = {}
+_FIELDS: Dict[type, Dict[str, bool]] = {}
+
+
 def _snake(name: str) -> str:
-    return _CAMEL.sub("_", name).lower()
+    snake = _SNAKE.get(name)
+    if snake is None:
+        snake = _SNAKE[name] = _CAMEL.sub("_", name).lower()
+    return snake
+
+
+def _fields(cls: type) -> Dict[str, bool]:
+    """A dataclass's field names, each with whether it holds an instant."""
+    fields = _FIELDS.get(cls)
+    if fields is None:
+        fields = _FIELDS[cls] = {f.name: "datetime" in str(f.type) for f in dataclasses.fields(cls)}
+    return fields
 
 
 def _typed(cls: Type[T], text: str, **extra: Any) -> T:
     """A frozen dataclass from the core's canonical JSON: camelCase -> snake_case, UTC
-    instant text -> aware datetime (fields typed Optional[datetime] / datetime)."""
+    instant text -> aware datetime (fields typed Optional[datetime] / datetime). The names
+    and field kinds are worked out once (this runs on every verification)."""
     data = json.loads(text)
     values: Dict[str, Any] = {}
-    hints = {f.name: f.type for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    fields = _fields(cls)
     for key, value in data.items():
         name = _snake(key)
-        if name not in hints:
+        instant = fields.get(name)
+        if instant is None:
             continue
-        if "datetime" in str(hints[name]) and isinstance(value, str):
+        if instant and isinstance(value, str):
             value = parse_timestamp(value)
         values[name] = value
     values.update(extra)

@@ -1,0 +1,63 @@
+"""Runs the benchmarks of the three bindings in one go and prints them side by side: native
+(bench_core, Google Benchmark), Python (bench_*.py) and Node (bench_*.mjs), each binding's
+ratio to native and, for key verification, to its standard-library peer (what a team would
+write without us). `make bench` runs it after the native suite.
+
+    python bench/tables.py PYTHON BENCH_CORE
+"""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+BENCH = ROOT / "bench"
+UNIT = {"ns": 1, "us": 1e3, "ms": 1e6}
+
+SIGNING = {"BM_sign_verify_pair/0": "sign_verify_pair/hmac-sha256",
+           "BM_sign_verify_pair/1": "sign_verify_pair/ed25519",
+           "BM_webhook_sign_verify": "webhook_sign_verify"}
+VERIFY = {"BM_check_format": "check_format", "BM_hash": "hash", "BM_registry_verify": "verify"}
+
+
+def native(binary: str, names: dict) -> dict:
+    """Medians of three repetitions, in ns."""
+    pattern = "|".join(n.split("/")[0] + "$" if "/" not in n else n.split("/")[0] for n in names)
+    out = subprocess.run([binary, f"--benchmark_filter={pattern}", "--benchmark_format=json",
+                          "--benchmark_min_time=0.5", "--benchmark_repetitions=3",
+                          "--benchmark_report_aggregates_only=true"], check=True, capture_output=True, text=True).stdout
+    return {names[b["run_name"]]: b["real_time"] * UNIT[b["time_unit"]]
+            for b in json.loads(out)["benchmarks"] if b.get("aggregate_name") == "median" and b["run_name"] in names}
+
+
+def binding(command: list) -> dict:
+    return json.loads(subprocess.run(command, check=True, capture_output=True, text=True, cwd=BENCH).stdout)
+
+
+def main() -> None:
+    python, binary = sys.argv[1], sys.argv[2]
+
+    n, p, j = (native(binary, SIGNING), binding([python, "bench_signing.py"]), binding(["node", "bench_signing.mjs"]))
+    print("\nRFC 9421 sign + verify of the typical request (POST, target URI, 4 headers, 1 KiB body with")
+    print("Content-Digest) and a Standard Webhooks sign + verify, median ns per operation, one run:\n")
+    print(f"{'operation':32} {'native':>10} {'python':>10} {'x native':>9} {'node':>10} {'x native':>9}")
+    for op, ns in n.items():
+        print(f"{op:32} {ns:10.0f} {p[op]:10.0f} {p[op] / ns:9.2f} {j[op]:10.0f} {j[op] / ns:9.2f}")
+
+    n, p, j = native(binary, VERIFY), binding([python, "bench_verify.py"]), binding(["node", "bench_verify.mjs"])
+    print("\nKey verification, median ns per operation, one run. 'peer' is the same decision written with")
+    print("the language's standard library (regex, CRC-32, HMAC-SHA256, constant-time compare, a dict of")
+    print("records); ours also enforces the rate limit and writes usage and a hash-chained audit event:\n")
+    print(f"{'operation':14} {'native':>8} {'python':>8} {'x nat':>6} {'py peer':>8} {'peer/py':>7} "
+          f"{'node':>8} {'x nat':>6} {'js peer':>8} {'peer/js':>7}")
+    for op, ns in n.items():
+        py, pp, js, jp = p[op], p[op + "/peer"], j[op], j[op + "/peer"]
+        print(f"{op:14} {ns:8.0f} {py:8.0f} {py / ns:6.2f} {pp:8.0f} {pp / py:7.2f} "
+              f"{js:8.0f} {js / ns:6.2f} {jp:8.0f} {jp / js:7.2f}")
+
+
+if __name__ == "__main__":
+    main()
