@@ -306,7 +306,7 @@ export interface ChainReport {
 export class Registry {
   /**
    * A registry in memory (`store` "memory:", the default), or in PostgreSQL (`store`
-   * "postgresql://...", Node 20.16+ with `pg`): the native build's store, shared with Python
+   * "postgresql://...", Node 18+ with `pg`): the native build's store, shared with Python
    * services and the command line. Calls on a PostgreSQL registry wait for the database
    * (`timeoutMs`, default 30000); `writer` names this instance's audit chain (default
    * "host:pid:random"). `seed` makes key generation deterministic (tests only).

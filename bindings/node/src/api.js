@@ -26,6 +26,7 @@ class FinFusionError extends Error {
 
 let core = null;
 let loading = null;
+let threads = null;  // node:worker_threads, on Node (the PostgreSQL registry's)
 
 async function randomSource() {
   // libsodium's WASM build looks for window/self.crypto or require('crypto'); an ES module
@@ -46,6 +47,7 @@ function ready() {
   if (!loading) {
     loading = (async () => {
       const getRandomValue = await randomSource();
+      if (globalThis.process?.versions?.node) threads = await loadNodeThreads().catch(() => null);
       core = await createFinFusionCore({ getRandomValue });
     })();
     loading.catch(() => { loading = null; });
@@ -726,8 +728,7 @@ class PostgresBridge {
   hostname = '';
 
   constructor(url, timeoutMs) {
-    const threads = nodeBuiltin('node:worker_threads');
-    if (!threads) throw new FinFusionError('storage_unavailable', 'postgresql: needs Node 20.16 or later (worker threads)');
+    if (!threads) throw new FinFusionError('storage_unavailable', 'postgresql: needs Node (worker threads)');
     const { Worker, MessageChannel, receiveMessageOnPort } = threads;
     this.#receive = receiveMessageOnPort;
     this.#timeoutMs = timeoutMs;
@@ -820,8 +821,7 @@ class PostgresBridge {
 
 // "host:pid:random": this process's audit chain in a shared registry.
 function writerName(hostname) {
-  const random = new Uint8Array(4);
-  globalThis.crypto.getRandomValues(random);
+  const random = unwrap(need().random_secret(4));  // libsodium's CSPRNG, as every key
   return `${hostname}:${globalThis.process?.pid ?? 0}:${[...random].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
@@ -829,7 +829,7 @@ const POSTGRES_URL = /^postgres(ql)?:\/\//;
 
 /**
  * Keys, their lifecycle and the audit log: in memory (WebAssembly), or in PostgreSQL with
- * `store: 'postgresql://...'` (Node 20.16+, with `pg` from npm): the native build's store,
+ * `store: 'postgresql://...'` (Node, with `pg` from npm): the native build's store,
  * shared with Python services and the command line. Every call takes `now` (a Date or epoch
  * ms): the core reads no clock. `seed` makes key generation deterministic, for tests and
  * conformance vectors only.

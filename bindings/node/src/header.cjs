@@ -3,5 +3,5 @@ const createFinFusionCore = require('./finfusion_core.cjs');
 
 const loadNodeCrypto = async () => require('crypto');
 
-const nodeBuiltin = (name) => require(name);
+const loadNodeThreads = async () => require('worker_threads');
 const postgresWorker = () => require('path').join(__dirname, 'postgres_worker.cjs');
