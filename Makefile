@@ -111,7 +111,7 @@ package-size:
 # Each libFuzzer harness for FUZZ_SECONDS (default 60) under ASan+UBSan, starting from the
 # seed corpus in tests/fuzz/corpus (read only) and keeping what it finds in build/fuzz-corpus.
 FUZZ_SECONDS ?= 60
-FUZZERS := key scope time type_table stored_hash create_request structured_field signature webhook import sealed
+FUZZERS := key scope time type_table stored_hash create_request structured_field signature webhook import sealed rotate
 fuzz: deps
 	cmake --preset fuzz
 	cmake --build --preset fuzz

@@ -860,8 +860,13 @@ class Registry {
     if (this.#bridge) {
       // Held-back verifications are written at least once a second, even when no call comes.
       const self = new WeakRef(this);
-      this.#timer = setInterval(() => { self.deref()?.#flushQuietly(); }, 1000);
-      this.#timer.unref();
+      const timer = setInterval(() => {
+        const live = self.deref();
+        if (live) live.#flushQuietly();
+        else clearInterval(timer);  // collected: its cleanup closes the store
+      }, 1000);
+      timer.unref();
+      this.#timer = timer;
       if (nativeCleanup) nativeCleanup.register(this, this.#bridge, this);
     }
   }
