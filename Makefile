@@ -92,8 +92,10 @@ bindings/node/node_modules/.installed: bindings/node/package.json bindings/node/
 	cd bindings/node && npm ci --omit=dev --no-audit --no-fund
 	touch $@
 
+# --install-links=false: the package is linked, not copied, by every npm (Debian's npm 9
+# copies by default), so it finds pg where the line above put it.
 tests/node/node_modules/.installed: tests/node/package.json tests/node/package-lock.json | deps
-	cd tests/node && npm ci --no-audit --no-fund
+	cd tests/node && npm ci --install-links=false --no-audit --no-fund
 	touch $@
 
 # node:test suites (per module, vectors, require/import, secrets, parity with Python's
