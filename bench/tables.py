@@ -25,7 +25,7 @@ VERIFY = {"BM_check_format": "check_format", "BM_hash": "hash", "BM_registry_ver
 
 def native(binary: str, names: dict) -> dict:
     """Medians of three repetitions, in ns."""
-    pattern = "|".join(n.split("/")[0] + "$" if "/" not in n else n.split("/")[0] for n in names)
+    pattern = "|".join(sorted({f"^{n.split('/')[0]}(/|$)" for n in names}))  # exact names, any argument
     out = subprocess.run([binary, f"--benchmark_filter={pattern}", "--benchmark_format=json",
                           "--benchmark_min_time=0.5", "--benchmark_repetitions=3",
                           "--benchmark_report_aggregates_only=true"], check=True, capture_output=True, text=True).stdout

@@ -1217,19 +1217,17 @@ Result<signing::SigningKey> Registry::issue_signing_secret(std::string_view key_
   if (auto parsed = keys::parse_id(key_id); !parsed.ok()) return parsed.status();
   auto generated = signing::SigningKey::Generate(std::string(key_id), algorithm);
   if (!generated.ok()) return generated.status();
-  auto issued = atomically<bool>(*store_, [&]() -> Result<bool> {
+  auto issue = [&]() -> Status {
     auto found = get(key_id);
     if (!found.ok()) return found.status();
     const Code state = state_of(*found, now).code;
     if (state != Code::kValid) {
       return Status(Code::kPreconditionFailed, "the key is " + std::string(code_name(state)) + ": it gets no new secret");
     }
-    Status s = store_secret(std::string(kSigningSecret) + std::string(key_id), kind_of(algorithm), key_id,
-                            generated->secret(), now, actor);
-    if (!s.ok()) return s;
-    return true;
-  });
-  if (!issued.ok()) return issued.status();
+    return store_secret(std::string(kSigningSecret) + std::string(key_id), kind_of(algorithm), key_id,
+                        generated->secret(), now, actor);
+  };
+  if (Status s = store_->transaction(issue); !s.ok()) return s;
   return std::move(*generated);
 }
 
@@ -1249,13 +1247,11 @@ Result<webhooks::Secret> Registry::issue_webhook_secret(std::string_view endpoin
   if (Status s = check_text("actor", actor, kMaxActor); !s.ok()) return s;
   auto generated = webhooks::Secret::Generate();
   if (!generated.ok()) return generated.status();
-  auto issued = atomically<bool>(*store_, [&]() -> Result<bool> {
-    Status s = store_secret(std::string(kWebhookSecret) + std::string(endpoint_id), "webhook", "", generated->bytes(),
-                            now, actor);
-    if (!s.ok()) return s;
-    return true;
-  });
-  if (!issued.ok()) return issued.status();
+  auto issue = [&]() -> Status {
+    return store_secret(std::string(kWebhookSecret) + std::string(endpoint_id), "webhook", "", generated->bytes(), now,
+                        actor);
+  };
+  if (Status s = store_->transaction(issue); !s.ok()) return s;
   return std::move(*generated);
 }
 

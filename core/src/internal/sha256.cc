@@ -118,12 +118,15 @@ Sha256Digest sha256(std::string_view message, bool portable) {
   return out;
 }
 
-HmacSha256Key::HmacSha256Key(std::string_view key, bool portable) : hardware_(kHardware && !portable) {
-  crypto_auth_hmacsha256_init(&sodium_, reinterpret_cast<const unsigned char*>(key.data()), key.size());
+HmacSha256Key::HmacSha256Key(std::string_view key, bool portable) : hardware_(kHardware && !portable), sodium_{} {
   std::memcpy(inner_, kInitial, sizeof inner_);
   std::memcpy(outer_, kInitial, sizeof outer_);
+  if (!hardware_) {
+    crypto_auth_hmacsha256_init(&sodium_, reinterpret_cast<const unsigned char*>(key.data()), key.size());
+    return;
+  }
 #ifdef FINFUSION_SHA_NI
-  if (hardware_) {
+  {
     unsigned char block[64] = {};
     if (key.size() > 64) {
       crypto_hash_sha256(block, reinterpret_cast<const unsigned char*>(key.data()), key.size());
