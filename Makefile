@@ -5,7 +5,7 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
-.PHONY: all deps build run test test-release test-asan python-install test-python python-stubs wasm test-node package-size fuzz vectors bench clean
+.PHONY: all deps build run test test-release test-asan python-install test-python python-stubs wasm test-node test-java package-size fuzz vectors bench clean
 
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -27,7 +27,7 @@ run: build
 
 # Release build (tests, tools, examples, benchmarks) and the ASan+UBSan build, both with
 # -Werror; ctest runs the Catch2 suite, the conformance vectors and their drift check.
-test: deps test-release test-asan test-python test-node
+test: deps test-release test-asan test-python test-node test-java
 
 # The PostgreSQL tests run against a throwaway server (scripts/with-postgres.sh) and fail,
 # rather than skip, when it is missing.
@@ -105,6 +105,16 @@ test-node: wasm python-install bindings/node/node_modules/.installed tests/node/
 	$(MAKE) --no-print-directory package-size
 	cd tests/node && npx tsc -p .
 	cd tests/node && FINFUSION_PYTHON=$(abspath $(PY)) $(WITH_POSTGRES) node --test
+
+# The Java binding: Maven (dependencies cached in ~/.m2, outside the clone) compiles the
+# package with -Werror, runs the JUnit suites against the JNI library the release build made
+# (vectors, parity with tests/surface.json, a -Xcheck:jni workout, Java and Python on the same
+# signed requests and SQLite registry), and packs the jar with the library inside; the
+# quickstart then runs from that jar alone.
+JAVA_NATIVE := $(CURDIR)/build/release/bindings/java
+test-java: build python-install
+	cd bindings/java && FINFUSION_PYTHON=$(abspath $(PY)) mvn -B -ntp -Dfinfusion.native.dir=$(JAVA_NATIVE) verify
+	java -cp bindings/java/target/finfusion-keys-$$(cat VERSION).jar examples/java/Quickstart.java >/dev/null
 
 package-size:
 	@cd bindings/node && for f in dist/index.mjs dist/finfusion_core.mjs dist/index.cjs dist/finfusion_core.cjs; do \

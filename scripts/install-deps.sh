@@ -14,6 +14,8 @@ packages=(
   libsodium-dev nlohmann-json3-dev catch2 libbenchmark-dev
   # command line, persistent stores
   libcli11-dev libsqlite3-dev libpq-dev postgresql
+  # Java binding (JNI library, Maven build)
+  openjdk-17-jdk-headless maven
   # Python binding
   python3 python3-venv python3-dev python3-pip
   # WebAssembly: Emscripten, and the tools that build libsodium from Debian's source package

@@ -1,5 +1,5 @@
-"""The Python module exposes the binding surface of tests/surface.json (Node is checked
-against the same file), and nothing public is missing from it."""
+"""The Python module exposes the binding surface of tests/surface.json (Node and Java are
+checked against the same file), and nothing public is missing from it."""
 
 import importlib
 import json
