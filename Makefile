@@ -45,11 +45,12 @@ test-asan: deps
 # wheel from that sdist; the wheel goes into .venv and the sdist into a fresh venv, and the
 # suite runs against each installed copy (never the source tree), and once more against an
 # ASan+UBSan build of the extension (scripts/test-python-asan.sh). Then the .pyi drift
-# check, mypy --strict on the examples and a typed usage file, and the quickstart.
-$(VENV)/.tools: bindings/python/requirements-dev.txt | deps
+# check, mypy --strict on the examples, a typed usage file and the admin service, the admin
+# API's suite (a real server on 127.0.0.1; the seed's curl command) and the quickstart.
+$(VENV)/.tools: bindings/python/requirements-dev.txt services/admin/requirements.txt | deps
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -r bindings/python/requirements-dev.txt
+	$(PY) -m pip install -q -r bindings/python/requirements-dev.txt -r services/admin/requirements.txt
 	touch $@
 
 python-install: deps $(VENV)/.tools
@@ -63,7 +64,8 @@ test-python: python-install
 	$(VENV)/bin/pybind11-stubgen finfusion._core -o build/stubs
 	diff -u bindings/python/finfusion/_core.pyi build/stubs/finfusion/_core.pyi || \
 	  { echo "the .pyi stub drifted: run make python-stubs and commit it" >&2; exit 1; }
-	$(VENV)/bin/mypy --strict examples/python tests/python/typed_usage.py
+	$(VENV)/bin/mypy --strict examples/python tests/python/typed_usage.py services/admin/finfusion_admin
+	$(PY) -m pytest -q tests/admin
 	$(PY) examples/python/quickstart.py >/dev/null
 	python3 -m venv build/venv-sdist
 	build/venv-sdist/bin/python -m pip install -q -r bindings/python/requirements-dev.txt

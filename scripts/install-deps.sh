@@ -10,7 +10,7 @@ set -euo pipefail
 
 packages=(
   # C++ core
-  build-essential g++ cmake ninja-build pkg-config git ca-certificates
+  build-essential g++ cmake ninja-build pkg-config git ca-certificates curl
   libsodium-dev nlohmann-json3-dev catch2 libbenchmark-dev
   # command line, persistent stores
   libcli11-dev libsqlite3-dev libpq-dev postgresql

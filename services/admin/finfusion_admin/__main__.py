@@ -1,0 +1,117 @@
+"""``python -m finfusion_admin``: serve the admin API, or manage its tokens.
+
+  python -m finfusion_admin serve [--registry sqlite:keys.db] [--host 127.0.0.1] [--port 8080]
+  python -m finfusion_admin token issue NAME --role admin|auditor|verifier
+  python -m finfusion_admin token revoke NAME
+  python -m finfusion_admin token list
+
+The registry and its peppers are found as the command line finds them: ``--registry`` or
+FINFUSION_REGISTRY (default ``sqlite:finfusion-keys.db``), FINFUSION_PEPPERS
+(``id=base64,...``, the first current) or the pepper file beside a SQLite registry
+(``PATH.peppers``, made on first use). Tokens live in ``--tokens`` (default: beside the
+registry, ``PATH.admin-tokens.json``). ``serve`` issues a first admin token when there is
+none and prints it once. FINFUSION_ADMIN_NOW pins the clock (for demos and tests only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import datetime as _dt
+import json
+import os
+import pathlib
+import sys
+import time
+from typing import Callable, Dict, List, Optional, Tuple
+
+from finfusion import FinFusionError, hashing
+from finfusion import time as fftime
+from finfusion.registry import Registry
+
+from .app import create_app
+from .tokens import ROLES, AdminTokens
+
+
+def _peppers(registry: str, pepper_file: Optional[str]) -> hashing.Hasher:
+    env = os.environ.get("FINFUSION_PEPPERS")
+    if env:
+        items: List[Tuple[str, bytes]] = []
+        for item in env.split(","):
+            pid, _, b64 = item.partition("=")
+            items.append((pid, base64.b64decode(b64, validate=True)))
+        return hashing.Hasher(dict(items), current=items[0][0])
+    if pepper_file is None and registry.startswith("sqlite:"):
+        pepper_file = registry[len("sqlite:"):] + ".peppers"
+    if pepper_file is None:
+        if registry != "memory:":
+            raise SystemExit("this registry needs its peppers: set FINFUSION_PEPPERS or --pepper-file")
+        return hashing.Hasher({"local": hashing.generate_pepper()}, current="local")
+    path = pathlib.Path(pepper_file)
+    if not path.exists():
+        pid = f"p{int(time.time())}"
+        doc = {"current": pid, "peppers": {pid: base64.b64encode(hashing.generate_pepper()).decode()}}
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(json.dumps(doc, indent=2) + "\n")
+    doc = json.loads(path.read_text())
+    peppers: Dict[str, bytes] = {pid: base64.b64decode(v, validate=True) for pid, v in doc["peppers"].items()}
+    return hashing.Hasher(peppers, current=doc["current"])
+
+
+def _clock() -> Callable[[], _dt.datetime]:
+    pinned = os.environ.get("FINFUSION_ADMIN_NOW")
+    if not pinned:
+        return lambda: _dt.datetime.now(_dt.timezone.utc)
+    at = fftime.parse_timestamp(pinned)
+    return lambda: at
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m finfusion_admin", description="The FinFusion Keys admin API.")
+    parser.add_argument("--registry", default=os.environ.get("FINFUSION_REGISTRY", "sqlite:finfusion-keys.db"))
+    parser.add_argument("--pepper-file")
+    parser.add_argument("--tokens", help="the tokens file (default: beside the registry)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="serve the API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    token = sub.add_parser("token", help="manage admin tokens")
+    tsub = token.add_subparsers(dest="action", required=True)
+    issue = tsub.add_parser("issue")
+    issue.add_argument("name")
+    issue.add_argument("--role", choices=sorted(ROLES), required=True)
+    revoke = tsub.add_parser("revoke")
+    revoke.add_argument("name")
+    tsub.add_parser("list")
+    args = parser.parse_args(argv)
+
+    hasher = _peppers(args.registry, args.pepper_file)
+    base = args.registry[len("sqlite:"):] if args.registry.startswith("sqlite:") else "finfusion-keys"
+    tokens = AdminTokens(pathlib.Path(args.tokens or base + ".admin-tokens.json"), hasher)
+    if args.command == "token":
+        if args.action == "issue":
+            print(tokens.issue(args.name, args.role))
+        elif args.action == "revoke":
+            tokens.revoke(args.name)
+        else:
+            print("\n".join(tokens.names()))
+        return 0
+
+    import uvicorn
+
+    try:
+        registry = Registry(hasher, store=args.registry)
+    except FinFusionError as e:
+        print(f"error: {e.code}: {e.message}", file=sys.stderr)
+        return 2
+    if not tokens.names():
+        first = tokens.issue("admin", "admin")
+        print(f"first admin token (shown once, keep it in a secret store): {first}", flush=True)
+    print(f"FinFusion admin API on http://{args.host}:{args.port}/ (OpenAPI at /openapi.json)", flush=True)
+    uvicorn.run(create_app(registry, tokens, clock=_clock()), host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,265 @@
+"""The admin API as an ASGI application (Starlette): the seed's ``/v1/api-keys`` endpoints
+over a :class:`finfusion.registry.Registry`, bearer tokens with roles, the OpenAPI
+description, health checks and Prometheus metrics.
+
+Every decision is the core's: request bodies go to the registry as they came (so a create
+body is checked by ``parse_create_request``, unknown fields included), and a core error code
+becomes an HTTP status through one table. Responses carry the core's canonical JSON.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import math
+import re
+import time as _time
+from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional
+
+import prometheus_client as prom
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from finfusion import FinFusionError, ratelimit
+from finfusion.registry import Registry
+
+from .openapi import OPENAPI
+from .tokens import AdminTokens, Principal
+
+Clock = Callable[[], _dt.datetime]
+
+#: HTTP status of each core code an operation can fail with.
+STATUS: Dict[str, int] = {
+    "malformed_key": 400, "bad_checksum": 400, "unknown_prefix": 400, "invalid_scope": 400,
+    "invalid_duration": 400, "invalid_timestamp": 400, "invalid_request": 400,
+    "not_found": 404, "conflict": 409, "precondition_failed": 412, "rate_limited": 429,
+    "storage_unavailable": 503, "internal": 500,
+}
+MAX_BODY = 64 * 1024
+_FIELD = re.compile(r"^([A-Za-z][A-Za-z0-9_]*(?:\[[0-9]+\])?(?:\.[A-Za-z][A-Za-z0-9_]*)*): ")
+
+
+def _utc_now() -> _dt.datetime:
+    return _dt.datetime.now(_dt.timezone.utc)
+
+
+class ApiError(Exception):
+    """A refusal with its status, code, message and (for a bad body) the field."""
+
+    def __init__(self, status: int, code: str, message: str, field: Optional[str] = None,
+                 headers: Optional[Mapping[str, str]] = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.field = status, code, message, field
+        self.headers = dict(headers or {})
+
+    @classmethod
+    def from_core(cls, e: FinFusionError) -> "ApiError":
+        # The core names the field first in its messages ("expiration: in the past").
+        m = _FIELD.match(e.message)
+        return cls(STATUS.get(e.code, 500), e.code, e.message, m.group(1) if m else None)
+
+    def response(self) -> JSONResponse:
+        error: Dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.field:
+            error["field"] = self.field
+        return JSONResponse({"error": error}, status_code=self.status, headers=self.headers)
+
+
+class Metrics:
+    """What the seed's production "SLA guarantees" are measured with."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.collectors = prom.CollectorRegistry()
+        self.verifications = prom.Counter("finfusion_verifications", "Key verifications by outcome and key type",
+                                          ["outcome", "key_type"], registry=self.collectors)
+        self.latency = prom.Histogram("finfusion_verification_seconds", "Time to verify a key in the service",
+                                      buckets=(1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 5e-3, 0.025, 0.1),
+                                      registry=self.collectors)
+        self.rate_limited = prom.Counter("finfusion_rate_limited", "Requests refused by a rate limit",
+                                         ["limit"], registry=self.collectors)
+        self.store_errors = prom.Counter("finfusion_store_errors", "Registry operations the store failed",
+                                         ["code"], registry=self.collectors)
+        self.requests = prom.Counter("finfusion_admin_requests", "Admin API requests by route and status",
+                                     ["route", "status"], registry=self.collectors)
+        anomalies = prom.Gauge("finfusion_anomaly_events", "key.anomaly events among the newest 1000 in the audit log",
+                               registry=self.collectors)
+        anomalies.set_function(lambda: float(len(registry.logs(None, limit=1000, event_types=["key.anomaly"]))))
+
+    def render(self) -> bytes:
+        return prom.generate_latest(self.collectors)
+
+
+def _json_body(raw: bytes, allowed: Optional[List[str]] = None) -> Dict[str, Any]:
+    """The body as a JSON object, whatever its Content-Type (the seed's curl sends JSON as a
+    form); an empty body is {}. ``allowed`` lists the fields an endpoint knows."""
+    if len(raw) > MAX_BODY:
+        raise ApiError(413, "invalid_request", f"body: larger than {MAX_BODY} bytes", "body")
+    if not raw.strip():
+        return {}
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(400, "invalid_request", "body: not valid JSON", "body") from None
+    if not isinstance(body, dict):
+        raise ApiError(400, "invalid_request", "body: must be a JSON object", "body")
+    for name in body:
+        if allowed is not None and name not in allowed:
+            raise ApiError(400, "invalid_request", f"{name}: unknown field", name)
+    return body
+
+
+def _field(body: Mapping[str, Any], name: str, kind: type, default: Any) -> Any:
+    value = body.get(name, default)
+    if kind is list:
+        ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+    else:
+        ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+    if not ok:
+        raise ApiError(400, "invalid_request", f"{name}: must be {'a list of strings' if kind is list else kind.__name__}", name)
+    return value
+
+
+def _core(text: str) -> Any:
+    return json.loads(text)
+
+
+def create_app(registry: Registry, tokens: AdminTokens, *, clock: Clock = _utc_now,
+               rate_limit: ratelimit.RateLimit = ratelimit.RateLimit(50, _dt.timedelta(seconds=1))) -> Starlette:
+    """The admin API over ``registry``; ``tokens`` says who may call. Each token may make
+    ``rate_limit`` requests (429 with Retry-After beyond it)."""
+    metrics = Metrics(registry)
+    limiter_state: Dict[str, ratelimit.State] = {}
+
+    def endpoint(permission: Optional[str], route: str,
+                 handler: Callable[[Request, Principal], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
+        async def run(request: Request) -> Response:
+            try:
+                principal = tokens.authenticate(request.headers.get("authorization"))
+                if principal is None:
+                    raise ApiError(401, "invalid_request", "authorization: a valid admin bearer token is required",
+                                   headers={"WWW-Authenticate": 'Bearer realm="finfusion-admin"'})
+                if permission is not None and not principal.may(permission):
+                    raise ApiError(403, "insufficient_scope", f"the {principal.role} role may not {permission.replace('_', ' ')}")
+                decision = ratelimit.check(rate_limit, limiter_state.get(principal.name), clock())
+                limiter_state[principal.name] = decision.state
+                if not decision.allowed:
+                    metrics.rate_limited.labels("admin_token").inc()
+                    raise ApiError(429, "rate_limited", "too many requests for this token",
+                                   headers={"Retry-After": str(max(1, math.ceil(decision.retry_after.total_seconds())))})
+                response = await handler(request, principal)
+            except FinFusionError as e:
+                if e.code in ("storage_unavailable", "internal"):
+                    metrics.store_errors.labels(e.code).inc()
+                response = ApiError.from_core(e).response()
+            except ApiError as e:
+                response = e.response()
+            metrics.requests.labels(route, str(response.status_code)).inc()
+            return response
+        return run
+
+    def record_json(record: Any) -> Any:
+        return _core(record.to_json())
+
+    async def create(request: Request, who: Principal) -> Response:
+        raw = await request.body()
+        _json_body(raw)  # a readable error for text that is not a JSON object; the core checks the fields
+        created = registry.create(raw.decode("utf-8"), now=clock(), actor=who.actor)
+        return JSONResponse({"key": created.key.reveal(), "record": record_json(created.record)}, status_code=201,
+                            headers={"Cache-Control": "no-store"})
+
+    async def list_keys(request: Request, who: Principal) -> Response:
+        return JSONResponse({"keys": [record_json(r) for r in registry.list()]})
+
+    async def get_key(request: Request, who: Principal) -> Response:
+        return JSONResponse(record_json(registry.get(request.path_params["key_id"])))
+
+    async def rotate(request: Request, who: Principal) -> Response:
+        body = _json_body(await request.body(), ["gracePeriod", "notifyEmails", "force"])
+        rotated = registry.rotate(request.path_params["key_id"], now=clock(),
+                                  grace_period=_field(body, "gracePeriod", str, "48h"),
+                                  notify_emails=_field(body, "notifyEmails", list, []),
+                                  force=_field(body, "force", bool, False), actor=who.actor)
+        return JSONResponse({"key": rotated.key.reveal(), "id": rotated.id, "previous": record_json(rotated.previous),
+                             "current": record_json(rotated.current)}, headers={"Cache-Control": "no-store"})
+
+    async def revoke(request: Request, who: Principal) -> Response:
+        body = _json_body(await request.body(), ["reason"])
+        record = registry.revoke(request.path_params["key_id"], now=clock(), reason=_field(body, "reason", str, ""),
+                                 actor=who.actor)
+        return JSONResponse(record_json(record))
+
+    async def verify(request: Request, who: Principal) -> Response:
+        body = _json_body(await request.body(), ["key", "required", "environment", "service", "cost"])
+        key = _field(body, "key", str, None) if "key" in body else None
+        if key is None:
+            raise ApiError(400, "invalid_request", "key: required", "key")
+        started = _time.perf_counter()
+        decision = registry.verify(key, now=clock(), required=_field(body, "required", list, []),
+                                   environment=_field(body, "environment", str, ""),
+                                   service=_field(body, "service", str, ""), cost=_field(body, "cost", int, 1),
+                                   actor=who.actor)
+        metrics.latency.observe(_time.perf_counter() - started)
+        metrics.verifications.labels(decision.code, decision.type or "unknown").inc()
+        if decision.code == "rate_limited":
+            metrics.rate_limited.labels("key").inc()
+            retry = max(1, math.ceil(decision.retry_after.total_seconds()))
+            return JSONResponse(_core(decision.to_json()), status_code=429, headers={"Retry-After": str(retry)})
+        return JSONResponse(_core(decision.to_json()))
+
+    async def usage(request: Request, who: Principal) -> Response:
+        q = request.query_params
+        for name in ("start", "end"):
+            if not q.get(name):
+                raise ApiError(400, "invalid_request", f"{name}: required", name)
+        metrics_list = [m for m in q["metrics"].split(",") if m] if q.get("metrics") else None
+        return JSONResponse(registry.get_usage(request.path_params["key_id"], start=q["start"], end=q["end"],
+                                               metrics=metrics_list))
+
+    async def logs(request: Request, who: Principal) -> Response:
+        q = request.query_params
+        try:
+            limit = int(q.get("limit", "100"))
+        except ValueError:
+            raise ApiError(400, "invalid_request", "limit: must be an integer", "limit") from None
+        types = [t for t in q.get("eventTypes", "").split(",") if t]
+        events = registry.logs(request.path_params["key_id"], limit=limit, event_types=types)
+        return JSONResponse({"events": [_core(e.to_json()) for e in events]})
+
+    async def healthz(request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(request: Request) -> Response:
+        # A lookup of an id no key has: "not found" proves the store answers.
+        try:
+            registry.status("prod_0000000000000000", now=clock())
+        except FinFusionError as e:
+            if e.code != "not_found":
+                metrics.store_errors.labels(e.code).inc()
+                return JSONResponse({"status": "unavailable", "code": e.code}, status_code=503)
+        return JSONResponse({"status": "ready"})
+
+    async def metrics_endpoint(request: Request) -> Response:
+        return Response(metrics.render(), media_type=prom.CONTENT_TYPE_LATEST)
+
+    async def openapi(request: Request) -> Response:
+        return JSONResponse(OPENAPI)
+
+    routes = [
+        Route("/v1/api-keys", endpoint("create", "create", create), methods=["POST"]),
+        Route("/v1/api-keys", endpoint("read_keys", "list", list_keys), methods=["GET"]),
+        Route("/v1/api-keys/verify", endpoint("verify", "verify", verify), methods=["POST"]),
+        Route("/v1/api-keys/{key_id}", endpoint("read_keys", "get", get_key), methods=["GET"]),
+        Route("/v1/api-keys/{key_id}/rotate", endpoint("rotate", "rotate", rotate), methods=["POST"]),
+        Route("/v1/api-keys/{key_id}/revoke", endpoint("revoke", "revoke", revoke), methods=["POST"]),
+        Route("/v1/api-keys/{key_id}/usage", endpoint("read_usage", "usage", usage), methods=["GET"]),
+        Route("/v1/api-keys/{key_id}/logs", endpoint("read_logs", "logs", logs), methods=["GET"]),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz, methods=["GET"]),
+        Route("/metrics", metrics_endpoint, methods=["GET"]),
+        Route("/openapi.json", openapi, methods=["GET"]),
+    ]
+    app = Starlette(routes=routes)
+    app.state.metrics = metrics
+    return app
