@@ -5,7 +5,7 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
-.PHONY: all deps build run test test-release test-asan python-install test-python python-stubs wasm test-node test-java package-size fuzz vectors bench clean
+.PHONY: all deps build run test test-release test-asan python-install test-python python-stubs wasm test-node test-java test-examples package-size fuzz vectors bench clean
 
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -27,7 +27,7 @@ run: build
 
 # Release build (tests, tools, examples, benchmarks) and the ASan+UBSan build, both with
 # -Werror; ctest runs the Catch2 suite, the conformance vectors and their drift check.
-test: deps test-release test-asan test-python test-node test-java
+test: deps test-release test-asan test-python test-node test-java test-examples
 
 # The PostgreSQL tests run against a throwaway server (scripts/with-postgres.sh) and fail,
 # rather than skip, when it is missing.
@@ -64,7 +64,8 @@ test-python: python-install
 	$(VENV)/bin/pybind11-stubgen finfusion._core -o build/stubs
 	diff -u bindings/python/finfusion/_core.pyi build/stubs/finfusion/_core.pyi || \
 	  { echo "the .pyi stub drifted: run make python-stubs and commit it" >&2; exit 1; }
-	$(VENV)/bin/mypy --strict examples/python tests/python/typed_usage.py services/admin/finfusion_admin
+	$(VENV)/bin/mypy --strict examples/python examples/python_service examples/sdk_usage tests/python/typed_usage.py \
+	  services/admin/finfusion_admin
 	$(PY) -m pytest -q tests/admin
 	$(PY) examples/python/quickstart.py >/dev/null
 	python3 -m venv build/venv-sdist
@@ -117,6 +118,18 @@ JAVA_NATIVE := $(CURDIR)/build/release/bindings/java
 test-java: build python-install
 	cd bindings/java && FINFUSION_PYTHON=$(abspath $(PY)) mvn -B -ntp -Dfinfusion.native.dir=$(JAVA_NATIVE) verify
 	java -cp bindings/java/target/finfusion-keys-$$(cat VERSION).jar examples/java/Quickstart.java >/dev/null
+
+# The runnable examples: the Python and Node payment services on one throwaway PostgreSQL
+# registry must answer the same requests alike (tests/examples), and the seed's SDK snippets
+# run as written in both languages. Each example's node_modules links the package, as
+# tests/node's does.
+examples/%/node_modules/.installed: examples/%/package.json examples/%/package-lock.json | deps
+	cd examples/$* && npm ci --install-links=false --no-audit --no-fund
+	touch $@
+
+test-examples: wasm python-install bindings/node/node_modules/.installed \
+  examples/node_service/node_modules/.installed examples/sdk_usage/node_modules/.installed
+	$(WITH_POSTGRES) $(PY) -m pytest -q tests/examples
 
 package-size:
 	@cd bindings/node && for f in dist/index.mjs dist/finfusion_core.mjs dist/index.cjs dist/finfusion_core.cjs; do \
