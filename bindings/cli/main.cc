@@ -473,32 +473,24 @@ int main(int argc, char** argv) {
     auto grace_ms = ff::time::parse_duration(grace);
     if (!grace_ms.ok()) return fail(grace_ms.status());
     if (due == !id.empty()) return fail("give a key id or --due, not both or neither");
-    std::vector<std::string> ids;
+    std::vector<ff::registry::Rotated> rotations;
     if (due) {
-      auto report = reg.policy_report(*now);
-      if (!report.ok()) return fail(report.status());
-      const Json parsed = Json::parse(*report);
-      for (const auto& k : parsed["keys"]) {
-        const std::string state = k.value("rotation", "");
-        if (state == "due" || state == "overdue") ids.push_back(k["id"].get<std::string>());
-      }
+      auto made = reg.rotate_due(*grace_ms, notify, *now, g.actor);
+      if (!made.ok()) return fail(made.status());
+      rotations = std::move(*made);
     } else {
-      ids.push_back(id);
+      auto made = reg.rotate(id, *grace_ms, notify, force, *now, g.actor);
+      if (!made.ok()) return fail(made.status());
+      rotations.push_back(std::move(*made));
     }
     Json out = Json::array();
     std::string human;
-    for (const std::string& one : ids) {
-      auto r = reg.rotate(one, *grace_ms, notify, force, *now, g.actor);
-      if (!r.ok()) {
-        // With --due, a key another host rotated meanwhile is a conflict: already done.
-        if (due && r.code() == ff::Code::kConflict) continue;
-        return fail(r.status());
-      }
-      Json current = Json::parse(r->current.to_json());
-      out.push_back({{"previousId", r->previous.id}, {"key", std::string(r->key.reveal())}, {"record", current}});
-      human += "rotated " + r->previous.id + " -> " + r->current.id + " (old key works until " +
-               *ff::time::format_timestamp(r->previous.grace_until) + ")\nkey (shown once, store it now): " +
-               std::string(r->key.reveal()) + "\n";
+    for (const auto& r : rotations) {
+      Json current = Json::parse(r.current.to_json());
+      out.push_back({{"previousId", r.previous.id}, {"key", std::string(r.key.reveal())}, {"record", current}});
+      human += "rotated " + r.previous.id + " -> " + r.current.id + " (old key works until " +
+               *ff::time::format_timestamp(r.previous.grace_until) + ")\nkey (shown once, store it now): " +
+               std::string(r.key.reveal()) + "\n";
     }
     if (due) {
       print(g, out, human.empty() ? "nothing due\n" : human);

@@ -319,6 +319,9 @@ export class Registry {
   status(keyId: string, options: { now: Instant }): KeyState;
   rotate(options: { currentKey: string; gracePeriod?: Duration; notifyEmails?: readonly string[]; force?: boolean; now: Instant; actor?: string }):
     { readonly key: ApiKey; readonly id: string; readonly previous: KeyRecord; readonly current: KeyRecord };
+  /** Rotates every key whose rotation is due or overdue; the rotations made. */
+  rotateDue(options: { gracePeriod?: Duration; notifyEmails?: readonly string[]; now: Instant; actor?: string }):
+    readonly { readonly key: ApiKey; readonly id: string; readonly previous: KeyRecord; readonly current: KeyRecord }[];
   revoke(keyId: string, options: { now: Instant; reason?: string; actor?: string }): KeyRecord;
   emergencyRevoke(keyId: string, options: { now: Instant; reason?: string; replace?: boolean; actor?: string }): {
     readonly revoked: readonly KeyRecord[];

@@ -851,6 +851,25 @@ Result<std::string> Registry::policy_report(time::Millis now) {
   return j.dump();
 }
 
+Result<std::vector<Rotated>> Registry::rotate_due(time::Millis grace, const std::vector<std::string>& notify_emails,
+                                                  time::Millis now, std::string_view actor) {
+  if (auto valid = time::format_duration(grace); !valid.ok()) return valid.status();  // even when nothing is due
+  auto all = store_->list();
+  if (!all.ok()) return all.status();
+  std::vector<Rotated> out;
+  for (const auto& r : *all) {
+    const std::string_view state = rotation_state(r, table_.get(r.type), now);
+    if (state != "due" && state != "overdue") continue;
+    auto rotated = rotate(r.id, grace, notify_emails, false, now, actor);
+    if (!rotated.ok()) {
+      if (rotated.code() == Code::kConflict) continue;  // rotated elsewhere meanwhile: done
+      return rotated.status();
+    }
+    out.push_back(std::move(*rotated));
+  }
+  return out;
+}
+
 Result<KeyRecord> Registry::get(std::string_view id) {
   auto parsed = keys::parse_id(id);
   if (!parsed.ok()) return parsed.status();

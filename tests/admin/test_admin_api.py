@@ -168,6 +168,20 @@ def test_openapi_health_and_metrics(service):
     assert "finfusion_anomaly_events" in text
 
 
+def test_keys_whose_rotation_is_due_are_rotated_in_the_background(service):
+    import time
+    c, admin = service["client"], auth(service["tokens"]["admin"])
+    key_id = create(service, {"name": "old", "type": "production", "permissions": ["payments"]})["record"]["id"]
+    service["clock"].now += dt.timedelta(days=95)  # past the 90-day rotation period
+    deadline = time.monotonic() + 10
+    while c.get(f"/v1/api-keys/{key_id}", headers=admin).json()["replacedBy"] == "":
+        assert time.monotonic() < deadline, "the key was not rotated"
+        time.sleep(0.05)
+    rotated = c.get(f"/v1/api-keys/{key_id}/logs", headers=admin, params={"eventTypes": "key.rotated"}).json()["events"]
+    assert [e["actor"] for e in rotated] == ["admin:automation"]
+    assert "finfusion_automated_rotations_total 1.0" in c.get("/metrics").text
+
+
 def test_tokens_are_kept_hashed(service):
     text = service["token_file"].read_text()
     for token in service["tokens"].values():

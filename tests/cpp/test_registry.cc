@@ -302,6 +302,32 @@ TEST_CASE("the rotation policy report", "[registry]") {
   CHECK(report->find("\"summary\":{\"due\":1}") != std::string::npos);
 }
 
+TEST_CASE("automated rotation rotates exactly the keys that are due, once", "[registry]") {
+  Registry reg = make();
+  auto old_key = reg.create(R"({"name": "old", "type": "production", "permissions": ["payments"]})", kNow, "admin");
+  auto young = reg.create(R"({"name": "young", "type": "production", "permissions": ["payments"]})",
+                          kNow + 60 * time::kDay, "admin");
+  REQUIRE(old_key.ok());
+  REQUIRE(young.ok());
+  const time::Millis at = kNow + 95 * time::kDay;
+  CHECK(reg.rotate_due(-1, {}, at, "cron").code() == Code::kInvalidDuration);
+  auto first = reg.rotate_due(48 * kHour, {"security@yourcompany.com"}, at, "cron");
+  REQUIRE(first.ok());
+  REQUIRE(first->size() == 1);
+  CHECK(first->at(0).previous.id == old_key->record.id);
+  CHECK(first->at(0).previous.grace_until == at + 48 * kHour);
+  CHECK(reg.verify(old_key->key.reveal(), need({"payments"}), at + kHour)->valid);
+  CHECK(reg.verify(first->at(0).key.reveal(), need({"payments"}), at + kHour)->valid);
+  // Run again (another host, the next cron tick): nothing more is due.
+  auto second = reg.rotate_due(48 * kHour, {}, at + kHour, "cron");
+  REQUIRE(second.ok());
+  CHECK(second->empty());
+  auto rotations = reg.logs({old_key->record.id, {"key.rotated"}, 10});
+  REQUIRE(rotations.ok());
+  REQUIRE(rotations->size() == 1);
+  CHECK(rotations->at(0).actor == "cron");
+}
+
 TEST_CASE("the in-memory log is bounded and stays verifiable; key.expired is logged once", "[registry]") {
   Registry reg(testing::fixed_hasher(), keys::TypeTable::Defaults(), registry::make_memory_store(40));
   auto a = reg.create(R"({"name": "x", "type": "production", "permissions": [], "expiration": "2025-06-02T00:00:00Z"})",

@@ -112,3 +112,17 @@ test('sealed secrets: request-signing and webhook secrets kept under master keys
   for (const e of reg.logs({ limit: 1000 })) assert.ok(!JSON.stringify(e).includes(hook.reveal()));
   reg.dispose();
 });
+
+test('automated rotation rotates what is due, once', () => {
+  const reg = fresh();
+  const old = reg.create({ name: 'old', type: 'production', permissions: ['payments'] }, { now: NOW });
+  const young = reg.create({ name: 'young', type: 'production', permissions: ['payments'] }, { now: NOW.getTime() + 60 * 24 * HOUR });
+  const later = NOW.getTime() + 95 * 24 * HOUR;
+  const made = reg.rotateDue({ now: later, gracePeriod: '48h', notifyEmails: ['security@yourcompany.com'], actor: 'cron' });
+  assert.deepEqual(made.map((r) => r.previous.id), [old.record.id]);
+  assert.equal(made[0].previous.graceUntil.getTime(), later + 48 * HOUR);
+  assert.equal(reg.verify(made[0].key.reveal(), { now: later }).valid, true);
+  assert.deepEqual(reg.rotateDue({ now: later + HOUR, actor: 'cron' }), []);
+  assert.equal(reg.get(young.record.id).replacedBy, '');
+  assert.throws(() => reg.rotateDue({ now: later, gracePeriod: 'soon' }), { code: 'invalid_duration' });
+});

@@ -109,3 +109,19 @@ def test_actors_that_are_not_text_are_refused_not_crashed():
     with pytest.raises(finfusion.InvalidRequestError, match="reason"):
         reg.revoke(created.record.id, now=NOW, reason="a\ud800")
     assert reg.verify_chain().ok
+
+
+def test_automated_rotation_rotates_what_is_due_once():
+    reg = fresh()
+    old = reg.create({"name": "old", "type": "production", "permissions": ["payments"]}, now=NOW)
+    young = reg.create({"name": "young", "type": "production", "permissions": ["payments"]},
+                       now=NOW + dt.timedelta(days=60))
+    later = NOW + dt.timedelta(days=95)
+    made = reg.rotate_due(now=later, grace_period="48h", notify_emails=["security@yourcompany.com"], actor="cron")
+    assert [r.previous.id for r in made] == [old.record.id]
+    assert made[0].previous.grace_until == later + dt.timedelta(hours=48)
+    assert reg.verify(made[0].key.reveal(), now=later).valid
+    assert reg.rotate_due(now=later + dt.timedelta(hours=1), actor="cron") == []
+    assert reg.get(young.record.id).replaced_by == ""
+    with pytest.raises(finfusion.InvalidDurationError):
+        reg.rotate_due(now=later, grace_period="soon")

@@ -920,6 +920,18 @@ class Registry {
       textList(notifyEmails, 'notifyEmails'), force, toMillis(now), optionalText(actor, 'actor') || 'system'));
     return Object.freeze({ key: new ApiKey(v.key), id: v.key.id, previous: fromCore(v.previous), current: fromCore(v.current) });
   }
+  /**
+   * The seed's automated rotation: rotates every key whose rotation is due or overdue (see
+   * policyReport) and returns the rotations made; keys another instance rotated meanwhile are
+   * skipped, so several hosts may run it at once.
+   */
+  rotateDue(opts) {
+    const { gracePeriod = '48h', notifyEmails = [], now, actor } = options(opts, 'options');
+    const made = unwrap(this.#live().rotateDue(durationMillis(gracePeriod), textList(notifyEmails, 'notifyEmails'),
+      toMillis(now), optionalText(actor, 'actor') || 'system'));
+    return Object.freeze(made.map((v) => Object.freeze({ key: new ApiKey(v.key), id: v.key.id, previous: fromCore(v.previous),
+      current: fromCore(v.current) })));
+  }
   revoke(keyId, opts) {
     const { now, reason, actor } = options(opts, 'options');
     return fromCore(unwrap(this.#live().revoke(text(keyId, 'keyId'), optionalText(reason, 'reason'), toMillis(now),

@@ -270,6 +270,14 @@ class Registry:
                                                    force, to_millis(now), actor)
         return Rotated(key, _record(previous), _record(current))
 
+    def rotate_due(self, *, now: Instant, grace_period: Duration = "48h", notify_emails: Sequence[str] = (),
+                   actor: str = "system") -> List[Rotated]:
+        """The seed's automated rotation: rotates every key whose rotation is due or overdue
+        (see :meth:`policy_report`) and returns the rotations made. Keys another instance
+        rotated meanwhile are skipped, so several hosts may run it at once."""
+        made = self._core.rotate_due(duration_millis(grace_period), list(notify_emails), to_millis(now), actor)
+        return [Rotated(key, _record(previous), _record(current)) for key, previous, current in made]
+
     def revoke(self, key_id: str, *, now: Instant, reason: str = "", actor: str = "system") -> KeyRecord:
         return _record(self._core.revoke(key_id, reason, to_millis(now), actor))
 

@@ -1,4 +1,5 @@
 #include <pybind11/stl.h>
+#include <pybind11/typing.h>
 
 #include <optional>
 #include <string>
@@ -59,6 +60,14 @@ void register_registry(py::module_& m) {
              return py::make_tuple(std::move(rot.key), rot.previous.to_json(), rot.current.to_json());
            }, py::arg("key_id"), py::arg("grace_ms"), py::arg("notify_emails"), py::arg("force"), py::arg("now_ms"),
            py::arg("actor"))
+      .def("rotate_due", [](registry::Registry& r, time::Millis grace, const std::vector<std::string>& emails,
+                            time::Millis now, const StrArg& actor) {
+             py::typing::List<py::typing::Tuple<keys::ApiKey, py::str, py::str>> out;
+             for (auto& rot : unwrap(r.rotate_due(grace, emails, now, Text(actor, "actor").view()))) {
+               out.append(py::make_tuple(std::move(rot.key), rot.previous.to_json(), rot.current.to_json()));
+             }
+             return out;
+           }, py::arg("grace_ms"), py::arg("notify_emails"), py::arg("now_ms"), py::arg("actor"))
       .def("revoke", [](registry::Registry& r, const StrArg& id, const StrArg& reason, time::Millis now,
                         const StrArg& actor) {
              return unwrap(r.revoke(Text(id, "key id").view(), Text(reason, "reason").view(), now,

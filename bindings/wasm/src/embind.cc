@@ -420,16 +420,26 @@ val registry_status(ff::registry::Registry& r, const val& id, double now) {
   return result(r.status(text_arg(id), static_cast<ff::time::Millis>(now)),
                 [](const ff::registry::KeyState& s) { return val(s.to_json()); });
 }
+val rotated_value(const ff::registry::Rotated& rot) {
+  val o = val::object();
+  o.set("key", api_key(rot.key));
+  o.set("previous", rot.previous.to_json());
+  o.set("current", rot.current.to_json());
+  return o;
+}
 val registry_rotate(ff::registry::Registry& r, const val& id, double grace, const val& emails, bool force, double now,
                     const val& actor) {
   return result(r.rotate(text_arg(id), static_cast<ff::time::Millis>(grace), strings_from(emails), force,
                          static_cast<ff::time::Millis>(now), text_arg(actor)),
-                [](const ff::registry::Rotated& rot) {
-                  val o = val::object();
-                  o.set("key", api_key(rot.key));
-                  o.set("previous", rot.previous.to_json());
-                  o.set("current", rot.current.to_json());
-                  return o;
+                rotated_value);
+}
+val registry_rotate_due(ff::registry::Registry& r, double grace, const val& emails, double now, const val& actor) {
+  return result(r.rotate_due(static_cast<ff::time::Millis>(grace), strings_from(emails), static_cast<ff::time::Millis>(now),
+                             text_arg(actor)),
+                [](const std::vector<ff::registry::Rotated>& made) {
+                  val list = val::array();
+                  for (const auto& rot : made) list.call<void>("push", rotated_value(rot));
+                  return list;
                 });
 }
 val registry_revoke(ff::registry::Registry& r, const val& id, const val& reason, double now, const val& actor) {
@@ -789,6 +799,7 @@ EMSCRIPTEN_BINDINGS(finfusion) {
       .function("verify", &registry_verify)
       .function("status", &registry_status)
       .function("rotate", &registry_rotate)
+      .function("rotateDue", &registry_rotate_due)
       .function("revoke", &registry_revoke)
       .function("get", &registry_get)
       .function("list", &registry_list)

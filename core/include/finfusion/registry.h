@@ -309,6 +309,16 @@ class Registry {
   // Canonical JSON: {"at", "keys": [...], "summary": {state: count}}.
   Result<std::string> policy_report(time::Millis now);
 
+  // The seed's automated rotation: rotates every key whose rotation is "due" or "overdue"
+  // in policy_report, each with `grace` and `notify_emails` (in its key.rotated event), and
+  // returns the rotations made (each new key shown
+  // once). A key another instance rotated meanwhile is skipped, so several hosts may run it
+  // at once (from cron, a timer or a service's background task) and each key is rotated
+  // once. Errors: invalid_duration for a bad grace; a store failure stops it (rotations
+  // already made stay made).
+  Result<std::vector<Rotated>> rotate_due(time::Millis grace, const std::vector<std::string>& notify_emails,
+                                          time::Millis now, std::string_view actor);
+
   Result<KeyRecord> get(std::string_view id);
   Result<std::vector<KeyRecord>> list();
   Result<std::vector<audit::Event>> logs(const LogQuery& query);

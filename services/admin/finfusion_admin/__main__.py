@@ -76,6 +76,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     serve = sub.add_parser("serve", help="serve the API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--rotate-every", default="15m",
+                       help="rotate keys whose rotation is due this often (a duration; 0 for never)")
+    serve.add_argument("--rotation-grace", default="48h", help="how long a rotated key keeps working")
     token = sub.add_parser("token", help="manage admin tokens")
     tsub = token.add_subparsers(dest="action", required=True)
     issue = tsub.add_parser("issue")
@@ -109,7 +112,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         first = tokens.issue("admin", "admin")
         print(f"first admin token (shown once, keep it in a secret store): {first}", flush=True)
     print(f"FinFusion admin API on http://{args.host}:{args.port}/ (OpenAPI at /openapi.json)", flush=True)
-    uvicorn.run(create_app(registry, tokens, clock=_clock()), host=args.host, port=args.port, log_level="warning")
+    every = fftime.parse_duration(args.rotate_every)
+    app = create_app(registry, tokens, clock=_clock(), rotate_every=every or None, rotation_grace=args.rotation_grace)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
 
 

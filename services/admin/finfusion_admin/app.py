@@ -9,12 +9,14 @@ becomes an HTTP status through one table. Responses carry the core's canonical J
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as _dt
 import json
 import math
 import re
 import time as _time
-from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional
+from typing import Any, AsyncIterator, Awaitable, Callable, Dict, List, Mapping, Optional
 
 import prometheus_client as prom
 from starlette.applications import Starlette
@@ -126,10 +128,15 @@ def _core(text: str) -> Any:
 
 
 def create_app(registry: Registry, tokens: AdminTokens, *, clock: Clock = _utc_now,
-               rate_limit: ratelimit.RateLimit = ratelimit.RateLimit(50, _dt.timedelta(seconds=1))) -> Starlette:
+               rate_limit: ratelimit.RateLimit = ratelimit.RateLimit(50, _dt.timedelta(seconds=1)),
+               rotate_every: Optional[_dt.timedelta] = None, rotation_grace: str = "48h") -> Starlette:
     """The admin API over ``registry``; ``tokens`` says who may call. Each token may make
-    ``rate_limit`` requests (429 with Retry-After beyond it)."""
+    ``rate_limit`` requests (429 with Retry-After beyond it). With ``rotate_every``, the
+    service rotates every key whose rotation is due, that often (the seed's automated
+    rotation; ``rotation_grace`` for the old keys; several instances may run it at once)."""
     metrics = Metrics(registry)
+    rotations = prom.Counter("finfusion_automated_rotations", "Keys rotated because their rotation was due",
+                             registry=metrics.collectors)
     limiter_state: Dict[str, ratelimit.State] = {}
 
     def endpoint(permission: Optional[str], route: str,
@@ -260,6 +267,22 @@ def create_app(registry: Registry, tokens: AdminTokens, *, clock: Clock = _utc_n
         Route("/metrics", metrics_endpoint, methods=["GET"]),
         Route("/openapi.json", openapi, methods=["GET"]),
     ]
-    app = Starlette(routes=routes)
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async def rotate_due_keys(every: _dt.timedelta) -> None:
+            while True:
+                await asyncio.sleep(every.total_seconds())
+                try:
+                    made = registry.rotate_due(now=clock(), grace_period=rotation_grace, actor="admin:automation")
+                    rotations.inc(len(made))
+                except FinFusionError as e:
+                    metrics.store_errors.labels(e.code).inc()
+        task = asyncio.create_task(rotate_due_keys(rotate_every)) if rotate_every else None
+        yield
+        if task:
+            task.cancel()
+        registry.flush()
+
+    app = Starlette(routes=routes, lifespan=lifespan)
     app.state.metrics = metrics
     return app

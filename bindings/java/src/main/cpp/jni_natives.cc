@@ -434,6 +434,22 @@ NATIVE(jobjectArray, registryRotate)(JNIEnv* env, jclass, jlong r, jstring id, j
   });
 }
 
+NATIVE(jobjectArray, registryRotateDue)(JNIEnv* env, jclass, jlong r, jlong grace, jobjectArray emails, jlong now,
+                                        jstring actor) {
+  return guarded<jobjectArray>(env, [&] {
+    auto made = unwrap(env, handle<registry::Registry>(r).rotate_due(grace, strings_of(env, emails, "notify email"), now,
+                                                                     Text(env, actor, "actor").view()));
+    jobjectArray out = new_array(env, static_cast<jsize>(made.size()), "java/lang/Object");
+    for (std::size_t i = 0; i < made.size(); ++i) {
+      jobjectArray item = objects(env, {api_key(env, made[i].key), to_java(env, made[i].previous.to_json()),
+                                        to_java(env, made[i].current.to_json())});
+      env->SetObjectArrayElement(out, static_cast<jsize>(i), item);
+      env->DeleteLocalRef(item);
+    }
+    return out;
+  });
+}
+
 NATIVE(jstring, registryRevoke)(JNIEnv* env, jclass, jlong r, jstring id, jstring reason, jlong now, jstring actor) {
   return guarded<jstring>(env, [&] {
     return to_java(env, unwrap(env, handle<registry::Registry>(r).revoke(Text(env, id, "key id").view(),

@@ -65,6 +65,7 @@ final class Native {
   static native String registryStatus(long registry, String id, long nowMs);
   static native Object[] registryRotate(long registry, String id, long graceMs, String[] notifyEmails, boolean force,
       long nowMs, String actor);
+  static native Object[] registryRotateDue(long registry, long graceMs, String[] notifyEmails, long nowMs, String actor);
   static native String registryRevoke(long registry, String id, String reason, long nowMs, String actor);
   static native String registryGet(long registry, String id);
   static native String[] registryList(long registry);

@@ -194,6 +194,24 @@ public final class Registry extends NativeHandle {
     return rotate(keyId, Times.parseDuration(Objects.requireNonNull(grace, "grace")), notifyEmails, force, now, actor);
   }
 
+  /**
+   * The seed's automated rotation: rotates every key whose rotation is due or overdue (see
+   * {@link #policyReport}) with {@code grace}, and returns the rotations made. Keys another
+   * instance rotated meanwhile are skipped, so several hosts may run it at once.
+   */
+  public List<Rotated> rotateDue(Duration grace, Collection<String> notifyEmails, Instant now, String actor) {
+    Objects.requireNonNull(actor, "actor");
+    long graceMs = Times.millis(grace);
+    String[] emails = Scopes.array(Objects.requireNonNull(notifyEmails, "notifyEmails"), "notifyEmails");
+    long at = Times.millis(now);
+    List<Rotated> out = new ArrayList<>();
+    for (Object item : call(r -> Native.registryRotateDue(r, graceMs, emails, at, actor))) {
+      Object[] rot = (Object[]) item;
+      out.add(new Rotated((ApiKey) rot[0], record((String) rot[1]), record((String) rot[2])));
+    }
+    return List.copyOf(out);
+  }
+
   /** Revokes a key at once. */
   public KeyRecord revoke(String keyId, String reason, Instant now, String actor) {
     Objects.requireNonNull(keyId, "keyId");

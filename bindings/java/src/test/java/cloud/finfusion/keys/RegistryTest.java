@@ -106,6 +106,24 @@ class RegistryTest {
   }
 
   @Test
+  void automatedRotationRotatesWhatIsDueOnce() {
+    try (Registry reg = Registry.builder(hasher).open()) {
+      Registry.Created old = reg.create(Map.of("name", "old", "type", "production", "permissions", List.of("payments")), T0);
+      Registry.Created young = reg.create(Map.of("name", "young", "type", "production", "permissions", List.of("payments")),
+          T0.plus(Duration.ofDays(60)));
+      Instant later = T0.plus(Duration.ofDays(95));
+      List<Registry.Rotated> made = reg.rotateDue(Duration.ofHours(48), List.of("security@yourcompany.com"), later, "cron");
+      assertEquals(List.of(old.record().id()), made.stream().map(r -> r.previous().id()).toList());
+      assertEquals(later.plus(Duration.ofHours(48)), made.get(0).previous().graceUntil());
+      assertTrue(reg.verify(made.get(0).key().reveal(), later).valid());
+      assertEquals(List.of(), reg.rotateDue(Duration.ofHours(48), List.of(), later.plusSeconds(3600), "cron"));
+      assertEquals("", reg.get(young.record().id()).replacedBy());
+      assertEquals("invalid_duration", assertThrows(FinFusionException.class,
+          () -> reg.rotateDue(Duration.ofMillis(-1), List.of(), later, "cron")).code());
+    }
+  }
+
+  @Test
   void refusalsAreTypedAndChangeNothing() {
     try (Registry reg = Registry.builder(hasher).open()) {
       assertEquals("invalid_request", assertThrows(FinFusionException.class,
