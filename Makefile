@@ -1,5 +1,6 @@
 # FinFusion Keys. The two commands the README gives:
-#   make run    the main job on the embedded default (for now: a walkthrough of the core)
+#   make run    the main job on the embedded default: a finfusion-keys session on SQLite, then
+#               the admin API and the browser console on that registry (until Ctrl-C)
 #   make test   install what is missing, build every target, run every suite
 # Both start with the dependency step, so a fresh Debian 12 with only git and make works.
 SHELL := /bin/bash
@@ -22,8 +23,8 @@ build: deps
 	cmake --preset release
 	cmake --build --preset release
 
-run: build
-	scripts/run-session.sh build/release/bindings/cli/finfusion-keys
+run: build python-install wasm
+	scripts/run-session.sh build/release/bindings/cli/finfusion-keys $(abspath $(PY))
 
 # Release build (tests, tools, examples, benchmarks) and the ASan+UBSan build, both with
 # -Werror; ctest runs the Catch2 suite, the conformance vectors and their drift check.
@@ -103,7 +104,7 @@ tests/node/node_modules/.installed: tests/node/package.json tests/node/package-l
 
 # node:test suites (per module, vectors, require/import, secrets, parity with Python's
 # surface, the PostgreSQL registry and the fleet test with Python, the browser run in
-# Chromium) and tsc --noEmit on a typed usage file.
+# Chromium, the admin console end to end in Chromium) and tsc --noEmit on a typed usage file.
 test-node: wasm python-install bindings/node/node_modules/.installed tests/node/node_modules/.installed
 	$(MAKE) --no-print-directory package-size
 	cd tests/node && npx tsc -p .

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `make run`: the main job on the embedded default. A short session of real finfusion-keys
 # commands against a SQLite registry (build/run/finfusion-keys.db, peppers beside it): the
-# seed's key is created, used, rotated with a 48-hour grace window, and audited.
+# seed's key is created, used, rotated with a 48-hour grace window, and audited. Given a
+# Python (the second argument), it then serves the admin API and the browser console on
+# that registry until stopped.
 set -euo pipefail
 cli=${1:-build/release/bindings/cli/finfusion-keys}
 mkdir -p build/run
@@ -31,3 +33,17 @@ run policy
 run audit verify-chain
 echo
 echo "The registry is in build/run/finfusion-keys.db; run again and it grows (one chain, still verifiable)."
+
+# Then the admin API and the browser console over the same registry, until Ctrl-C, with a
+# fresh admin token for this run (the previous run's is revoked).
+python=${2:-}
+if [[ -n "$python" ]]; then
+  export PYTHONPATH=services/admin
+  "$python" -m finfusion_admin token revoke make-run 2>/dev/null || true
+  token=$("$python" -m finfusion_admin token issue make-run --role admin)
+  port=${FINFUSION_PORT:-8080}
+  echo
+  echo "Console: http://127.0.0.1:$port/console/  (sign in with the admin token below; Ctrl-C stops the service)"
+  echo "admin token for this run (shown once): $token"
+  exec "$python" -m finfusion_admin serve --port "$port"
+fi

@@ -211,3 +211,35 @@ def service_dir():
 def sys_python() -> str:
     import sys
     return sys.executable
+
+
+def test_what_the_console_reads(service):
+    c, admin, auditor = service["client"], auth(service["tokens"]["admin"]), auth(service["tokens"]["auditor"])
+    created = create(service)
+    key, key_id = created["key"], created["record"]["id"]
+    for latency in (4, 9.5):
+        c.post("/v1/api-keys/verify", headers=admin, json={"key": key, "latencyMs": latency})
+    assert c.post("/v1/api-keys/verify", headers=admin, json={"key": key, "latencyMs": "fast"}).json()["error"]["field"] == "latencyMs"
+    state = c.get(f"/v1/api-keys/{key_id}/status", headers=admin).json()
+    assert state["valid"] is True and state["key"]["id"] == key_id
+    policy = c.get("/v1/policy", headers=admin).json()
+    assert [k["id"] for k in policy["keys"]] == [key_id] and policy["summary"] == {"ok": 1}
+    assert c.get("/v1/policy", headers=auditor).status_code == 403
+    daily = c.get(f"/v1/api-keys/{key_id}/usage/daily", headers=auditor,
+                  params={"start": "2025-05-31", "end": "2025-06-01", "metrics": "requests,latency"}).json()["days"]
+    assert [d["requests"] for d in daily] == [0, 2]
+    assert daily[1]["latency"]["count"] == 2
+    assert c.get(f"/v1/api-keys/{key_id}/usage/daily", headers=auditor,
+                 params={"start": "2025-01-01", "end": "2025-06-01"}).json()["error"]["field"] == "end"
+    events = c.get("/v1/audit/logs", headers=auditor, params={"eventTypes": "key.created"}).json()["events"]
+    assert [e["keyId"] for e in events] == [key_id]
+    chain = c.get("/v1/audit/chain", headers=auditor).json()
+    assert chain["ok"] is True and chain["checked"] >= 3
+
+
+def test_the_console_is_served(service):
+    c = service["client"]
+    assert c.get("/", follow_redirects=False).headers["location"] == "/console/"
+    page = c.get("/console/")
+    assert page.status_code == 200 and "Key inspector" in page.text
+    assert "import { ready, keys } from './pkg/index.mjs'" in c.get("/console/console.js").text

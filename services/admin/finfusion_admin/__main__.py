@@ -79,6 +79,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     serve.add_argument("--rotate-every", default="15m",
                        help="rotate keys whose rotation is due this often (a duration; 0 for never)")
     serve.add_argument("--rotation-grace", default="48h", help="how long a rotated key keeps working")
+    serve.add_argument("--package-dir", help="the npm package's dist folder, for the console's key inspector "
+                                             "(default: bindings/node/dist of this repository, when built)")
     token = sub.add_parser("token", help="manage admin tokens")
     tsub = token.add_subparsers(dest="action", required=True)
     issue = tsub.add_parser("issue")
@@ -111,9 +113,15 @@ def main(argv: Optional[List[str]] = None) -> int:
     if not tokens.names():
         first = tokens.issue("admin", "admin")
         print(f"first admin token (shown once, keep it in a secret store): {first}", flush=True)
-    print(f"FinFusion admin API on http://{args.host}:{args.port}/ (OpenAPI at /openapi.json)", flush=True)
+    print(f"FinFusion admin API on http://{args.host}:{args.port}/ (console at /console/, OpenAPI at /openapi.json)",
+          flush=True)
     every = fftime.parse_duration(args.rotate_every)
-    app = create_app(registry, tokens, clock=_clock(), rotate_every=every or None, rotation_grace=args.rotation_grace)
+    package = pathlib.Path(args.package_dir) if args.package_dir else None
+    if package is None:
+        built = pathlib.Path(__file__).resolve().parents[3] / "bindings" / "node" / "dist"
+        package = built if (built / "index.mjs").exists() else None
+    app = create_app(registry, tokens, clock=_clock(), rotate_every=every or None, rotation_grace=args.rotation_grace,
+                     package_dir=package)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
 

@@ -14,6 +14,7 @@ import contextlib
 import datetime as _dt
 import json
 import math
+import pathlib
 import re
 import time as _time
 from typing import Any, AsyncIterator, Awaitable, Callable, Dict, List, Mapping, Optional
@@ -21,8 +22,9 @@ from typing import Any, AsyncIterator, Awaitable, Callable, Dict, List, Mapping,
 import prometheus_client as prom
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from finfusion import FinFusionError, ratelimit
 from finfusion.registry import Registry
@@ -112,14 +114,15 @@ def _json_body(raw: bytes, allowed: Optional[List[str]] = None) -> Dict[str, Any
     return body
 
 
-def _field(body: Mapping[str, Any], name: str, kind: type, default: Any) -> Any:
+def _field(body: Mapping[str, Any], name: str, kind: Any, default: Any) -> Any:
     value = body.get(name, default)
     if kind is list:
         ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
     else:
-        ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+        ok = isinstance(value, kind) and not isinstance(value, bool) if kind in (int, (int, float)) else isinstance(value, kind)
     if not ok:
-        raise ApiError(400, "invalid_request", f"{name}: must be {'a list of strings' if kind is list else kind.__name__}", name)
+        wanted = {list: "a list of strings", (int, float): "a number"}.get(kind, getattr(kind, "__name__", "?"))
+        raise ApiError(400, "invalid_request", f"{name}: must be {wanted}", name)
     return value
 
 
@@ -129,11 +132,14 @@ def _core(text: str) -> Any:
 
 def create_app(registry: Registry, tokens: AdminTokens, *, clock: Clock = _utc_now,
                rate_limit: ratelimit.RateLimit = ratelimit.RateLimit(50, _dt.timedelta(seconds=1)),
-               rotate_every: Optional[_dt.timedelta] = None, rotation_grace: str = "48h") -> Starlette:
+               rotate_every: Optional[_dt.timedelta] = None, rotation_grace: str = "48h",
+               console: bool = True, package_dir: Optional[pathlib.Path] = None) -> Starlette:
     """The admin API over ``registry``; ``tokens`` says who may call. Each token may make
     ``rate_limit`` requests (429 with Retry-After beyond it). With ``rotate_every``, the
     service rotates every key whose rotation is due, that often (the seed's automated
-    rotation; ``rotation_grace`` for the old keys; several instances may run it at once)."""
+    rotation; ``rotation_grace`` for the old keys; several instances may run it at once).
+    ``console`` serves the browser console at /console/, with the npm package's ``dist``
+    folder (``package_dir``) for its offline key inspector."""
     metrics = Metrics(registry)
     rotations = prom.Counter("finfusion_automated_rotations", "Keys rotated because their rotation was due",
                              registry=metrics.collectors)
@@ -198,7 +204,7 @@ def create_app(registry: Registry, tokens: AdminTokens, *, clock: Clock = _utc_n
         return JSONResponse(record_json(record))
 
     async def verify(request: Request, who: Principal) -> Response:
-        body = _json_body(await request.body(), ["key", "required", "environment", "service", "cost"])
+        body = _json_body(await request.body(), ["key", "required", "environment", "service", "cost", "latencyMs"])
         key = _field(body, "key", str, None) if "key" in body else None
         if key is None:
             raise ApiError(400, "invalid_request", "key: required", "key")
@@ -206,6 +212,7 @@ def create_app(registry: Registry, tokens: AdminTokens, *, clock: Clock = _utc_n
         decision = registry.verify(key, now=clock(), required=_field(body, "required", list, []),
                                    environment=_field(body, "environment", str, ""),
                                    service=_field(body, "service", str, ""), cost=_field(body, "cost", int, 1),
+                                   latency_ms=_field(body, "latencyMs", (int, float), None) if "latencyMs" in body else None,
                                    actor=who.actor)
         metrics.latency.observe(_time.perf_counter() - started)
         metrics.verifications.labels(decision.code, decision.type or "unknown").inc()
@@ -224,15 +231,49 @@ def create_app(registry: Registry, tokens: AdminTokens, *, clock: Clock = _utc_n
         return JSONResponse(registry.get_usage(request.path_params["key_id"], start=q["start"], end=q["end"],
                                                metrics=metrics_list))
 
-    async def logs(request: Request, who: Principal) -> Response:
+    async def usage_series(request: Request, who: Principal) -> Response:
+        # One getUsage report per UTC day from start to end (dates, at most 92 days): what
+        # the console charts, in one request.
         q = request.query_params
+        days: List[str] = []
         try:
-            limit = int(q.get("limit", "100"))
+            first, last = _dt.date.fromisoformat(q.get("start", "")), _dt.date.fromisoformat(q.get("end", ""))
+        except ValueError:
+            raise ApiError(400, "invalid_request", "start, end: must be dates (YYYY-MM-DD)", "start") from None
+        if not 0 <= (last - first).days < 92:
+            raise ApiError(400, "invalid_request", "end: 1 to 92 days after start", "end")
+        while first <= last:
+            days.append(first.isoformat())
+            first += _dt.timedelta(days=1)
+        metrics_list = [m for m in q["metrics"].split(",") if m] if q.get("metrics") else None
+        key_id = request.path_params["key_id"]
+        return JSONResponse({"keyId": key_id, "days": [
+            registry.get_usage(key_id, start=d, end=d, metrics=metrics_list) for d in days]})
+
+    async def logs(request: Request, who: Principal) -> Response:
+        types = [t for t in request.query_params.get("eventTypes", "").split(",") if t]
+        events = registry.logs(request.path_params["key_id"], limit=limit_of(request), event_types=types)
+        return JSONResponse({"events": [_core(e.to_json()) for e in events]})
+
+    async def key_state(request: Request, who: Principal) -> Response:
+        return JSONResponse(_core(registry.status(request.path_params["key_id"], now=clock()).to_json()))
+
+    async def policy(request: Request, who: Principal) -> Response:
+        return JSONResponse(registry.policy_report(now=clock()))
+
+    def limit_of(request: Request) -> int:
+        try:
+            return int(request.query_params.get("limit", "100"))
         except ValueError:
             raise ApiError(400, "invalid_request", "limit: must be an integer", "limit") from None
-        types = [t for t in q.get("eventTypes", "").split(",") if t]
-        events = registry.logs(request.path_params["key_id"], limit=limit, event_types=types)
+
+    async def audit_logs(request: Request, who: Principal) -> Response:
+        types = [t for t in request.query_params.get("eventTypes", "").split(",") if t]
+        events = registry.logs(None, limit=limit_of(request), event_types=types)
         return JSONResponse({"events": [_core(e.to_json()) for e in events]})
+
+    async def audit_chain(request: Request, who: Principal) -> Response:
+        return JSONResponse(_core(registry.verify_chain().to_json()))
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -253,7 +294,7 @@ def create_app(registry: Registry, tokens: AdminTokens, *, clock: Clock = _utc_n
     async def openapi(request: Request) -> Response:
         return JSONResponse(OPENAPI)
 
-    routes = [
+    routes: List[BaseRoute] = [
         Route("/v1/api-keys", endpoint("create", "create", create), methods=["POST"]),
         Route("/v1/api-keys", endpoint("read_keys", "list", list_keys), methods=["GET"]),
         Route("/v1/api-keys/verify", endpoint("verify", "verify", verify), methods=["POST"]),
@@ -261,7 +302,12 @@ def create_app(registry: Registry, tokens: AdminTokens, *, clock: Clock = _utc_n
         Route("/v1/api-keys/{key_id}/rotate", endpoint("rotate", "rotate", rotate), methods=["POST"]),
         Route("/v1/api-keys/{key_id}/revoke", endpoint("revoke", "revoke", revoke), methods=["POST"]),
         Route("/v1/api-keys/{key_id}/usage", endpoint("read_usage", "usage", usage), methods=["GET"]),
+        Route("/v1/api-keys/{key_id}/usage/daily", endpoint("read_usage", "usage_daily", usage_series), methods=["GET"]),
         Route("/v1/api-keys/{key_id}/logs", endpoint("read_logs", "logs", logs), methods=["GET"]),
+        Route("/v1/api-keys/{key_id}/status", endpoint("read_keys", "status", key_state), methods=["GET"]),
+        Route("/v1/policy", endpoint("read_keys", "policy", policy), methods=["GET"]),
+        Route("/v1/audit/logs", endpoint("read_logs", "audit_logs", audit_logs), methods=["GET"]),
+        Route("/v1/audit/chain", endpoint("read_logs", "audit_chain", audit_chain), methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         Route("/metrics", metrics_endpoint, methods=["GET"]),
@@ -283,6 +329,13 @@ def create_app(registry: Registry, tokens: AdminTokens, *, clock: Clock = _utc_n
             task.cancel()
         registry.flush()
 
+    if console:
+        # The browser console: its page, and the npm package's ES modules for the key inspector.
+        here = pathlib.Path(__file__).resolve().parent / "console"
+        if package_dir is not None:
+            routes.append(Mount("/console/pkg", StaticFiles(directory=package_dir)))
+        routes.append(Mount("/console", StaticFiles(directory=here, html=True)))
+        routes.append(Route("/", lambda request: RedirectResponse("/console/"), methods=["GET"]))
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.metrics = metrics
     return app
