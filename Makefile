@@ -6,7 +6,7 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
-.PHONY: all deps build run test test-release test-asan python-install test-python python-stubs wasm test-node test-java test-examples package-size fuzz vectors bench clean
+.PHONY: all deps build run test test-release test-asan python-install test-python python-stubs wasm test-node test-java java-jar test-examples package-size fuzz vectors bench clean
 
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -113,11 +113,11 @@ test-node: wasm python-install bindings/node/node_modules/.installed tests/node/
 # The Java binding: Maven (dependencies cached in ~/.m2, outside the clone) compiles the
 # package with -Werror, runs the JUnit suites against the JNI library the release build made
 # (vectors, parity with tests/surface.json, a -Xcheck:jni workout, Java and Python on the same
-# signed requests and SQLite registry), and packs the jar with the library inside; the
+# signed requests and on one SQLite and one PostgreSQL registry), and packs the jar with the library inside; the
 # quickstart then runs from that jar alone.
 JAVA_NATIVE := $(CURDIR)/build/release/bindings/java
 test-java: build python-install
-	cd bindings/java && FINFUSION_PYTHON=$(abspath $(PY)) mvn -B -ntp -Dfinfusion.native.dir=$(JAVA_NATIVE) verify
+	cd bindings/java && FINFUSION_PYTHON=$(abspath $(PY)) $(WITH_POSTGRES) mvn -B -ntp -Dfinfusion.native.dir=$(JAVA_NATIVE) verify
 	java -cp bindings/java/target/finfusion-keys-$$(cat VERSION).jar examples/java/Quickstart.java >/dev/null
 
 # The runnable examples: the Python and Node payment services on one throwaway PostgreSQL
@@ -157,12 +157,18 @@ vectors: build
 	./build/release/tools/gen_vectors --write tests/vectors
 
 # Native figures, the constant-time check, then the signing table: native, Python (the
-# package installed into .venv) and Node (the WebAssembly package) side by side in one run.
-bench: build wasm $(VENV)/.tools
+# package installed into .venv), Node (the WebAssembly package) and, for key verification,
+# Java (the jar) side by side in one run.
+bench: build wasm $(VENV)/.tools java-jar
 	scripts/with-postgres.sh ./build/release/bench/bench_core --benchmark_min_time=0.2
 	./build/release/bench/timing_ct
 	$(PY) -m pip install -q .
-	$(PY) bench/tables.py $(abspath $(PY)) ./build/release/bench/bench_core
+	$(PY) bench/tables.py $(abspath $(PY)) ./build/release/bench/bench_core \
+	  $(CURDIR)/bindings/java/target/finfusion-keys-$$(cat VERSION).jar
+
+# The Java package's jar alone (no tests), for the benchmarks.
+java-jar: build
+	cd bindings/java && mvn -B -q -ntp -DskipTests -Dfinfusion.native.dir=$(JAVA_NATIVE) package
 
 clean:
 	rm -rf build

@@ -3,7 +3,9 @@
 ratio to native and, for key verification, to its standard-library peer (what a team would
 write without us). `make bench` runs it after the native suite.
 
-    python bench/tables.py PYTHON BENCH_CORE
+    python bench/tables.py PYTHON BENCH_CORE [JAR]
+
+With the Java package's jar, key verification gets Java columns too (bench/BenchVerify.java).
 """
 
 from __future__ import annotations
@@ -48,15 +50,19 @@ def main() -> None:
         print(f"{op:32} {ns:10.0f} {p[op]:10.0f} {p[op] / ns:9.2f} {j[op]:10.0f} {j[op] / ns:9.2f}")
 
     n, p, j = native(binary, VERIFY), binding([python, "bench_verify.py"]), binding(["node", "bench_verify.mjs"])
+    jar = sys.argv[3] if len(sys.argv) > 3 else None
+    v = binding(["java", "-cp", jar, "BenchVerify.java"]) if jar else None
     print("\nKey verification, median ns per operation, one run. 'peer' is the same decision written with")
     print("the language's standard library (regex, CRC-32, HMAC-SHA256, constant-time compare, a dict of")
     print("records); ours also enforces the rate limit and writes usage and a hash-chained audit event:\n")
+    java_head = f" {'java':>8} {'x nat':>6} {'jdk peer':>8} {'peer/jv':>7}" if v else ""
     print(f"{'operation':14} {'native':>8} {'python':>8} {'x nat':>6} {'py peer':>8} {'peer/py':>7} "
-          f"{'node':>8} {'x nat':>6} {'js peer':>8} {'peer/js':>7}")
+          f"{'node':>8} {'x nat':>6} {'js peer':>8} {'peer/js':>7}" + java_head)
     for op, ns in n.items():
         py, pp, js, jp = p[op], p[op + "/peer"], j[op], j[op + "/peer"]
+        java = f" {v[op]:8.0f} {v[op] / ns:6.2f} {v[op + '/peer']:8.0f} {v[op + '/peer'] / v[op]:7.2f}" if v else ""
         print(f"{op:14} {ns:8.0f} {py:8.0f} {py / ns:6.2f} {pp:8.0f} {pp / py:7.2f} "
-              f"{js:8.0f} {js / ns:6.2f} {jp:8.0f} {jp / js:7.2f}")
+              f"{js:8.0f} {js / ns:6.2f} {jp:8.0f} {jp / js:7.2f}" + java)
 
 
 if __name__ == "__main__":

@@ -289,10 +289,10 @@ std::string Decision::to_json() const {
   j["type"] = type;
   j["environment"] = environment;
   j["permissions"] = scopes;
-  j["expiresAt"] = instant_or_null(expires_at, !key_id.empty() && expires_at != 0);
+  j["expiresAt"] = instant_or_null(expires_at, has_expiry());
   j["inGrace"] = in_grace;
   j["replacedBy"] = replaced_by;
-  j["graceUntil"] = instant_or_null(grace_until, !replaced_by.empty());
+  j["graceUntil"] = instant_or_null(grace_until, has_grace());
   j["rateLimit"] = {{"limit", rate_limit}, {"remaining", rate_remaining}, {"retryAfterMs", retry_after}};
   return j.dump();
 }

@@ -98,6 +98,9 @@ struct Decision {
   std::int64_t rate_limit = 0, rate_remaining = 0;
   time::Millis retry_after = 0;
 
+  // Whether expires_at / grace_until hold an instant (JSON null otherwise).
+  bool has_expiry() const noexcept { return !key_id.empty() && expires_at != 0; }
+  bool has_grace() const noexcept { return !replaced_by.empty(); }
   std::string to_json() const;
 };
 

@@ -66,6 +66,32 @@ final class CoreJson {
 
   private CoreJson() {}
 
+  // The core's instants are always "YYYY-MM-DDTHH:MM:SS.mmmZ"; reading that shape directly
+  // is many times faster than Instant.parse, which stays the answer for anything else.
+  static Instant instant(String text) {
+    if (text.length() != 24 || text.charAt(4) != '-' || text.charAt(7) != '-' || text.charAt(10) != 'T'
+        || text.charAt(13) != ':' || text.charAt(16) != ':' || text.charAt(19) != '.' || text.charAt(23) != 'Z') {
+      return Instant.parse(text);
+    }
+    int year = digits(text, 0, 4), month = digits(text, 5, 2), day = digits(text, 8, 2);
+    int hour = digits(text, 11, 2), minute = digits(text, 14, 2), second = digits(text, 17, 2), milli = digits(text, 20, 3);
+    if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59 || milli < 0) {
+      return Instant.parse(text);
+    }
+    long days = java.time.LocalDate.of(year, month, day).toEpochDay();
+    return Instant.ofEpochMilli(((days * 24 + hour) * 60 + minute) * 60_000L + second * 1000L + milli);
+  }
+
+  private static int digits(String text, int from, int count) {
+    int n = 0;
+    for (int i = from; i < from + count; i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') return -1;
+      n = n * 10 + (c - '0');
+    }
+    return n;
+  }
+
   static String instantText(Instant at) {
     return INSTANT.format(at);
   }
@@ -123,7 +149,7 @@ final class CoreJson {
     if (c == double.class) return value == null ? 0.0 : ((Number) value).doubleValue();
     if (c == Long.class) return value == null ? null : ((Number) value).longValue();
     if (c == Double.class) return value == null ? null : ((Number) value).doubleValue();
-    if (c == Instant.class) return value == null ? null : Instant.parse((String) value);
+    if (c == Instant.class) return value == null ? null : instant((String) value);
     if (c.isRecord()) return value == null ? null : readFields(c.asSubclass(Record.class), Json.object(value));
     throw new IllegalStateException("unsupported component type for " + field);
   }

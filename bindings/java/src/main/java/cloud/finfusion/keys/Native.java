@@ -59,7 +59,7 @@ final class Native {
   static native long registryNew(long hasher, long table, byte[] seed, String store);
   static native void registryFree(long registry);
   static native Object[] registryCreate(long registry, String request, long nowMs, String actor);
-  static native String registryVerify(long registry, String key, String[] required, String environment, String service,
+  static native Object[] registryVerify(long registry, String key, String[] required, String environment, String service,
       long cost, String actor, double latencyMs, String signedBy, long nowMs);
   static native String registryGetUsage(long registry, String query);
   static native String registryStatus(long registry, String id, long nowMs);

@@ -138,8 +138,18 @@ public final class Registry extends NativeHandle {
     long at = Times.millis(now);
     String[] required = context.required().toArray(new String[0]);
     double latency = context.latencyMs() == null ? -1.0 : context.latencyMs();
-    return CoreJson.read(Decision.class, call(r -> Native.registryVerify(r, key, required, context.environment(),
-        context.service(), context.cost(), context.actor(), latency, context.signedBy(), at)));
+    Object[] out = call(r -> Native.registryVerify(r, key, required, context.environment(), context.service(),
+        context.cost(), context.actor(), latency, context.signedBy(), at));
+    // The hot path's fields come as arrays, not JSON (jni_natives.cc); the vectors check that
+    // the Decision's toJson() is still the core's text.
+    String[] t = (String[]) out[0];
+    long[] n = (long[]) out[2];
+    return new Decision(n[0] != 0, t[0], t[1], t[2], t[3], List.of((String[]) out[1]), instantOrNull(n[1]), n[2] != 0,
+        t[4], instantOrNull(n[3]), new Decision.RateLimitInfo(n[4], n[5], n[6]));
+  }
+
+  private static Instant instantOrNull(long ms) {
+    return ms == Long.MIN_VALUE ? null : Instant.ofEpochMilli(ms);
   }
 
   /**

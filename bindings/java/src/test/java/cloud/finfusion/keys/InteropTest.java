@@ -120,9 +120,29 @@ class InteropTest {
     }
   }
 
+  /** A new database on the throwaway PostgreSQL server `make test` starts (FINFUSION_TEST_POSTGRES). */
+  static String freshPostgres() throws IOException, InterruptedException {
+    String server = System.getenv("FINFUSION_TEST_POSTGRES");
+    assertTrue(server != null && !server.isEmpty(), "FINFUSION_TEST_POSTGRES is not set (make test runs this under scripts/with-postgres.sh)");
+    String name = "java_" + ProcessHandle.current().pid() + "_" + System.nanoTime();
+    Process p = new ProcessBuilder("psql", "-q", server, "-c", "CREATE DATABASE " + name).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), out);
+    return server.substring(0, server.lastIndexOf('/') + 1) + name;
+  }
+
+  @Test
+  void javaAndPythonShareAPostgresRegistry() throws Exception {
+    shareARegistry(freshPostgres());
+  }
+
   @Test
   void javaAndPythonShareASqliteRegistry(@TempDir Path dir) throws Exception {
-    String store = "sqlite:" + dir.resolve("fleet.db");
+    shareARegistry("sqlite:" + dir.resolve("fleet.db"));
+  }
+
+  // Python creates a key; Java verifies it and revokes it; Python then sees it revoked.
+  void shareARegistry(String store) throws Exception {
     byte[] pepper = Hashing.generatePepper();
     String script = String.join("\n",
         "import json, sys, datetime",
