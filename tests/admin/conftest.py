@@ -46,7 +46,7 @@ def service(tmp_path: pathlib.Path) -> Iterator[Dict[str, Any]]:
     tokens = AdminTokens(tmp_path / "tokens.json", hasher)
     issued = {role: tokens.issue(role + "-user", role) for role in ("admin", "auditor", "verifier")}
     clock = Clock()
-    app = create_app(registry, tokens, clock=clock, rate_limit=ratelimit.RateLimit(20, dt.timedelta(seconds=1)),
+    app = create_app(registry, tokens, clock=clock, rate_limit=ratelimit.RateLimit(30, dt.timedelta(seconds=60)),
                      rotate_every=dt.timedelta(milliseconds=100))
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))

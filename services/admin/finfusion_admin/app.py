@@ -155,7 +155,8 @@ def create_app(registry: Registry, tokens: AdminTokens, *, clock: Clock = _utc_n
                                    headers={"WWW-Authenticate": 'Bearer realm="finfusion-admin"'})
                 if permission is not None and not principal.may(permission):
                     raise ApiError(403, "insufficient_scope", f"the {principal.role} role may not {permission.replace('_', ' ')}")
-                decision = ratelimit.check(rate_limit, limiter_state.get(principal.name), clock())
+                # Real time, not `clock` (which a demo may pin): a pinned clock would never refill.
+                decision = ratelimit.check(rate_limit, limiter_state.get(principal.name), _utc_now())
                 limiter_state[principal.name] = decision.state
                 if not decision.allowed:
                     metrics.rate_limited.labels("admin_token").inc()
