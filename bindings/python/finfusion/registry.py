@@ -19,12 +19,12 @@ import dataclasses
 import datetime as _dt
 import json
 import re
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Type, TypeVar, Union
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Type, TypeVar, Union
 
 from . import _core
 from .hashing import Hasher
 from .keys import ApiKey, TypeTable
-from .time import Duration, Instant, duration_millis, format_timestamp, parse_timestamp, to_millis
+from .time import Duration, Instant, duration_millis, format_timestamp, from_millis, parse_timestamp, to_millis
 
 __all__ = ["Registry", "KeyRecord", "Decision", "KeyState", "AuditEvent", "ChainReport", "Created", "Rotated",
            "Replacement", "EmergencyRevocation", "EVENT_TYPES"]
@@ -38,40 +38,43 @@ T = TypeVar("T")
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 
 
-_SNAKE: Dict[str, str] = {}
-_FIELDS: Dict[type, Dict[str, bool]] = {}
+# Per dataclass: each JSON key it keeps -> (field name, whether the field holds an instant).
+_KEYS: Dict[type, Dict[str, Tuple[str, bool]]] = {}
 
 
-def _snake(name: str) -> str:
-    snake = _SNAKE.get(name)
-    if snake is None:
-        snake = _SNAKE[name] = _CAMEL.sub("_", name).lower()
-    return snake
+def _keys(cls: type) -> Dict[str, Tuple[str, bool]]:
+    keys_ = _KEYS.get(cls)
+    if keys_ is None:
+        keys_ = _KEYS[cls] = {}
+        for f in dataclasses.fields(cls):
+            camel = re.sub(r"_([a-z])", lambda m: m.group(1).upper(), f.name)
+            keys_[camel] = (f.name, "datetime" in str(f.type))
+    return keys_
 
 
-def _fields(cls: type) -> Dict[str, bool]:
-    """A dataclass's field names, each with whether it holds an instant."""
-    fields = _FIELDS.get(cls)
-    if fields is None:
-        fields = _FIELDS[cls] = {f.name: "datetime" in str(f.type) for f in dataclasses.fields(cls)}
-    return fields
+def _instant(text: str) -> _dt.datetime:
+    # The core writes instants as "YYYY-MM-DDTHH:MM:SS.mmmZ", which datetime.fromisoformat
+    # reads in C; anything else goes through the core's parser.
+    if len(text) == 24 and text[10] == "T" and text[23] == "Z":
+        try:
+            return _dt.datetime.fromisoformat(text[:23] + "+00:00")
+        except ValueError:
+            pass
+    return parse_timestamp(text)
 
 
 def _typed(cls: Type[T], text: str, **extra: Any) -> T:
     """A frozen dataclass from the core's canonical JSON: camelCase -> snake_case, UTC
     instant text -> aware datetime (fields typed Optional[datetime] / datetime). The names
     and field kinds are worked out once (this runs on every verification)."""
-    data = json.loads(text)
     values: Dict[str, Any] = {}
-    fields = _fields(cls)
-    for key, value in data.items():
-        name = _snake(key)
-        instant = fields.get(name)
-        if instant is None:
+    keys_ = _keys(cls)
+    for key, value in json.loads(text).items():
+        field = keys_.get(key)
+        if field is None:
             continue
-        if instant and isinstance(value, str):
-            value = parse_timestamp(value)
-        values[name] = value
+        name, instant = field
+        values[name] = _instant(value) if instant and isinstance(value, str) else value
     values.update(extra)
     return cls(_json=text, **values)  # type: ignore[call-arg]
 
@@ -126,11 +129,18 @@ class Decision(_CoreJson):
     replaced_by: str
     grace_until: Optional[_dt.datetime]
     rate_limit: Dict[str, int]
-    _json: str = dataclasses.field(repr=False, compare=False)
 
     @property
     def retry_after(self) -> _dt.timedelta:
         return _dt.timedelta(milliseconds=self.rate_limit["retryAfterMs"])
+
+    def to_json(self) -> str:
+        # Verification passes fields, not JSON (the hot path); the core writes the text on demand.
+        return str(_core.decision_json(
+            self.valid, self.code, self.key_id, self.type, self.environment, list(self.permissions),
+            None if self.expires_at is None else to_millis(self.expires_at), self.in_grace, self.replaced_by,
+            None if self.grace_until is None else to_millis(self.grace_until), self.rate_limit["limit"],
+            self.rate_limit["remaining"], self.rate_limit["retryAfterMs"]))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -242,9 +252,13 @@ class Registry:
         ``latency_ms`` (the request's measured latency) feeds :meth:`get_usage`.
         ``signed_by`` is the ``signer`` of the request's verified RFC 9421 signature: key types
         whose policy requires signed requests are valid only when it is the key's own id."""
-        text = self._core.verify(key, list(required), environment or "", service or "", cost, actor or "",
-                                 -1.0 if latency_ms is None else float(latency_ms), signed_by, to_millis(now))
-        return _typed(Decision, text)
+        (valid, code, key_id, type_, env, permissions, expires_ms, in_grace, replaced_by, grace_ms, limit, remaining,
+         retry_ms) = self._core.verify(key, list(required), environment or "", service or "", cost, actor or "",
+                                       -1.0 if latency_ms is None else float(latency_ms), signed_by, to_millis(now))
+        return Decision(valid, code, key_id, type_, env, permissions,
+                        None if expires_ms is None else from_millis(expires_ms), in_grace, replaced_by,
+                        None if grace_ms is None else from_millis(grace_ms),
+                        {"limit": limit, "remaining": remaining, "retryAfterMs": retry_ms})
 
     def get_usage(self, key_id: str, *, start: Union[str, _dt.datetime], end: Union[str, _dt.datetime],
                   metrics: Optional[Sequence[str]] = None) -> Dict[str, Any]:

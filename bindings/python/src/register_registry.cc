@@ -23,6 +23,34 @@ std::vector<std::string> to_json_list(const std::vector<registry::KeyRecord>& re
 }  // namespace
 
 void register_registry(py::module_& m) {
+  m.def("decision_json",
+        [](bool valid, const std::string& code, std::string key_id, std::string type, std::string environment,
+           std::vector<std::string> permissions, std::optional<time::Millis> expires_at, bool in_grace,
+           std::string replaced_by, std::optional<time::Millis> grace_until, std::int64_t limit,
+           std::int64_t remaining, time::Millis retry_after) {
+          registry::Decision d;
+          d.valid = valid;
+          auto c = code_from_name(code);
+          if (!c) throw py::value_error("not a FinFusion code");
+          d.code = *c;
+          d.key_id = std::move(key_id);
+          d.type = std::move(type);
+          d.environment = std::move(environment);
+          d.scopes = std::move(permissions);
+          d.expires_at = expires_at.value_or(0);
+          d.in_grace = in_grace;
+          d.replaced_by = std::move(replaced_by);
+          d.grace_until = grace_until.value_or(0);
+          d.rate_limit = limit;
+          d.rate_remaining = remaining;
+          d.retry_after = retry_after;
+          return d.to_json();
+        },
+        py::arg("valid"), py::arg("code"), py::arg("key_id"), py::arg("type"), py::arg("environment"),
+        py::arg("permissions"), py::arg("expires_at_ms"), py::arg("in_grace"), py::arg("replaced_by"),
+        py::arg("grace_until_ms"), py::arg("limit"), py::arg("remaining"), py::arg("retry_after_ms"),
+        "A decision's canonical JSON from its fields (what Registry.verify returns).");
+
   // Records, decisions and events cross as the core's canonical JSON; the facade
   // (finfusion.registry) turns them into typed Python values.
   py::class_<registry::Registry>(m, "Registry", "The key registry over a store (memory:, sqlite:PATH or postgresql://...).")
@@ -44,9 +72,17 @@ void register_registry(py::module_& m) {
              registry::VerifyContext ctx{std::move(required), std::move(environment), std::move(service), cost,
                                          std::string(Text(actor, "actor").view()), latency_ms,
                                          std::string(Text(signed_by, "signed_by").view())};
-             return unwrap(r.verify(Text(key, "key").view(), ctx, now)).to_json();
+             // The hot path: the decision's fields, not its JSON (decision_json gives that on demand).
+             const registry::Decision d = unwrap(r.verify(Text(key, "key").view(), ctx, now));
+             return py::make_tuple(d.valid, code_name(d.code), d.key_id, d.type, d.environment, d.scopes,
+                                   d.has_expiry() ? py::object(py::int_(d.expires_at)) : py::object(py::none()),
+                                   d.in_grace, d.replaced_by,
+                                   d.has_grace() ? py::object(py::int_(d.grace_until)) : py::object(py::none()),
+                                   d.rate_limit, d.rate_remaining, d.retry_after);
            }, py::arg("key"), py::arg("required"), py::arg("environment"), py::arg("service"), py::arg("cost"),
-           py::arg("actor"), py::arg("latency_ms"), py::arg("signed_by"), py::arg("now_ms"))
+           py::arg("actor"), py::arg("latency_ms"), py::arg("signed_by"), py::arg("now_ms"),
+           "(valid, code, key_id, type, environment, permissions, expires_at_ms or None, in_grace, replaced_by, "
+           "grace_until_ms or None, limit, remaining, retry_after_ms)")
       .def("get_usage", [](registry::Registry& r, const StrArg& query) {
              return unwrap(r.get_usage(Text(query, "query").view()));
            }, py::arg("query_json"))
