@@ -33,6 +33,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from finfusion import FinFusionError, hashing, keys, signing
+from finfusion.keys import TypeTable
 from finfusion.registry import Registry
 
 # The scopes each route needs.
@@ -110,7 +111,6 @@ async def charge(request: Request) -> Response:
 
 def create_app() -> Starlette:
     peppers, current = keyed("FINFUSION_PEPPERS")
-    from finfusion.keys import TypeTable
     registry = Registry(hashing.Hasher(peppers, current=current), TypeTable(os.environ.get("FINFUSION_TYPE_TABLE", "{}")),
                         store=os.environ["FINFUSION_REGISTRY"])
     if os.environ.get("FINFUSION_SECRET_KEYS"):

@@ -35,7 +35,6 @@ EVENT_TYPES = ("key.created", "key.rotated", "key.revoked", "key.expired", "key.
                "secret.reencrypted")
 
 T = TypeVar("T")
-_CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 
 
 # Per dataclass: each JSON key it keeps -> (field name, whether the field holds an instant).

@@ -14,6 +14,11 @@ namespace finfusion::python {
 namespace {
 
 
+// A rotation as (new key, previous record JSON, current record JSON).
+auto rotated_tuple(registry::Rotated& rot) {
+  return py::make_tuple(std::move(rot.key), rot.previous.to_json(), rot.current.to_json());
+}
+
 std::vector<std::string> to_json_list(const std::vector<registry::KeyRecord>& records) {
   std::vector<std::string> out;
   for (const auto& r : records) out.push_back(r.to_json());
@@ -93,14 +98,14 @@ void register_registry(py::module_& m) {
                         const std::vector<std::string>& emails, bool force, time::Millis now, const StrArg& actor) {
              auto rot = unwrap(r.rotate(Text(id, "key id").view(), grace, emails, force, now,
                                         Text(actor, "actor").view()));
-             return py::make_tuple(std::move(rot.key), rot.previous.to_json(), rot.current.to_json());
+             return rotated_tuple(rot);
            }, py::arg("key_id"), py::arg("grace_ms"), py::arg("notify_emails"), py::arg("force"), py::arg("now_ms"),
            py::arg("actor"))
       .def("rotate_due", [](registry::Registry& r, time::Millis grace, const std::vector<std::string>& emails,
                             time::Millis now, const StrArg& actor) {
              py::typing::List<py::typing::Tuple<keys::ApiKey, py::str, py::str>> out;
              for (auto& rot : unwrap(r.rotate_due(grace, emails, now, Text(actor, "actor").view()))) {
-               out.append(py::make_tuple(std::move(rot.key), rot.previous.to_json(), rot.current.to_json()));
+               out.append(rotated_tuple(rot));
              }
              return out;
            }, py::arg("grace_ms"), py::arg("notify_emails"), py::arg("now_ms"), py::arg("actor"))

@@ -126,8 +126,9 @@ def _field(body: Mapping[str, Any], name: str, kind: Any, default: Any) -> Any:
     return value
 
 
-def _core(text: str) -> Any:
-    return json.loads(text)
+def _core(value: Any) -> Any:
+    """A record, decision, state, event or report as the core's canonical JSON (parsed)."""
+    return json.loads(value.to_json())
 
 
 def create_app(registry: Registry, tokens: AdminTokens, *, clock: Clock = _utc_now,
@@ -173,21 +174,18 @@ def create_app(registry: Registry, tokens: AdminTokens, *, clock: Clock = _utc_n
             return response
         return run
 
-    def record_json(record: Any) -> Any:
-        return _core(record.to_json())
-
     async def create(request: Request, who: Principal) -> Response:
         raw = await request.body()
         _json_body(raw)  # a readable error for text that is not a JSON object; the core checks the fields
         created = registry.create(raw.decode("utf-8"), now=clock(), actor=who.actor)
-        return JSONResponse({"key": created.key.reveal(), "record": record_json(created.record)}, status_code=201,
+        return JSONResponse({"key": created.key.reveal(), "record": _core(created.record)}, status_code=201,
                             headers={"Cache-Control": "no-store"})
 
     async def list_keys(request: Request, who: Principal) -> Response:
-        return JSONResponse({"keys": [record_json(r) for r in registry.list()]})
+        return JSONResponse({"keys": [_core(r) for r in registry.list()]})
 
     async def get_key(request: Request, who: Principal) -> Response:
-        return JSONResponse(record_json(registry.get(request.path_params["key_id"])))
+        return JSONResponse(_core(registry.get(request.path_params["key_id"])))
 
     async def rotate(request: Request, who: Principal) -> Response:
         body = _json_body(await request.body(), ["gracePeriod", "notifyEmails", "force"])
@@ -195,14 +193,14 @@ def create_app(registry: Registry, tokens: AdminTokens, *, clock: Clock = _utc_n
                                   grace_period=_field(body, "gracePeriod", str, "48h"),
                                   notify_emails=_field(body, "notifyEmails", list, []),
                                   force=_field(body, "force", bool, False), actor=who.actor)
-        return JSONResponse({"key": rotated.key.reveal(), "id": rotated.id, "previous": record_json(rotated.previous),
-                             "current": record_json(rotated.current)}, headers={"Cache-Control": "no-store"})
+        return JSONResponse({"key": rotated.key.reveal(), "id": rotated.id, "previous": _core(rotated.previous),
+                             "current": _core(rotated.current)}, headers={"Cache-Control": "no-store"})
 
     async def revoke(request: Request, who: Principal) -> Response:
         body = _json_body(await request.body(), ["reason"])
         record = registry.revoke(request.path_params["key_id"], now=clock(), reason=_field(body, "reason", str, ""),
                                  actor=who.actor)
-        return JSONResponse(record_json(record))
+        return JSONResponse(_core(record))
 
     async def verify(request: Request, who: Principal) -> Response:
         body = _json_body(await request.body(), ["key", "required", "environment", "service", "cost", "latencyMs"])
@@ -220,8 +218,8 @@ def create_app(registry: Registry, tokens: AdminTokens, *, clock: Clock = _utc_n
         if decision.code == "rate_limited":
             metrics.rate_limited.labels("key").inc()
             retry = max(1, math.ceil(decision.retry_after.total_seconds()))
-            return JSONResponse(_core(decision.to_json()), status_code=429, headers={"Retry-After": str(retry)})
-        return JSONResponse(_core(decision.to_json()))
+            return JSONResponse(_core(decision), status_code=429, headers={"Retry-After": str(retry)})
+        return JSONResponse(_core(decision))
 
     async def usage(request: Request, who: Principal) -> Response:
         q = request.query_params
@@ -231,6 +229,12 @@ def create_app(registry: Registry, tokens: AdminTokens, *, clock: Clock = _utc_n
         metrics_list = [m for m in q["metrics"].split(",") if m] if q.get("metrics") else None
         return JSONResponse(registry.get_usage(request.path_params["key_id"], start=q["start"], end=q["end"],
                                                metrics=metrics_list))
+
+    def limit_of(request: Request) -> int:
+        try:
+            return int(request.query_params.get("limit", "100"))
+        except ValueError:
+            raise ApiError(400, "invalid_request", "limit: must be an integer", "limit") from None
 
     async def usage_series(request: Request, who: Principal) -> Response:
         # One getUsage report per UTC day from start to end (dates, at most 92 days): what
@@ -254,27 +258,21 @@ def create_app(registry: Registry, tokens: AdminTokens, *, clock: Clock = _utc_n
     async def logs(request: Request, who: Principal) -> Response:
         types = [t for t in request.query_params.get("eventTypes", "").split(",") if t]
         events = registry.logs(request.path_params["key_id"], limit=limit_of(request), event_types=types)
-        return JSONResponse({"events": [_core(e.to_json()) for e in events]})
+        return JSONResponse({"events": [_core(e) for e in events]})
 
     async def key_state(request: Request, who: Principal) -> Response:
-        return JSONResponse(_core(registry.status(request.path_params["key_id"], now=clock()).to_json()))
+        return JSONResponse(_core(registry.status(request.path_params["key_id"], now=clock())))
 
     async def policy(request: Request, who: Principal) -> Response:
         return JSONResponse(registry.policy_report(now=clock()))
 
-    def limit_of(request: Request) -> int:
-        try:
-            return int(request.query_params.get("limit", "100"))
-        except ValueError:
-            raise ApiError(400, "invalid_request", "limit: must be an integer", "limit") from None
-
     async def audit_logs(request: Request, who: Principal) -> Response:
         types = [t for t in request.query_params.get("eventTypes", "").split(",") if t]
         events = registry.logs(None, limit=limit_of(request), event_types=types)
-        return JSONResponse({"events": [_core(e.to_json()) for e in events]})
+        return JSONResponse({"events": [_core(e) for e in events]})
 
     async def audit_chain(request: Request, who: Principal) -> Response:
-        return JSONResponse(_core(registry.verify_chain().to_json()))
+        return JSONResponse(_core(registry.verify_chain()))
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})

@@ -62,6 +62,11 @@ jobject api_key(JNIEnv* env, const keys::ApiKey& key) {
   return out;
 }
 
+// A rotation as Object[]{ApiKey, previous record JSON, current record JSON}.
+jobjectArray rotated(JNIEnv* env, const registry::Rotated& rot) {
+  return objects(env, {api_key(env, rot.key), to_java(env, rot.previous.to_json()), to_java(env, rot.current.to_json())});
+}
+
 jobjectArray parsed(JNIEnv* env, const keys::ParsedKey& k) {
   return to_java(env, {k.id, std::string(keys::type_name(k.type)), std::string(keys::environment_name(k.environment)),
                        std::to_string(k.format_version)});
@@ -443,7 +448,7 @@ NATIVE(jobjectArray, registryRotate)(JNIEnv* env, jclass, jlong r, jstring id, j
     auto rot = unwrap(env, handle<registry::Registry>(r).rotate(Text(env, id, "key id").view(), grace,
                                                                 strings_of(env, emails, "notify email"), force, now,
                                                                 Text(env, actor, "actor").view()));
-    return objects(env, {api_key(env, rot.key), to_java(env, rot.previous.to_json()), to_java(env, rot.current.to_json())});
+    return rotated(env, rot);
   });
 }
 
@@ -454,8 +459,7 @@ NATIVE(jobjectArray, registryRotateDue)(JNIEnv* env, jclass, jlong r, jlong grac
                                                                      Text(env, actor, "actor").view()));
     jobjectArray out = new_array(env, static_cast<jsize>(made.size()), "java/lang/Object");
     for (std::size_t i = 0; i < made.size(); ++i) {
-      jobjectArray item = objects(env, {api_key(env, made[i].key), to_java(env, made[i].previous.to_json()),
-                                        to_java(env, made[i].current.to_json())});
+      jobjectArray item = rotated(env, made[i]);
       env->SetObjectArrayElement(out, static_cast<jsize>(i), item);
       env->DeleteLocalRef(item);
     }

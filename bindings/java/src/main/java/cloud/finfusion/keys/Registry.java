@@ -192,10 +192,9 @@ public final class Registry extends NativeHandle {
     Objects.requireNonNull(keyId, "keyId");
     Objects.requireNonNull(actor, "actor");
     long graceMs = Times.millis(grace);
-    String[] emails = Scopes.array(Objects.requireNonNull(notifyEmails, "notifyEmails"), "notifyEmails");
+    String[] emails = Args.strings(Objects.requireNonNull(notifyEmails, "notifyEmails"), "notifyEmails");
     long at = Times.millis(now);
-    Object[] out = call(r -> Native.registryRotate(r, keyId, graceMs, emails, force, at, actor));
-    return new Rotated((ApiKey) out[0], record((String) out[1]), record((String) out[2]));
+    return rotated(call(r -> Native.registryRotate(r, keyId, graceMs, emails, force, at, actor)));
   }
 
   /** The same with a grace period as text ({@code "48h"}). */
@@ -212,13 +211,10 @@ public final class Registry extends NativeHandle {
   public List<Rotated> rotateDue(Duration grace, Collection<String> notifyEmails, Instant now, String actor) {
     Objects.requireNonNull(actor, "actor");
     long graceMs = Times.millis(grace);
-    String[] emails = Scopes.array(Objects.requireNonNull(notifyEmails, "notifyEmails"), "notifyEmails");
+    String[] emails = Args.strings(Objects.requireNonNull(notifyEmails, "notifyEmails"), "notifyEmails");
     long at = Times.millis(now);
     List<Rotated> out = new ArrayList<>();
-    for (Object item : call(r -> Native.registryRotateDue(r, graceMs, emails, at, actor))) {
-      Object[] rot = (Object[]) item;
-      out.add(new Rotated((ApiKey) rot[0], record((String) rot[1]), record((String) rot[2])));
-    }
+    for (Object item : call(r -> Native.registryRotateDue(r, graceMs, emails, at, actor))) out.add(rotated((Object[]) item));
     return List.copyOf(out);
   }
 
@@ -277,7 +273,7 @@ public final class Registry extends NativeHandle {
    */
   public List<AuditEvent> logs(String keyId, int limit, Collection<String> eventTypes) {
     String id = keyId == null ? "" : keyId;
-    String[] types = Scopes.array(Objects.requireNonNull(eventTypes, "eventTypes"), "eventTypes");
+    String[] types = Args.strings(Objects.requireNonNull(eventTypes, "eventTypes"), "eventTypes");
     List<AuditEvent> out = new ArrayList<>();
     for (String text : call(r -> Native.registryLogs(r, id, types, limit))) out.add(CoreJson.read(AuditEvent.class, text));
     return List.copyOf(out);
@@ -373,6 +369,10 @@ public final class Registry extends NativeHandle {
   @Override
   public String toString() {
     return "Registry[store=" + scheme + ":]";
+  }
+
+  private static Rotated rotated(Object[] rot) {
+    return new Rotated((ApiKey) rot[0], record((String) rot[1]), record((String) rot[2]));
   }
 
   private static KeyRecord record(String json) {

@@ -16,29 +16,21 @@ public final class Scopes {
 
   /** The canonical set. FinFusionException invalid_scope naming the bad entry. */
   public static ScopeSet parse(Collection<String> scopes) {
-    return new ScopeSet(Native.scopeParse(array(scopes, "scopes")));
+    return new ScopeSet(Native.scopeParse(Args.strings(scopes, "scopes")));
   }
 
   /** Whether {@code granted} allows {@code required} (one scope). */
   public static boolean allows(Collection<String> granted, String required) {
-    return Native.scopeAllows(array(granted, "granted"), Objects.requireNonNull(required, "required"));
+    return Native.scopeAllows(Args.strings(granted, "granted"), Objects.requireNonNull(required, "required"));
   }
 
   /** Whether {@code granted} allows every scope in {@code required}. */
   public static boolean allowsAll(Collection<String> granted, Collection<String> required) {
-    return Native.scopeAllowsAll(array(granted, "granted"), array(required, "required"));
+    return Native.scopeAllowsAll(Args.strings(granted, "granted"), Args.strings(required, "required"));
   }
 
   /** Whether every scope {@code child} holds is allowed by {@code parent} (restricted keys). */
   public static boolean isSubset(Collection<String> child, Collection<String> parent) {
-    return Native.scopeIsSubset(array(child, "child"), array(parent, "parent"));
-  }
-
-  static String[] array(Collection<String> values, String what) {
-    Objects.requireNonNull(values, what);
-    if (values instanceof ScopeSet s) return s.toArray0();
-    String[] out = values.toArray(new String[0]);
-    for (String v : out) Objects.requireNonNull(v, what);
-    return out;
+    return Native.scopeIsSubset(Args.strings(child, "child"), Args.strings(parent, "parent"));
   }
 }

@@ -113,7 +113,7 @@ public final class Signing {
   private static Map<String, String> sign(Object[] message, Object[] request, SigningKey key, SignOptions options) {
     Objects.requireNonNull(key, "key");
     SignOptions o = options == null ? SignOptions.DEFAULTS : options;
-    String[] components = o.components() == null ? null : Scopes.array(o.components(), "components");
+    String[] components = o.components() == null ? null : Args.strings(o.components(), "components");
     Duration expiresIn = o.expiresIn();
     long now = Times.millis(o.now() == null ? Instant.now() : o.now());
     Object[] out = key.call(k -> Native.signingSign(message, request, k, o.label(), components, expiresIn != null,
@@ -128,7 +128,7 @@ public final class Signing {
   private static SignatureVerification verify(Object[] message, Object[] request, KeyRing keys, VerifyPolicy policy) {
     Objects.requireNonNull(keys, "keys");
     VerifyPolicy p = policy == null ? VerifyPolicy.DEFAULTS : policy;
-    String[] required = Scopes.array(p.requiredComponents(), "requiredComponents");
+    String[] required = Args.strings(p.requiredComponents(), "requiredComponents");
     long now = Times.millis(p.now() == null ? Instant.now() : p.now());
     long tolerance = p.tolerance().toSeconds();
     NonceCache nonces = p.nonces();
