@@ -281,6 +281,14 @@ int main(int argc, char** argv) {
   logs->add_option("id", id, "key id (default every key)");
   logs->add_option("--limit", limit, "how many events (1-1000)");
   logs->add_option("--type", types, "event types")->delimiter(',');
+  std::string status_filter;
+  std::vector<std::string> alert_to;
+  bool queue_warnings = false;
+  auto* notifications = app.add_subcommand("notifications", "the outbox: rotation notices, warnings and alerts");
+  notifications->add_option("--status", status_filter, "pending, sent or failed");
+  notifications->add_option("--limit", limit, "how many, newest first (1-1000)");
+  notifications->add_flag("--queue-warnings", queue_warnings, "first queue the expiry and rotation-due warnings due now");
+  notifications->add_option("--alert-to", alert_to, "who gets the warnings besides each key's owner")->delimiter(',');
   auto* policy = app.add_subcommand("policy", "the rotation inventory: due, overdue, expiring");
   std::string key_file, out_file, in_file;
   auto* exporter = app.add_subcommand("export", "the whole registry, encrypted under the master key");
@@ -544,6 +552,24 @@ int main(int argc, char** argv) {
                (e.key_id.empty() ? "-" : e.key_id) + "  " + e.actor + "  " + e.outcome + "\n";
     }
     print(g, out, human.empty() ? "no events\n" : human);
+    return kOk;
+  }
+  if (notifications->parsed()) {
+    if (ff::Status s = reg.set_alert_recipients(alert_to); !s.ok()) return fail(s);
+    if (queue_warnings) {
+      auto queued = reg.queue_warnings(*now);
+      if (!queued.ok()) return fail(queued.status());
+    }
+    auto outbox = reg.notifications({"", status_filter, 0, limit});
+    if (!outbox.ok()) return fail(outbox.status());
+    Json out = Json::array();
+    std::string human;
+    for (const auto& n : *outbox) {
+      out.push_back(Json::parse(n.to_json()));
+      human += *ff::time::format_timestamp(n.created_at) + "  " + n.kind + "  " + n.key_id + "  " + n.status +
+               " (" + std::to_string(n.attempts) + " attempts)  " + n.subject + "\n";
+    }
+    print(g, out, human.empty() ? "no notifications\n" : human);
     return kOk;
   }
   if (policy->parsed()) {

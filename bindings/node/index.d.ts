@@ -268,6 +268,27 @@ export interface AuditEvent {
   toJSON(): object;
 }
 
+export type NotificationKind = 'key.rotated' | 'key.expiring' | 'key.rotation_due' | 'key.anomaly' | 'key.rate_limit';
+
+/** A message in the registry's outbox; the text never holds a secret. */
+export interface Notification {
+  readonly id: string;
+  readonly kind: NotificationKind;
+  readonly keyId: string;
+  readonly recipients: readonly string[];
+  readonly subject: string;
+  readonly body: string;
+  readonly createdAt: Date;
+  readonly dueAt: Date;
+  readonly status: 'pending' | 'sent' | 'failed';
+  readonly attempts: number;
+  readonly claimedBy: string;
+  readonly leaseUntil: Date | null;
+  readonly lastError: string;
+  readonly sentAt: Date | null;
+  toJSON(): object;
+}
+
 export interface UsageReport {
   readonly keyId: string;
   readonly timeframe: { readonly start: string; readonly end: string };
@@ -331,6 +352,17 @@ export class Registry {
   get(keyId: string): KeyRecord;
   list(): KeyRecord[];
   logs(options?: { keyId?: string; limit?: number; eventTypes?: readonly EventType[] }): AuditEvent[];
+  /** Who gets every key's warnings and alerts, besides its owner when that is an email address (at most 20). */
+  setAlertRecipients(recipients: readonly string[]): void;
+  /** Queues the expiry and rotation-due warnings due at `now`; returns how many were new. */
+  queueWarnings(options: { now: Instant }): number;
+  /** Takes up to `limit` (default 10) due notifications for `worker` for `lease` (default '5m'). */
+  claimNotifications(worker: string, options: { now: Instant; limit?: number; lease?: Duration }): Notification[];
+  /** Records a delivery's outcome; a conflict FinFusionError when `worker` no longer holds it. */
+  settleNotification(notification: Notification | string, worker: string,
+    options: { now: Instant; delivered: boolean; error?: string }): Notification;
+  /** The outbox, newest first. */
+  notifications(options?: { status?: 'pending' | 'sent' | 'failed'; id?: string; limit?: number }): Notification[];
   verifyChain(): ChainReport;
   /** Writes out what the store holds back (PostgreSQL: verifications, also written at least once a second). */
   flush(): void;
@@ -355,6 +387,8 @@ export class Registry {
 export const registry: {
   readonly Registry: typeof Registry;
   readonly EVENT_TYPES: readonly EventType[];
+  readonly NOTIFICATION_KINDS: readonly NotificationKind[];
+  readonly MAX_DELIVERY_ATTEMPTS: number;
 };
 
 /** Bytes as a string (UTF-8), Uint8Array/Buffer, ArrayBuffer or any ArrayBufferView. */

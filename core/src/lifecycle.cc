@@ -9,13 +9,7 @@
 namespace finfusion::lifecycle {
 namespace {
 
-bool has_control(std::string_view s) {
-  for (char c : s) {
-    auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) return true;
-  }
-  return false;
-}
+using internal::has_control;
 
 bool is_space(char c) { return c == ' '; }
 

@@ -91,6 +91,7 @@ CREATE TABLE usage_latency(
   PRIMARY KEY(key_id, start, bucket));
 )sql",
     sql::kSecretsTable,
+    sql::kNotificationsTable,
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kPostgresSchemaVersion, "one migration per version");
 
@@ -244,6 +245,20 @@ class PostgresStore final : public sql::CachingStore {
     if (!rows.ok()) return rows.status();
     std::vector<StoredSecret> out;
     for (int i = 0; i < rows->rows; ++i) out.push_back(sql::secret_of(Row{*rows, i}));
+    return out;
+  }
+
+  Result<std::vector<Notification>> notifications(const NotificationQuery& query) override {
+    Params p;
+    sql::bind_query(p, query);
+    Result<Table> rows = run("select_notifications", p);
+    if (!rows.ok()) return rows.status();
+    std::vector<Notification> out;
+    for (int i = 0; i < rows->rows; ++i) {
+      Result<Notification> n = sql::notification_of(Row{*rows, i}, "postgresql");
+      if (!n.ok()) return n.status();
+      out.push_back(std::move(*n));
+    }
     return out;
   }
 
@@ -428,6 +443,9 @@ class PostgresStore final : public sql::CachingStore {
                                 ") VALUES($1, $2, $3, $4, $5, $6) ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, "
                                 "key_id = excluded.key_id, sealed = excluded.sealed, created_at = excluded.created_at, "
                                 "updated_at = excluded.updated_at"},
+          {"queue_notification", sql::kQueueNotification},
+          {"write_notification", sql::kWriteNotification},
+          {"select_notifications", sql::kSelectNotifications},
           {"register_writer",
            "INSERT INTO writers(writer, seq, hash) VALUES($1, 0, decode($2, 'hex')) ON CONFLICT(writer) DO NOTHING"},
           {"writer_head", "SELECT seq, encode(hash, 'hex') FROM writers WHERE writer = $1 FOR UPDATE"},
@@ -531,6 +549,14 @@ class PostgresStore final : public sql::CachingStore {
       Params p;
       sql::bind_secret(p, secret);
       if (Result<Table> s = run("upsert_secret", p); !s.ok()) return s.status();
+    }
+    for (const auto& [notifications, statement] :
+         {std::pair{&plan.queued, "queue_notification"}, std::pair{&plan.notifications, "write_notification"}}) {
+      for (const Notification& n : *notifications) {
+        Params p;
+        sql::bind_notification(p, n);
+        if (Result<Table> s = run(statement, p); !s.ok()) return s.status();
+      }
     }
     for (const KeyRecord& r : plan.records) {
       cache_.erase(r.id);

@@ -11,6 +11,7 @@
 #include "finfusion/lifecycle.h"
 #include "internal/base64.h"
 #include "internal/json.h"
+#include "internal/registry_support.h"
 #include "internal/sodium_init.h"
 #include "internal/text.h"
 
@@ -19,34 +20,12 @@ namespace {
 
 using internal::OrderedJson;
 
-std::string instant_text(time::Millis ms) {
-  auto t = time::format_timestamp(ms);
-  return t.ok() ? *t : std::string();
-}
-
-OrderedJson instant_or_null(time::Millis ms, bool present) {
-  return present ? OrderedJson(instant_text(ms)) : OrderedJson(nullptr);
-}
-
-bool has_control(std::string_view s) {
-  for (char c : s) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return true;
-  }
-  return false;
-}
-
-// Free text that ends up in audit events (actors, reasons): bounded, no control characters,
-// well-formed UTF-8 (the JSON writer refuses anything else).
-Status check_text(std::string_view field, std::string_view value, std::size_t max) {
-  if (value.size() > max || has_control(value) || !internal::is_utf8(value)) {
-    return Status(Code::kInvalidRequest, std::string(field) + ": at most " + std::to_string(max) +
-                                             " bytes of UTF-8 without control characters");
-  }
-  return Status::Ok();
-}
-
-constexpr std::size_t kMaxActor = 128;
-constexpr std::size_t kMaxReason = 256;
+using support::atomically;
+using support::check_text;
+using support::instant_or_null;
+using support::instant_text;
+using support::kMaxActor;
+using support::kMaxReason;
 
 class MemoryStore final : public Store {
  public:
@@ -79,7 +58,26 @@ class MemoryStore final : public Store {
     for (const auto& [id, secret] : secrets_) out.push_back(secret);
     return out;
   }
+  Result<std::vector<Notification>> notifications(const NotificationQuery& q) override {
+    std::vector<const Notification*> matching;
+    for (const auto& [id, n] : outbox_) {
+      if ((!q.id.empty() && id != q.id) || (!q.status.empty() && n.status != q.status)) continue;
+      if (q.due_by != 0 && (n.due_at > q.due_by || n.lease_until > q.due_by)) continue;
+      matching.push_back(&n);
+    }
+    // As the SQL stores order them: the newest first, or for due_by the longest due first.
+    auto order = [&](const Notification* a, const Notification* b) {
+      const time::Millis x = q.due_by != 0 ? a->due_at : -a->created_at, y = q.due_by != 0 ? b->due_at : -b->created_at;
+      return x != y ? x < y : a->id < b->id;
+    };
+    std::sort(matching.begin(), matching.end(), order);
+    std::vector<Notification> out;
+    for (std::size_t i = 0; i < matching.size() && i < q.limit; ++i) out.push_back(*matching[i]);
+    return out;
+  }
   Status apply(Plan& plan) override {
+    for (auto& n : plan.queued) outbox_.emplace(n.id, std::move(n));  // kept when there already
+    for (auto& n : plan.notifications) outbox_[n.id] = std::move(n);
     for (auto& secret : plan.secrets) secrets_[secret.id] = std::move(secret);
     for (auto& r : plan.records) records_[r.id] = std::move(r);
     for (const Access& access : plan.accesses) {
@@ -189,6 +187,7 @@ class MemoryStore final : public Store {
 
   std::map<std::string, KeyRecord, std::less<>> records_;
   std::map<std::string, StoredSecret, std::less<>> secrets_;
+  std::map<std::string, Notification, std::less<>> outbox_;
   struct Logged {
     audit::Event event;  // prev_hash and hash left empty
     audit::Digest hash;
@@ -203,22 +202,6 @@ class MemoryStore final : public Store {
   std::size_t max_events_;
   std::map<std::string, KeyUsage, std::less<>> usage_;
 };
-
-// Runs a registry operation as one store transaction: what it reads is what it changes, even
-// with other writers (SQLite's write lock); a failed operation commits nothing.
-template <class T, class F>
-Result<T> atomically(Store& store, F&& body) {
-  if (!store.transactional()) return body();
-  std::optional<Result<T>> out;
-  auto run = [&]() -> Status {
-    out.emplace(body());
-    return out->ok() ? Status::Ok() : out->status();
-  };
-  Status s = store.transaction(run);
-  if (!out) return s.ok() ? Status(Code::kInternal, "the store did not run the operation") : s;
-  if (!s.ok() && out->ok()) return s;  // the commit failed
-  return std::move(*out);
-}
 
 // The record of a key that continues `head`'s chain: the same metadata, version + 1.
 KeyRecord successor(const KeyRecord& head, std::string id, std::string stored_hash, time::Millis now) {
@@ -546,6 +529,7 @@ Result<Decision> Registry::verify_now(std::string_view key, const VerifyContext&
   plan.records.clear();
   plan.events.clear();
   plan.accesses.clear();
+  plan.queued.clear();
   keys::KeyView view = keys::inspect(key);
   if (view.code != Code::kValid) {
     d.code = view.code;  // no lookup for a malformed key
@@ -566,23 +550,52 @@ Result<Decision> Registry::verify_now(std::string_view key, const VerifyContext&
     time::Millis minute = usage::interval_start(now);
     auto window = store_->usage_window(view.id, minute);
     if (!window.ok()) return window.status();
-    auto flag = [&](const char* kind, std::uint64_t observed, std::uint64_t baseline) {
-      OrderedJson details = {{"kind", kind}, {"observed", observed}, {"baseline", baseline}};
+    // Each anomaly is also an alert in the outbox, once per key, kind and minute.
+    auto flag = [&](const char* kind, const OrderedJson& counts, std::string what) -> Status {
+      OrderedJson details = {{"kind", kind}};
+      for (const auto& [name, value] : counts.items()) details[name] = value;
       plan.events.push_back(event(audit::kKeyAnomaly, view.id, context.actor, d.code, details.dump(), now));
+      std::string id = std::string(kNotifyAnomaly) + ":" + std::string(view.id) + ":" + std::to_string(minute) + ":" + kind;
+      return queue_alert(kNotifyAnomaly, view.id, std::move(id), std::move(what), now, plan);
+    };
+    auto spike = [](const char* what, std::uint64_t observed, std::uint64_t baseline) {
+      return std::string(what) + ": " + std::to_string(observed) + " in the minute against " +
+             std::to_string(baseline) + " in the hour before";
     };
     const std::uint64_t requests = window->minute_requests, errors = window->minute_errors;
+    Status flagged = Status::Ok();
     if (usage::is_usage_spike(requests + 1, window->hour_requests) &&
         !usage::is_usage_spike(requests, window->hour_requests)) {
-      flag("usage_spike", requests + 1, window->hour_requests);
+      flagged = flag("usage_spike", {{"observed", requests + 1}, {"baseline", window->hour_requests}},
+                     spike("a usage spike", requests + 1, window->hour_requests));
     }
     std::uint64_t errors_after = errors + (d.valid ? 0 : 1);
-    if (!d.valid && usage::is_error_spike(errors_after, requests + 1, window->hour_errors) &&
+    if (flagged.ok() && !d.valid && usage::is_error_spike(errors_after, requests + 1, window->hour_errors) &&
         !usage::is_error_spike(errors, requests, window->hour_errors)) {
-      flag("error_spike", errors_after, window->hour_errors);
+      flagged = flag("error_spike", {{"observed", errors_after}, {"baseline", window->hour_errors}},
+                     spike("an error spike", errors_after, window->hour_errors));
     }
-    if (d.code == Code::kEnvironmentMismatch && view.type == keys::KeyType::kDevelopment) {
-      OrderedJson details = {{"kind", "development_key_in_production"}};
-      plan.events.push_back(event(audit::kKeyAnomaly, view.id, context.actor, d.code, details.dump(), now));
+    if (flagged.ok() && d.code == Code::kEnvironmentMismatch && view.type == keys::KeyType::kDevelopment) {
+      flagged = flag("development_key_in_production", OrderedJson::object(),
+                     "a development key presented where production is required");
+    }
+    if (!flagged.ok()) return flagged;
+    // Near or at the rate limit (under a tenth of it left): an alert, once per key and hour.
+    if (d.code == Code::kRateLimited || (d.valid && d.rate_remaining * 10 < d.rate_limit)) {
+      const time::Millis hour = now - now % time::kHour;
+      auto seen = rate_alerted_.find(view.id);
+      if (seen == rate_alerted_.end() || seen->second != hour) {
+        if (rate_alerted_.size() >= kMaxRateAlerted) rate_alerted_.clear();
+        rate_alerted_[std::string(view.id)] = hour;
+        std::string what = d.code == Code::kRateLimited
+                               ? "requests refused by its rate limit of " + std::to_string(d.rate_limit)
+                               : std::to_string(d.rate_remaining) + " of its " + std::to_string(d.rate_limit) +
+                                     " requests left in its rate-limit window";
+        std::string id = std::string(kNotifyRateLimit) + ":" + std::string(view.id) + ":" + std::to_string(hour);
+        if (Status s = queue_alert(kNotifyRateLimit, view.id, std::move(id), std::move(what), now, plan); !s.ok()) {
+          return s;
+        }
+      }
     }
   }
   Status applied = store_->apply(plan);
@@ -701,6 +714,7 @@ Result<Rotated> Registry::rotate(std::string_view id, time::Millis grace, const 
     plan.events.push_back(event(audit::kKeyCreated, &next, actor, Code::kValid, created.dump(), now));
     plan.records.push_back(old);
     plan.records.push_back(next);
+    if (!notify_emails.empty()) plan.queued.push_back(support::rotation_notice(old, next, notify_emails, actor, now));
     Status applied = store_->apply(plan);
     if (!applied.ok()) return applied;
     return Rotated{std::move(old), std::move(next), std::move(key)};
@@ -1040,10 +1054,15 @@ Result<std::string> Registry::export_encrypted(const SecretBytes& key, time::Mil
     out_secrets.push_back({{"id", secret.id}, {"kind", secret.kind}, {"keyId", secret.key_id}, {"sealed", secret.sealed},
                            {"createdAt", secret.created_at}, {"updatedAt", secret.updated_at}});
   }
+  auto outbox = store_->notifications({"", "", 0, support::kAllNotifications});
+  if (!outbox.ok()) return outbox.status();
+  OrderedJson out_notifications = OrderedJson::array();
+  for (const Notification& n : *outbox) out_notifications.push_back(support::notification_export(n));
   doc["records"] = std::move(out_records);
   doc["usage"] = std::move(out_usage);
   doc["events"] = std::move(out_events);
   doc["secrets"] = std::move(out_secrets);
+  doc["notifications"] = std::move(out_notifications);
 
   std::string plain = doc.dump();
   std::string sealed(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + plain.size() + crypto_aead_xchacha20poly1305_ietf_ABYTES, '\0');
@@ -1166,6 +1185,13 @@ Status Registry::import_encrypted(std::string_view text, const SecretBytes& key)
         return bad_export("a secret is malformed");
       }
       plan.secrets.push_back(std::move(secret));
+    }
+  }
+  if (const internal::Json* outbox = list("notifications"); outbox != nullptr) {  // absent in older exports
+    for (const auto& j : *outbox) {
+      auto n = support::notification_import(j);
+      if (!n.ok()) return n.status();
+      plan.notifications.push_back(std::move(*n));
     }
   }
   // Empty, then written, in one step: no other writer slips a key in between.

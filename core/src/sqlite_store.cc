@@ -71,6 +71,7 @@ CREATE TABLE usage_latency(
   PRIMARY KEY(key_id, start, bucket)) WITHOUT ROWID;
 )sql",
     sql::kSecretsTable,
+    sql::kNotificationsTable,
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSqliteSchemaVersion, "one migration per version");
 
@@ -268,6 +269,20 @@ class SqliteStore final : public sql::CachingStore {
     return out;
   }
 
+  Result<std::vector<Notification>> notifications(const NotificationQuery& query) override {
+    std::vector<Notification> out;
+    Stmt& q = *select_notifications_;
+    sql::bind_query(q, query);
+    Status s = q.each([&](const Stmt& row) {
+      Result<Notification> n = sql::notification_of(row, "sqlite");
+      if (!n.ok()) return n.status();
+      out.push_back(std::move(*n));
+      return Status::Ok();
+    });
+    if (!s.ok()) return s;
+    return out;
+  }
+
   Result<std::vector<audit::Event>> events(std::string_view key_id) override {
     if (Status s = flush(); !s.ok()) return s;
     std::vector<audit::Event> out;
@@ -426,6 +441,9 @@ class SqliteStore final : public sql::CachingStore {
         {&select_secret_, std::string("SELECT ") + sql::kSecretColumns + " FROM secrets WHERE id = ?"},
         {&select_secrets_, std::string("SELECT ") + sql::kSecretColumns + " FROM secrets ORDER BY id"},
         {&upsert_secret_, std::string("INSERT OR REPLACE INTO secrets(") + sql::kSecretColumns + ") VALUES(?, ?, ?, ?, ?, ?)"},
+        {&queue_notification_, sql::kQueueNotification},
+        {&write_notification_, sql::kWriteNotification},
+        {&select_notifications_, sql::kSelectNotifications},
         {&touch_, "UPDATE keys SET rate_tat_ms = ?, rate_tat_frac = ?, last_used_at = ? WHERE id = ?"},
         {&count_usage_,
          "INSERT INTO usage(key_id, start, requests, errors) VALUES(?, ?, ?, ?) "
@@ -517,6 +535,13 @@ class SqliteStore final : public sql::CachingStore {
       sql::bind_secret(q, secret);
       if (Status s = q.run(); !s.ok()) return s;
     }
+    for (const auto& [notifications, statement] : {std::pair{&plan.queued, queue_notification_.get()},
+                                                   std::pair{&plan.notifications, write_notification_.get()}}) {
+      for (const Notification& n : *notifications) {
+        sql::bind_notification(*statement, n);
+        if (Status s = statement->run(); !s.ok()) return s;
+      }
+    }
     for (const KeyRecord& r : plan.records) {
       Stmt& q = *upsert_record_;
       sql::bind_record(q, r);
@@ -593,6 +618,7 @@ class SqliteStore final : public sql::CachingStore {
   // The data_version the cache (records as last read or written here) is valid for.
   std::int64_t cached_version_ = -1;
   std::unique_ptr<Stmt> select_secret_, select_secrets_, upsert_secret_;
+  std::unique_ptr<Stmt> queue_notification_, write_notification_, select_notifications_;
   std::unique_ptr<Stmt> select_record_, select_all_, upsert_record_, touch_, count_usage_, count_outcome_,
       count_latency_, head_, data_version_, insert_event_, insert_events_, select_events_, select_key_events_, select_usage_, select_outcomes_,
       select_latency_, select_window_;

@@ -116,6 +116,18 @@ class Cli(unittest.TestCase):
         self.assertEqual(chain["checked"], len(events))
         self.assertIn("chain ok", self.run_cli("audit", "verify-chain").stdout)
         self.assertIn("summary", self.json_of("policy"))
+        # The rotation's notice waits in the outbox (the admin service mails it).
+        (notice,) = self.json_of("notifications")
+        self.assertEqual((notice["kind"], notice["recipients"], notice["status"]),
+                         ("key.rotated", ["security@yourcompany.com"], "pending"))
+        self.assertIn("key.rotated", self.run_cli("notifications", "--status", "pending").stdout)
+        self.assertEqual(self.json_of("notifications", "--status", "sent"), [])
+        self.create()  # live until 2026-12-31, its rotation long due by Christmas
+        warned = self.json_of("notifications", "--queue-warnings", "--alert-to", "ops@example.com",
+                              now="2026-12-25T00:00:00Z")
+        self.assertEqual({n["kind"] for n in warned}, {"key.rotated", "key.expiring", "key.rotation_due"})
+        self.assertIn("error: invalid_request", self.run_cli("notifications", "--status", "lost", code=2).stderr)
+        self.assertIn("error: invalid_request", self.run_cli("notifications", "--alert-to", "nobody", code=2).stderr)
 
     def test_create_from_the_seed_request_and_restricted_children(self):
         parent = self.json_of("create", "--request", json.dumps(

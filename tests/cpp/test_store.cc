@@ -97,6 +97,8 @@ std::string snapshot(Registry& reg, time::Millis now) {
     e.writer.clear();  // PostgreSQL names its chains; the events and hashes are the same
     out += e.to_json() + "\n";
   }
+  const std::vector<registry::Notification> outbox = *reg.notifications({});
+  for (const auto& n : outbox) out += n.to_json() + "\n";
   for (const auto& r : records) {
     out += *reg.get_usage(R"({"keyId": ")" + r.id + R"(", "timeframe": {"start": "2025-12-31", "end": "2026-01-02"}})");
   }
@@ -262,7 +264,7 @@ TEST_CASE("SQLite: schema versions", "[store]") {
   CHECK(registry::open_store("sqlite:" + path).code() == Code::kPreconditionFailed);
 }
 
-TEST_CASE("SQLite: a version 1 file is migrated to version 2 (sealed secrets)", "[store]") {
+TEST_CASE("SQLite: a version 1 file is migrated to version 3 (sealed secrets, the outbox)", "[store]") {
   TempDir dir;
   const std::string path = dir.file("keys.db");
   std::string key;
@@ -273,14 +275,18 @@ TEST_CASE("SQLite: a version 1 file is migrated to version 2 (sealed secrets)", 
   }
   sqlite3* db = nullptr;
   REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-  REQUIRE(sqlite3_exec(db, "DROP TABLE secrets; UPDATE meta SET value = '1' WHERE key = 'schema_version'", nullptr,
-                       nullptr, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db,
+                       "DROP TABLE secrets; DROP TABLE notifications; "
+                       "UPDATE meta SET value = '1' WHERE key = 'schema_version'",
+                       nullptr, nullptr, nullptr) == SQLITE_OK);
   sqlite3_close(db);
   Registry reg = make(open("sqlite:" + path));
   registry::VerifyContext ctx;
   CHECK(reg.verify(key, ctx, kNow)->valid);
   REQUIRE(reg.issue_webhook_secret("ep_1", kNow, "admin").ok());
   CHECK(reg.webhook_secret("ep_1").ok());
+  REQUIRE(reg.rotate(reg.list()->front().id, time::kHour, {"ops@example.com"}, false, kNow, "admin").ok());
+  CHECK(reg.notifications({})->size() == 1);
 }
 
 TEST_CASE("persistent stores keep sealed secrets, and a master key rotates under live readers", "[store][vault]") {
@@ -729,4 +735,221 @@ TEST_CASE("persistent stores: a record cached by one connection is dropped when 
   }
   CHECK(code == Code::kRevoked);
   CHECK(first.get(created->record.id)->status == registry::KeyStatus::kRevoked);
+}
+
+// ---- The outbox ----
+
+// The kinds the outbox tests run against: every store.
+// The outbox's notifications of one kind, newest first.
+std::vector<registry::Notification> of_kind(Registry& reg, std::string_view kind) {
+  std::vector<registry::Notification> out, all = *reg.notifications({"", "", 0, 1000});
+  for (auto& n : all) {
+    if (n.kind == kind) out.push_back(std::move(n));
+  }
+  return out;
+}
+
+#define ANY_KIND()                                                                        \
+  const std::string kind = GENERATE(as<std::string>{}, "memory", "sqlite", "postgresql"); \
+  INFO(kind);                                                                             \
+  TempDir dir;                                                                            \
+  const std::string url = kind == "memory" ? std::string("memory:") : fresh(kind, dir);  \
+  if (url.empty()) return
+
+TEST_CASE("the outbox: notices, warnings and alerts are queued once per cause", "[store][outbox]") {
+  ANY_KIND();
+  Registry reg = make(open(url));
+  REQUIRE(reg.set_alert_recipients({"ops@example.com"}).ok());
+  CHECK(reg.set_alert_recipients({"not an address"}).code() == Code::kInvalidRequest);
+  auto owned = reg.create(R"({"name": "Payments", "type": "production", "permissions": ["payments"],
+                              "owner": "alice@example.com", "expiration": "2026-03-01"})",
+                          kNow, "admin");
+  REQUIRE(owned.ok());
+  // A rotation with notifyEmails queues its notice in the rotation's own transaction.
+  auto rotated = reg.rotate(owned->record.id, 48 * time::kHour, {"dev@example.com", "sec@example.com"}, false,
+                            kNow + 1000, "admin:bob");
+  REQUIRE(rotated.ok());
+  std::vector<registry::Notification> all = *reg.notifications({});
+  REQUIRE(all.size() == 1);
+  const registry::Notification& notice = all[0];
+  CHECK(notice.kind == "key.rotated");
+  CHECK(notice.key_id == owned->record.id);
+  CHECK(notice.recipients == std::vector<std::string>{"dev@example.com", "sec@example.com"});
+  CHECK(notice.subject == "FinFusion Keys: API key \"Payments\" was rotated");
+  CHECK(notice.body.find(rotated->current.id) != std::string::npos);
+  CHECK(notice.body.find("2026-01-03T00:00:01.000Z") != std::string::npos);  // the grace period's end
+  CHECK(notice.body.find(std::string(rotated->key.reveal())) == std::string::npos);  // never the secret
+  CHECK(notice.status == "pending");
+  CHECK(notice.due_at == kNow + 1000);
+  // Without notifyEmails, no notice.
+  auto plain = reg.create(R"({"name": "quiet", "type": "production", "permissions": ["payments"]})", kNow, "admin");
+  REQUIRE(reg.rotate(plain->record.id, 0, {}, false, kNow + 2000, "admin").ok());
+  CHECK(reg.notifications({})->size() == 1);
+
+  // Warnings: the successor expires on 2026-03-01 and its rotation is due 90 days after it was
+  // made; both come within the 14-day lead time by mid-February. Each is queued once.
+  const time::Millis feb = *time::parse_timestamp("2026-02-20T00:00:00Z");
+  CHECK(*reg.queue_warnings(kNow + 3000) == 0);  // nothing due yet
+  CHECK(*reg.queue_warnings(feb) == 1);          // the expiry (the rotation is due in April)
+  CHECK(*reg.queue_warnings(feb + time::kDay) == 0);
+  const std::vector<registry::Notification> warned = of_kind(reg, "key.expiring");
+  REQUIRE(warned.size() == 1);
+  CHECK(warned[0].recipients == std::vector<std::string>{"alice@example.com", "ops@example.com"});
+  CHECK(warned[0].subject == "FinFusion Keys: API key \"Payments\" expires at 2026-03-02T00:00:00.000Z");
+  CHECK(warned[0].id == "key.expiring:" + rotated->current.id + ":" + std::to_string(rotated->current.expires_at));
+  // The unowned key warns the alert recipients only, once its rotation comes due.
+  const time::Millis april = *time::parse_timestamp("2026-03-25T00:00:00Z");
+  CHECK(*reg.queue_warnings(april) == 1);
+  const std::vector<registry::Notification> due = of_kind(reg, "key.rotation_due");
+  REQUIRE(due.size() == 1);
+  CHECK(due[0].recipients == std::vector<std::string>{"ops@example.com"});
+  CHECK(due[0].key_id != owned->record.id);
+  CHECK(reg.notifications({})->size() == 3);
+
+  // Anomaly and rate-limit alerts: a key used in a burst, twice in one hour. The burst is a
+  // usage spike (one alert, as one key.anomaly event) and runs into the limit (one alert
+  // per key and hour, however often the key is at its limit).
+  auto busy = reg.create(R"({"name": "busy", "type": "development", "permissions": ["payments"]})", kNow, "admin");
+  registry::VerifyContext ctx;
+  const std::string busy_key(busy->key.reveal());
+  for (int i = 0; i < 30; ++i) REQUIRE(reg.verify(busy_key, ctx, april + 5000).ok());
+  for (int i = 0; i < 30; ++i) REQUIRE(reg.verify(busy_key, ctx, april + 6000).ok());
+  REQUIRE(reg.flush().ok());
+  const std::vector<registry::Notification> limited = of_kind(reg, "key.rate_limit");
+  REQUIRE(limited.size() == 1);
+  CHECK(limited[0].body.find("0 of its 10 requests left") != std::string::npos);
+  CHECK(limited[0].recipients == std::vector<std::string>{"ops@example.com"});
+  // The burst is a usage spike, and its refusals an error spike: an alert for each event.
+  const std::vector<registry::Notification> unusual = of_kind(reg, "key.anomaly");
+  REQUIRE(unusual.size() == 2);
+  CHECK(reg.logs({busy->record.id, {"key.anomaly"}, 10})->size() == 2);
+  CHECK(unusual[0].subject == "FinFusion Keys: unusual use of API key \"busy\"");
+  std::string bodies = unusual[0].body + unusual[1].body;
+  CHECK(bodies.find("showed a usage spike: 20 in the minute against 0 in the hour before") != std::string::npos);
+  CHECK(bodies.find("showed an error spike: ") != std::string::npos);
+  // The next hour, the next alert.
+  for (int i = 0; i < 30; ++i) REQUIRE(reg.verify(busy_key, ctx, april + time::kHour + 5000).ok());
+  CHECK(of_kind(reg, "key.rate_limit").size() == 2);
+
+  CHECK(reg.notifications({"", "bogus", 0, 10}).code() == Code::kInvalidRequest);
+  CHECK(reg.notifications({"", "", 0, 0}).code() == Code::kInvalidRequest);
+}
+
+TEST_CASE("the outbox: claims, leases, backoff and giving up", "[store][outbox]") {
+  ANY_KIND();
+  Registry reg = make(open(url));
+  auto c = reg.create(R"({"name": "k", "type": "production", "permissions": ["payments"]})", kNow, "admin");
+  REQUIRE(reg.rotate(c->record.id, time::kHour, {"ops@example.com"}, false, kNow, "admin").ok());
+  const time::Millis lease = 5 * time::kMinute;
+  CHECK(reg.claim_notifications("", 10, lease, kNow).code() == Code::kInvalidRequest);
+  CHECK(reg.claim_notifications("a", 0, lease, kNow).code() == Code::kInvalidRequest);
+  CHECK(reg.claim_notifications("a", 10, 10, kNow).code() == Code::kInvalidDuration);
+
+  std::vector<registry::Notification> got = *reg.claim_notifications("mailer-a", 10, lease, kNow);
+  REQUIRE(got.size() == 1);
+  const std::string id = got[0].id;
+  CHECK(got[0].claimed_by == "mailer-a");
+  CHECK(got[0].lease_until == kNow + lease);
+  CHECK(reg.claim_notifications("mailer-b", 10, lease, kNow + 1000)->empty());  // leased to a
+  // a's lease ends (a crashed mid-send): b takes it over, and a can no longer settle it.
+  got = *reg.claim_notifications("mailer-b", 10, lease, kNow + lease);
+  REQUIRE(got.size() == 1);
+  CHECK(reg.settle_notification(id, "mailer-a", true, "", kNow + lease).code() == Code::kConflict);
+  CHECK(reg.settle_notification("key.rotated:nope:1", "mailer-b", true, "", kNow).code() == Code::kNotFound);
+
+  // A failed delivery is due again after the backoff, with its (cleaned) reason kept.
+  time::Millis now = kNow + lease + 1000;
+  auto failed = reg.settle_notification(id, "mailer-b", false, "421 try later\r\nX-Injected: yes", now);
+  REQUIRE(failed.ok());
+  CHECK(failed->status == "pending");
+  CHECK(failed->attempts == 1);
+  CHECK(failed->due_at == now + 30 * time::kSecond);
+  CHECK(failed->last_error == "421 try later  X-Injected: yes");
+  CHECK(failed->claimed_by.empty());
+  CHECK(reg.claim_notifications("mailer-b", 10, lease, now + 29 * time::kSecond)->empty());
+  CHECK(registry::delivery_backoff(2) == time::kMinute);
+  CHECK(registry::delivery_backoff(8) == time::kHour);
+  CHECK(registry::delivery_backoff(11) == time::kHour);
+
+  // Delivered: sent once, and settled once.
+  now += 30 * time::kSecond;
+  REQUIRE(reg.claim_notifications("mailer-b", 10, lease, now)->size() == 1);
+  auto sent = reg.settle_notification(id, "mailer-b", true, "", now + 10);
+  REQUIRE(sent.ok());
+  CHECK(sent->status == "sent");
+  CHECK(sent->sent_at == now + 10);
+  CHECK(sent->attempts == 2);
+  CHECK(sent->last_error.empty());
+  CHECK(reg.settle_notification(id, "mailer-b", true, "", now + 20).code() == Code::kConflict);
+  CHECK(reg.claim_notifications("mailer-b", 10, lease, now + time::kDay)->empty());
+  CHECK(reg.notifications({"", "sent", 0, 10})->size() == 1);
+
+  // A notification that never gets through is given up after kMaxDeliveryAttempts.
+  auto other = reg.create(R"({"name": "k2", "type": "production", "permissions": ["payments"]})", kNow, "admin");
+  REQUIRE(reg.rotate(other->record.id, time::kHour, {"ops@example.com"}, false, now, "admin").ok());
+  registry::Notification last;
+  for (std::int64_t attempt = 1; attempt <= registry::kMaxDeliveryAttempts; ++attempt) {
+    now += time::kDay;
+    auto batch = reg.claim_notifications("mailer-a", 10, lease, now);
+    REQUIRE(batch->size() == 1);
+    last = *reg.settle_notification(batch->front().id, "mailer-a", false, "connection refused", now);
+  }
+  CHECK(last.status == "failed");
+  CHECK(last.attempts == registry::kMaxDeliveryAttempts);
+  CHECK(reg.claim_notifications("mailer-a", 10, lease, now + time::kWeek)->empty());
+  CHECK(reg.notifications({"", "failed", 0, 10})->size() == 1);
+}
+
+TEST_CASE("the outbox: two processes claiming at once deliver each notification once", "[store][outbox][concurrency]") {
+  PERSISTENT_KIND();
+  constexpr int kNotices = 60;
+  {
+    Registry reg = make(open(url));
+    for (int i = 0; i < kNotices; ++i) {
+      auto c = reg.create(R"({"name": "k", "type": "production", "permissions": ["payments"]})", kNow, "admin");
+      REQUIRE(reg.rotate(c->record.id, time::kHour, {"ops@example.com"}, false, kNow + i, "admin").ok());
+    }
+  }
+  // Each process claims three at a time and settles what it got as sent, writing the ids it
+  // delivered to its own file. Exit code: 0, or 1 on any error.
+  auto worker = [&](const std::string& name) -> int {
+    Registry reg = make(open(url), name);
+    std::FILE* out = std::fopen(dir.file(name + ".txt").c_str(), "w");
+    for (;;) {
+      auto batch = reg.claim_notifications(name, 3, time::kMinute, kNow + time::kHour);
+      if (!batch.ok()) return 1;
+      if (batch->empty()) break;
+      for (const auto& n : *batch) {
+        if (!reg.settle_notification(n.id, name, true, "", kNow + time::kHour).ok()) return 1;
+        std::fprintf(out, "%s\n", n.id.c_str());
+      }
+    }
+    std::fclose(out);
+    return 0;
+  };
+  std::vector<pid_t> children;
+  for (const char* name : {"mailer-a", "mailer-b"}) {
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) _exit(worker(name));
+    children.push_back(pid);
+  }
+  for (pid_t pid : children) {
+    int status = 0;
+    REQUIRE(waitpid(pid, &status, 0) == pid);
+    REQUIRE(WIFEXITED(status));
+    REQUIRE(WEXITSTATUS(status) == 0);
+  }
+  std::map<std::string, int> delivered;
+  for (const char* name : {"mailer-a", "mailer-b"}) {
+    std::FILE* in = std::fopen(dir.file(std::string(name) + ".txt").c_str(), "r");
+    REQUIRE(in != nullptr);
+    char line[256];
+    while (std::fgets(line, sizeof line, in) != nullptr) ++delivered[std::string(line)];
+    std::fclose(in);
+  }
+  CHECK(delivered.size() == static_cast<std::size_t>(kNotices));
+  for (const auto& [id, times] : delivered) CHECK(times == 1);
+  Registry reg = make(open(url));
+  CHECK(reg.notifications({"", "sent", 0, 1000})->size() == static_cast<std::size_t>(kNotices));
 }

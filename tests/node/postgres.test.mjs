@@ -168,6 +168,9 @@ for line in sys.stdin:
         out = {"code": reg.verify(c["key"], now=now).code}
     elif c["op"] == "webhook":
         out = {"secret": reg.webhook_secret(c["id"]).reveal()}
+    elif c["op"] == "deliver":
+        claimed = reg.claim_notifications("python-mailer", now=now)
+        out = {"sent": [reg.settle_notification(n, "python-mailer", now=now, delivered=True).id for n in claimed]}
     else:
         out = {"status": reg.revoke(c["id"], now=now, actor="python").status}
     print(json.dumps(out), flush=True)
@@ -216,6 +219,14 @@ test('the fleet: Python creates and revokes, Node verifies, and the other way ro
     node.setMasterKeys({ m1: new Uint8Array(32).fill(0x11) }, 'm1');
     const hook = node.issueWebhookSecret('ep_fleet', { now: NOW, actor: 'node' });
     assert.equal((await ask({ op: 'webhook', id: 'ep_fleet' })).secret, hook.reveal());
+    // A rotation notice Node queues is delivered by Python's mailer, once.
+    const third = await ask({ op: 'create', request: { ...SEED, name: 'third' } });
+    node.rotate({ currentKey: third.id, gracePeriod: '1h', notifyEmails: ['ops@example.com'], now: NOW });
+    const [notice] = node.notifications();
+    assert.equal(notice.kind, 'key.rotated');
+    assert.deepEqual((await ask({ op: 'deliver' })).sent, [notice.id]);
+    assert.deepEqual((await ask({ op: 'deliver' })).sent, []);
+    assert.equal(node.notifications({ id: notice.id })[0].status, 'sent');
     const chain = node.verifyChain();
     assert.equal(chain.ok, true);
     assert.equal(chain.chains, 2);

@@ -126,3 +126,46 @@ test('automated rotation rotates what is due, once', () => {
   assert.equal(reg.get(young.record.id).replacedBy, '');
   assert.throws(() => reg.rotateDue({ now: later, gracePeriod: 'soon' }), { code: 'invalid_duration' });
 });
+
+test('the outbox: a rotation notice, warnings and alerts, claimed with a lease and settled', () => {
+  const reg = fresh();
+  assert.deepEqual(registry.NOTIFICATION_KINDS, ['key.rotated', 'key.expiring', 'key.rotation_due', 'key.anomaly', 'key.rate_limit']);
+  assert.equal(registry.MAX_DELIVERY_ATTEMPTS, 12);
+  reg.setAlertRecipients(['security@example.com']);
+  assert.throws(() => reg.setAlertRecipients(['nobody']), { code: 'invalid_request' });
+  assert.throws(() => reg.setAlertRecipients('security@example.com'), TypeError);
+  const created = reg.create({ ...SEED, owner: 'alice@example.com' }, { now: NOW });
+  const rotated = reg.rotate({ currentKey: created.record.id, gracePeriod: '48h', notifyEmails: ['ops@example.com'], now: NOW });
+  const [notice] = reg.notifications();
+  assert.equal(notice.kind, 'key.rotated');
+  assert.deepEqual(notice.recipients, ['ops@example.com']);
+  assert.equal(notice.subject, 'FinFusion Keys: API key "Production API Key" was rotated');
+  assert.ok(notice.body.includes(rotated.id));
+  assert.ok(!notice.body.includes(rotated.key.reveal()));
+  assert.ok(notice.createdAt instanceof Date && notice.leaseUntil === null && notice.sentAt === null);
+
+  const claimed = reg.claimNotifications('mailer-1', { now: NOW, lease: '5m' });
+  assert.deepEqual(claimed.map((n) => n.id), [notice.id]);
+  assert.equal(claimed[0].leaseUntil.getTime(), NOW.getTime() + 300000);
+  assert.deepEqual(reg.claimNotifications('mailer-2', { now: NOW }), []);
+  assert.throws(() => reg.settleNotification(notice, 'mailer-2', { now: NOW, delivered: true }), { code: 'conflict' });
+  assert.throws(() => reg.settleNotification(notice, 'mailer-1', { now: NOW }), TypeError);
+  const failed = reg.settleNotification(notice, 'mailer-1', { now: NOW, delivered: false, error: 'connection refused' });
+  assert.equal(failed.attempts, 1);
+  assert.equal(failed.dueAt.getTime(), NOW.getTime() + 30000);
+  reg.claimNotifications('mailer-1', { now: NOW.getTime() + 30000 });
+  const sent = reg.settleNotification(notice.id, 'mailer-1', { now: NOW.getTime() + 30000, delivered: true });
+  assert.equal(sent.status, 'sent');
+  assert.deepEqual(sent.toJSON(), reg.notifications({ status: 'sent' })[0].toJSON());
+
+  // By late December the successor nears its expiry (the 31st) and is past its rotation
+  // date: warned once each, to its owner and the alert recipients.
+  const december = Date.UTC(2025, 11, 20);
+  assert.equal(reg.queueWarnings({ now: december }), 2);
+  assert.equal(reg.queueWarnings({ now: december + HOUR }), 0);
+  const warnings = reg.notifications({ status: 'pending' });
+  assert.deepEqual(warnings.map((n) => n.kind).sort(), ['key.expiring', 'key.rotation_due']);
+  assert.deepEqual(warnings[0].recipients, ['alice@example.com', 'security@example.com']);
+  assert.throws(() => reg.claimNotifications('', { now: NOW }), { code: 'invalid_request' });
+  assert.throws(() => reg.notifications({ status: 'lost' }), { code: 'invalid_request' });
+});

@@ -50,3 +50,18 @@ export async function signed(): Promise<boolean> {
   secret.dispose();
   return v.valid && w.valid && code === 'valid';
 }
+
+export async function outbox(): Promise<string[]> {
+  await ready();
+  const { registry } = await import('@finfusion/keys');
+  const reg = new registry.Registry(new hashing.Hasher({ p1: hashing.generatePepper() }, 'p1'));
+  reg.setAlertRecipients(['ops@example.com']);
+  const queued: number = reg.queueWarnings({ now: new Date() });
+  const claimed = reg.claimNotifications('mailer', { now: Date.now(), limit: 5, lease: '5m' });
+  const settled = claimed.map((n) => reg.settleNotification(n, 'mailer', { now: Date.now(), delivered: true }));
+  const kinds: readonly string[] = registry.NOTIFICATION_KINDS;
+  const sentAt: (Date | null)[] = settled.map((n) => n.sentAt);
+  const subjects = reg.notifications({ status: 'sent' }).map((n) => n.subject);
+  reg.dispose();
+  return [String(queued), String(sentAt.length), ...kinds, ...subjects];
+}

@@ -84,7 +84,7 @@ def test_sqlite_persists_across_instances(tmp_path: pathlib.Path):
     assert repr(again) == "Registry(store=sqlite:)"
     # It is a real SQLite file with the schema version recorded.
     with sqlite3.connect(str(tmp_path / "keys.db")) as db:
-        assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("2",)
+        assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("3",)
         assert db.execute("SELECT COUNT(*) FROM keys").fetchone() == (1,)
 
 

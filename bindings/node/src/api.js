@@ -676,7 +676,8 @@ const ratelimit = {
 
 // ---------------------------------------------------------------- registry
 
-const INSTANT_FIELDS = new Set(['createdAt', 'expiresAt', 'revokedAt', 'graceUntil', 'lastUsedAt', 'at']);
+const INSTANT_FIELDS = new Set(['createdAt', 'expiresAt', 'revokedAt', 'graceUntil', 'lastUsedAt', 'at', 'dueAt',
+  'leaseUntil', 'sentAt']);
 
 // A value from the core's canonical JSON: instants become Dates; toJSON() gives the JSON back.
 function fromCore(textValue) {
@@ -964,6 +965,34 @@ class Registry {
     const { keyId, limit = 100, eventTypes = [] } = options(opts, 'options');
     return unwrap(this.#live().logs(optionalText(keyId, 'keyId'), textList(eventTypes, 'eventTypes'), wholeNumber(limit, 'limit'))).map(fromCore);
   }
+  // ---- the outbox
+  /** Who gets every key's warnings and alerts, besides its owner when that is an email address (at most 20). */
+  setAlertRecipients(recipients) { unwrap(this.#live().setAlertRecipients(textList(recipients, 'recipients'))); }
+  /** Queues the expiry and rotation-due warnings due at `now` (once per key and date); returns how many were new. */
+  queueWarnings(opts) {
+    const { now } = options(opts, 'options');
+    return unwrap(this.#live().queueWarnings(toMillis(now)));
+  }
+  /** Takes up to `limit` due notifications for `worker` (a mailer's name) for `lease`; settle each after sending. */
+  claimNotifications(worker, opts) {
+    const { now, limit = 10, lease = '5m' } = options(opts, 'options');
+    return unwrap(this.#live().claimNotifications(text(worker, 'worker'), wholeNumber(limit, 'limit'),
+      durationMillis(lease), toMillis(now))).map(fromCore);
+  }
+  /** Records a delivery: sent, or failed with `error` (tried again after a backoff, until MAX_DELIVERY_ATTEMPTS). */
+  settleNotification(notification, worker, opts) {
+    const { now, delivered, error = '' } = options(opts, 'options');
+    if (typeof delivered !== 'boolean') throw new TypeError(`delivered must be a boolean, not ${typeName(delivered)}`);
+    const id = notification !== null && typeof notification === 'object' ? notification.id : notification;
+    return fromCore(unwrap(this.#live().settleNotification(text(id, 'id'), text(worker, 'worker'), delivered,
+      optionalText(error, 'error'), toMillis(now))));
+  }
+  /** The outbox, newest first: all, those with `status` ('pending', 'sent', 'failed'), or the one with `id`. */
+  notifications(opts) {
+    const { status, id, limit = 100 } = options(opts, 'options');
+    return unwrap(this.#live().notifications(optionalText(id, 'id'), optionalText(status, 'status'),
+      wholeNumber(limit, 'limit'))).map(fromCore);
+  }
   verifyChain() { return Object.freeze(unwrap(this.#live().verifyChain())); }
   /** Writes out what the store holds back (nothing for the in-memory store: parity with Python). */
   flush() { unwrap(this.#live().flush()); }
@@ -1018,7 +1047,15 @@ class Registry {
   [INSPECT]() { return this.toString(); }
 }
 
-const registry = { Registry, EVENT_TYPES: Object.freeze(['key.created', 'key.rotated', 'key.revoked', 'key.expired', 'key.accessed', 'key.verification_failed', 'key.rate_limited', 'key.anomaly', 'secret.issued', 'secret.reencrypted']) };
+const registry = {
+  Registry,
+  EVENT_TYPES: Object.freeze(['key.created', 'key.rotated', 'key.revoked', 'key.expired', 'key.accessed',
+    'key.verification_failed', 'key.rate_limited', 'key.anomaly', 'secret.issued', 'secret.reencrypted']),
+  /** The kinds of notification the outbox holds. */
+  NOTIFICATION_KINDS: Object.freeze(['key.rotated', 'key.expiring', 'key.rotation_due', 'key.anomaly', 'key.rate_limit']),
+  /** Deliveries tried before a notification is 'failed' (the waits double from 30 s to an hour). */
+  MAX_DELIVERY_ATTEMPTS: 12,
+};
 
 // ---------------------------------------------------------------- the seed's client
 

@@ -26,13 +26,18 @@ from .hashing import Hasher
 from .keys import ApiKey, TypeTable
 from .time import Duration, Instant, duration_millis, format_timestamp, from_millis, parse_timestamp, to_millis
 
-__all__ = ["Registry", "KeyRecord", "Decision", "KeyState", "AuditEvent", "ChainReport", "Created", "Rotated",
-           "Replacement", "EmergencyRevocation", "EVENT_TYPES"]
+__all__ = ["Registry", "KeyRecord", "Decision", "KeyState", "AuditEvent", "ChainReport", "Notification", "Created",
+           "Rotated", "Replacement", "EmergencyRevocation", "EVENT_TYPES", "NOTIFICATION_KINDS", "MAX_DELIVERY_ATTEMPTS"]
 
 #: The audit event types (the seed's, and those the lifecycle adds).
 EVENT_TYPES = ("key.created", "key.rotated", "key.revoked", "key.expired", "key.accessed",
                "key.verification_failed", "key.rate_limited", "key.anomaly", "secret.issued",
                "secret.reencrypted")
+
+#: The kinds of notification the outbox holds.
+NOTIFICATION_KINDS = ("key.rotated", "key.expiring", "key.rotation_due", "key.anomaly", "key.rate_limit")
+#: Deliveries tried before a notification is "failed" (the waits double from 30 s to an hour).
+MAX_DELIVERY_ATTEMPTS = 12
 
 T = TypeVar("T")
 
@@ -181,6 +186,28 @@ class ChainReport(_CoreJson):
 
 
 @dataclasses.dataclass(frozen=True)
+class Notification(_CoreJson):
+    """A message in the registry's outbox: a rotation notice, an expiry or rotation-due
+    warning, an anomaly or rate-limit alert. ``status`` is "pending", "sent" or "failed"."""
+
+    id: str
+    kind: str
+    key_id: str
+    recipients: List[str]
+    subject: str
+    body: str
+    created_at: _dt.datetime
+    due_at: _dt.datetime
+    status: str
+    attempts: int
+    claimed_by: str
+    lease_until: Optional[_dt.datetime]
+    last_error: str
+    sent_at: Optional[_dt.datetime]
+    _json: str = dataclasses.field(repr=False, compare=False)
+
+
+@dataclasses.dataclass(frozen=True)
 class Created:
     key: ApiKey         # shown once
     record: KeyRecord
@@ -319,6 +346,39 @@ class Registry:
              event_types: Iterable[str] = ()) -> List[AuditEvent]:
         """The newest ``limit`` events (oldest first), as the seed's ``getLogs``."""
         return [_typed(AuditEvent, t) for t in self._core.logs(key_id or "", list(event_types), limit)]
+
+    # ---- The outbox ----
+
+    def set_alert_recipients(self, recipients: Sequence[str]) -> None:
+        """Who gets every key's warnings and alerts, besides its owner when the owner is an
+        email address (at most 20 addresses)."""
+        self._core.set_alert_recipients(list(recipients))
+
+    def queue_warnings(self, *, now: Instant) -> int:
+        """Queues the expiry and rotation-due warnings due at ``now`` (once per key and date);
+        returns how many were new. Run it from a timer; several instances may."""
+        return int(self._core.queue_warnings(to_millis(now)))
+
+    def claim_notifications(self, worker: str, *, now: Instant, limit: int = 10,
+                            lease: Duration = "5m") -> List[Notification]:
+        """Takes up to ``limit`` due notifications for ``worker`` (a mailer's name) for
+        ``lease``: no other worker gets them meanwhile. Settle each with
+        :meth:`settle_notification`."""
+        claimed = self._core.claim_notifications(worker, limit, duration_millis(lease), to_millis(now))
+        return [_typed(Notification, t) for t in claimed]
+
+    def settle_notification(self, notification: Union[Notification, str], worker: str, *, now: Instant,
+                            delivered: bool, error: str = "") -> Notification:
+        """Records a delivery's outcome: sent, or failed with ``error`` (tried again after a
+        backoff, until MAX_DELIVERY_ATTEMPTS). ConflictError when ``worker`` no longer holds it."""
+        nid = notification.id if isinstance(notification, Notification) else notification
+        return _typed(Notification, self._core.settle_notification(nid, worker, delivered, error, to_millis(now)))
+
+    def notifications(self, *, status: Optional[str] = None, id: Optional[str] = None,
+                      limit: int = 100) -> List[Notification]:
+        """The outbox, newest first: all, or those with ``status`` ("pending", "sent",
+        "failed"), or the one with ``id``."""
+        return [_typed(Notification, t) for t in self._core.notifications(id or "", status or "", limit)]
 
     def verify_chain(self) -> ChainReport:
         return _typed(ChainReport, self._core.verify_chain())

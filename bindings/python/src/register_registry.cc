@@ -19,9 +19,12 @@ auto rotated_tuple(registry::Rotated& rot) {
   return py::make_tuple(std::move(rot.key), rot.previous.to_json(), rot.current.to_json());
 }
 
-std::vector<std::string> to_json_list(const std::vector<registry::KeyRecord>& records) {
+// Records, events or notifications as their canonical JSON texts.
+template <class T>
+std::vector<std::string> to_json_list(const std::vector<T>& values) {
   std::vector<std::string> out;
-  for (const auto& r : records) out.push_back(r.to_json());
+  out.reserve(values.size());
+  for (const auto& v : values) out.push_back(v.to_json());
   return out;
 }
 
@@ -119,10 +122,27 @@ void register_registry(py::module_& m) {
            py::arg("key_id"))
       .def("list", [](registry::Registry& r) { return to_json_list(unwrap(r.list())); })
       .def("logs", [](registry::Registry& r, const std::string& key_id, std::vector<std::string> types, std::size_t limit) {
-             std::vector<std::string> out;
-             for (const auto& e : unwrap(r.logs({key_id, std::move(types), limit}))) out.push_back(e.to_json());
-             return out;
+             return to_json_list(unwrap(r.logs({key_id, std::move(types), limit})));
            }, py::arg("key_id"), py::arg("event_types"), py::arg("limit"))
+      .def("set_alert_recipients", [](registry::Registry& r, std::vector<std::string> recipients) {
+             Status s = r.set_alert_recipients(std::move(recipients));
+             if (!s.ok()) raise(s);
+           }, py::arg("recipients"))
+      .def("queue_warnings", [](registry::Registry& r, time::Millis now) { return unwrap(r.queue_warnings(now)); },
+           py::arg("now_ms"))
+      .def("claim_notifications", [](registry::Registry& r, const StrArg& worker, std::size_t limit, time::Millis lease,
+                                     time::Millis now) {
+             return to_json_list(unwrap(r.claim_notifications(Text(worker, "worker").view(), limit, lease, now)));
+           }, py::arg("worker"), py::arg("limit"), py::arg("lease_ms"), py::arg("now_ms"))
+      .def("settle_notification", [](registry::Registry& r, const StrArg& id, const StrArg& worker, bool delivered,
+                                     const StrArg& error, time::Millis now) {
+             return unwrap(r.settle_notification(Text(id, "id").view(), Text(worker, "worker").view(), delivered,
+                                                 Text(error, "error").view(), now)).to_json();
+           }, py::arg("id"), py::arg("worker"), py::arg("delivered"), py::arg("error"), py::arg("now_ms"))
+      .def("notifications", [](registry::Registry& r, const std::string& id, const std::string& status,
+                               std::size_t limit) {
+             return to_json_list(unwrap(r.notifications({id, status, 0, limit})));
+           }, py::arg("id"), py::arg("status"), py::arg("limit"))
       .def("emergency_revoke", [](registry::Registry& r, const StrArg& id, const StrArg& reason, bool replace,
                                   time::Millis now, const StrArg& actor) {
              auto out = unwrap(r.emergency_revoke(Text(id, "key id").view(), Text(reason, "reason").view(), replace, now,

@@ -52,6 +52,9 @@ val fail(const ff::Status& s) {
   return r;
 }
 
+// A call that returns nothing: {ok: true, value: null} or its failure.
+val status_result(const ff::Status& s) { return s.ok() ? ok(val::null()) : fail(s); }
+
 template <typename T, typename F>
 val result(ff::Result<T>&& r, F&& convert) {
   return r.ok() ? ok(convert(*r)) : fail(r.status());
@@ -449,20 +452,42 @@ val registry_revoke(ff::registry::Registry& r, const val& id, const val& reason,
 val registry_get(ff::registry::Registry& r, const val& id) {
   return result(r.get(text_arg(id)), [](const ff::registry::KeyRecord& k) { return val(k.to_json()); });
 }
+// Records, events or notifications as an array of their canonical JSON texts.
+template <class T>
+val to_json_list(const std::vector<T>& values) {
+  std::vector<std::string> out;
+  out.reserve(values.size());
+  for (const auto& v : values) out.push_back(v.to_json());
+  return json_list(out);
+}
 val registry_list(ff::registry::Registry& r) {
-  return result(r.list(), [](const std::vector<ff::registry::KeyRecord>& all) {
-    std::vector<std::string> out;
-    for (const auto& k : all) out.push_back(k.to_json());
-    return json_list(out);
-  });
+  return result(r.list(), [](const std::vector<ff::registry::KeyRecord>& all) { return to_json_list(all); });
 }
 val registry_logs(ff::registry::Registry& r, const val& key_id, const val& types, double limit) {
   return result(r.logs({text_arg(key_id), strings_from(types), static_cast<std::size_t>(limit)}),
-                [](const std::vector<ff::audit::Event>& events) {
-                  std::vector<std::string> out;
-                  for (const auto& e : events) out.push_back(e.to_json());
-                  return json_list(out);
-                });
+                [](const std::vector<ff::audit::Event>& events) { return to_json_list(events); });
+}
+val registry_set_alert_recipients(ff::registry::Registry& r, const val& recipients) {
+  return status_result(r.set_alert_recipients(strings_from(recipients)));
+}
+val registry_queue_warnings(ff::registry::Registry& r, double now) {
+  return result(r.queue_warnings(static_cast<ff::time::Millis>(now)),
+                [](std::size_t n) { return val(static_cast<double>(n)); });
+}
+val registry_claim_notifications(ff::registry::Registry& r, const val& worker, double limit, double lease, double now) {
+  return result(r.claim_notifications(text_arg(worker), static_cast<std::size_t>(limit),
+                                      static_cast<ff::time::Millis>(lease), static_cast<ff::time::Millis>(now)),
+                [](const std::vector<ff::registry::Notification>& all) { return to_json_list(all); });
+}
+val registry_settle_notification(ff::registry::Registry& r, const val& id, const val& worker, bool delivered,
+                                 const val& error, double now) {
+  return result(r.settle_notification(text_arg(id), text_arg(worker), delivered, text_arg(error),
+                                      static_cast<ff::time::Millis>(now)),
+                [](const ff::registry::Notification& n) { return val(n.to_json()); });
+}
+val registry_notifications(ff::registry::Registry& r, const val& id, const val& status, double limit) {
+  return result(r.notifications({text_arg(id), text_arg(status), 0, static_cast<std::size_t>(limit)}),
+                [](const std::vector<ff::registry::Notification>& all) { return to_json_list(all); });
 }
 val registry_emergency_revoke(ff::registry::Registry& r, const val& id, const val& reason, bool replace, double now,
                               const val& actor) {
@@ -505,16 +530,12 @@ val registry_verify_chain(ff::registry::Registry& r) {
   });
 }
 
-val registry_flush(ff::registry::Registry& r) {
-  ff::Status s = r.flush();
-  return s.ok() ? ok(val::null()) : fail(s);
-}
+val registry_flush(ff::registry::Registry& r) { return status_result(r.flush()); }
 val registry_export(ff::registry::Registry& r, const val& key, double now) {
   return result(r.export_encrypted(bytes_from(key), static_cast<ff::time::Millis>(now)));
 }
 val registry_import(ff::registry::Registry& r, const val& text, const val& key) {
-  ff::Status s = r.import_encrypted(text_arg(text), bytes_from(key));
-  return s.ok() ? ok(val::null()) : fail(s);
+  return status_result(r.import_encrypted(text_arg(text), bytes_from(key)));
 }
 
 // ---- the seed's client configuration ----
@@ -816,7 +837,12 @@ EMSCRIPTEN_BINDINGS(finfusion) {
       .function("signingKey", &registry_signing_key)
       .function("issueWebhookSecret", &registry_issue_webhook_secret)
       .function("webhookSecret", &registry_webhook_secret)
-      .function("reencryptSecrets", &registry_reencrypt_secrets);
+      .function("reencryptSecrets", &registry_reencrypt_secrets)
+      .function("setAlertRecipients", &registry_set_alert_recipients)
+      .function("queueWarnings", &registry_queue_warnings)
+      .function("claimNotifications", &registry_claim_notifications)
+      .function("settleNotification", &registry_settle_notification)
+      .function("notifications", &registry_notifications);
   function("registry_new", &registry_new);
   function("client_configure", &client_configure);
   emscripten::class_<sg::SigningKey>("SigningKey")

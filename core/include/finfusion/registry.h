@@ -151,8 +151,57 @@ struct StoredSecret {
   time::Millis updated_at = 0;
 };
 
+// A message waiting in the registry's outbox (delivered by a mailer: the admin service over
+// SMTP). Notifications are queued in the transaction of what causes them (a rotation's
+// notice to its notifyEmails) or by a scan (expiry and rotation-due warnings, anomaly and
+// rate-limit alerts), each with an id derived from its cause, so the same cause queued twice
+// (by two instances, or two runs of a scan) is one notification. A mailer claims due ones
+// with a lease, sends them, and settles each: sent, or tried again later with backoff, until
+// kMaxDeliveryAttempts. The text never holds a secret.
+struct Notification {
+  std::string id;                       // "<kind>:<key id>:<the cause's instant>[...]"
+  std::string kind;                     // one of kNotificationKinds
+  std::string key_id;
+  std::vector<std::string> recipients;  // email addresses
+  std::string subject, body;            // plain text
+  time::Millis created_at = 0;
+  time::Millis due_at = 0;              // not tried before this instant
+  std::string status = "pending";       // "pending", "sent", "failed" (gave up)
+  std::int64_t attempts = 0;            // deliveries tried
+  std::string claimed_by;               // the mailer holding it, until lease_until
+  time::Millis lease_until = 0;
+  std::string last_error;               // the last failed attempt's reason
+  time::Millis sent_at = 0;
+  // Canonical JSON (camelCase, instants in UTC text, null for no lease or no sending yet).
+  std::string to_json() const;
+};
+
+inline constexpr std::string_view kNotifyRotated = "key.rotated";        // to a rotation's notifyEmails
+inline constexpr std::string_view kNotifyExpiring = "key.expiring";      // ahead of a key's expiry
+inline constexpr std::string_view kNotifyRotationDue = "key.rotation_due";  // ahead of its rotation
+inline constexpr std::string_view kNotifyAnomaly = "key.anomaly";        // a key.anomaly event
+inline constexpr std::string_view kNotifyRateLimit = "key.rate_limit";   // near or at its rate limit
+inline constexpr std::string_view kNotificationKinds[] = {kNotifyRotated, kNotifyExpiring, kNotifyRotationDue,
+                                                          kNotifyAnomaly, kNotifyRateLimit};
+// Deliveries tried before a notification is "failed": the waits between them double from
+// 30 seconds up to an hour (about five hours in all).
+inline constexpr std::int64_t kMaxDeliveryAttempts = 12;
+// How long to wait after `attempts` failed deliveries.
+time::Millis delivery_backoff(std::int64_t attempts) noexcept;
+
+// Which notifications to read: by id, by status, or those due (pending, due and not leased)
+// at `due_by`; the newest `limit` first, or for due_by the longest due first.
+struct NotificationQuery {
+  std::string id;          // "" for any
+  std::string status;      // "" for any
+  time::Millis due_by = 0; // 0: any
+  std::size_t limit = 100;
+};
+
 struct Plan {
   std::vector<StoredSecret> secrets;  // written whole (replacing one with the same id)
+  std::vector<Notification> queued;         // added unless one with the same id is there
+  std::vector<Notification> notifications;  // written whole (a claim, a settlement)
   std::vector<KeyRecord> records;
   std::vector<audit::Event> events;
   std::vector<Access> accesses;
@@ -216,6 +265,8 @@ class Store {
   // The sealed secrets: one by id (nothing when there is none), or all, by id.
   virtual Result<std::optional<StoredSecret>> secret(std::string_view id) = 0;
   virtual Result<std::vector<StoredSecret>> secrets() = 0;
+  // The outbox's notifications the query asks for.
+  virtual Result<std::vector<Notification>> notifications(const NotificationQuery& query) = 0;
   // Where each writer's chain ends, kept apart from the events (PostgreSQL's writers table);
   // none for stores that keep no such record.
   virtual Result<std::vector<audit::ChainHead>> chain_heads() { return std::vector<audit::ChainHead>{}; }
@@ -368,6 +419,32 @@ class Registry {
   // precondition_failed (no master keys), storage errors.
   Result<webhooks::Secret> issue_webhook_secret(std::string_view endpoint_id, time::Millis now, std::string_view actor);
   Result<webhooks::Secret> webhook_secret(std::string_view endpoint_id);
+  // ---- Notifications: the outbox (see Notification) ----
+  // Who gets the warnings and alerts (every key's, besides its owner when the owner is an
+  // email address); none by default. Errors: invalid_request (not an email address, or more
+  // than 20).
+  Status set_alert_recipients(std::vector<std::string> recipients);
+  // Queues the warnings due at `now`: a key within its type's warning lead time of expiring
+  // (key.expiring) or of its rotation (key.rotation_due), once per key and expiry or
+  // rotation date. Run it from a timer (the admin service does); several instances may.
+  // Returns how many were new. Rotation notices and anomaly and rate-limit alerts are queued
+  // by rotate() and verify() themselves.
+  Result<std::size_t> queue_warnings(time::Millis now);
+  // Takes up to `limit` (1 to 100) due notifications for `worker` (the mailer's name) for
+  // `lease` (1 second to a day): no other worker gets them until the lease ends. Errors:
+  // invalid_request, storage errors.
+  Result<std::vector<Notification>> claim_notifications(std::string_view worker, std::size_t limit, time::Millis lease,
+                                                        time::Millis now);
+  // Records the outcome of a delivery of a claimed notification: sent, or failed with
+  // `error` (kept, cleaned and cut to 300 bytes) and due again after delivery_backoff, or
+  // "failed" after kMaxDeliveryAttempts. Errors: not_found, conflict (not claimed by
+  // `worker`: its lease ended and another worker took it, or it was settled already).
+  Result<Notification> settle_notification(std::string_view id, std::string_view worker, bool delivered,
+                                           std::string_view error, time::Millis now);
+  // The outbox, newest first. Errors: invalid_request (a status other than pending, sent or
+  // failed; a limit outside 1 to 1000).
+  Result<std::vector<Notification>> notifications(const NotificationQuery& query);
+
   // Re-seals under the current master key every secret sealed under another, a batch per
   // transaction (a concurrent issue is never overwritten), and records secret.reencrypted
   // per batch. Every instance keeps opening both while it runs: rotate a master key by giving
@@ -396,8 +473,19 @@ class Registry {
   Status store_secret(std::string id, std::string_view kind, std::string_view key_id, const SecretBytes& secret,
                       time::Millis now, std::string_view actor);
 
+  // The recipients of warnings and alerts about `r` (its owner and the alert recipients).
+  std::vector<std::string> alert_recipients(const KeyRecord& r) const;
+  // Queues an alert (anomaly, rate limit) about key `key_id` into `plan`, when it has
+  // recipients. Errors: storage errors.
+  Status queue_alert(std::string_view kind, std::string_view key_id, std::string id, std::string what, time::Millis now,
+                     Plan& plan);
+
   hashing::Hasher hasher_;
   std::optional<vault::MasterKeys> masters_;
+  std::vector<std::string> alert_recipients_;
+  // The hour each key's last rate-limit alert was queued in (one per key and hour).
+  std::map<std::string, time::Millis, std::less<>> rate_alerted_;
+  static constexpr std::size_t kMaxRateAlerted = 100000;
   keys::TypeTable table_;
   std::unique_ptr<Store> store_;
   std::optional<keys::RandomSource> random_;

@@ -26,8 +26,8 @@
 namespace finfusion::registry {
 
 // The schemas this build writes; older ones are migrated when opened.
-inline constexpr int kSqliteSchemaVersion = 2;
-inline constexpr int kPostgresSchemaVersion = 2;
+inline constexpr int kSqliteSchemaVersion = 3;
+inline constexpr int kPostgresSchemaVersion = 3;
 
 struct StoreOptions {
   std::size_t max_events = kDefaultMaxEvents;  // memory: the audit events kept

@@ -17,6 +17,23 @@ Result<scopes::ScopeSet> scopes_from_column(const std::string& text) {
   return scopes::parse(scope_texts);
 }
 
+std::string recipients_column(const std::vector<std::string>& recipients) {
+  return finfusion::internal::Json(recipients).dump();
+}
+
+Result<std::vector<std::string>> recipients_from_column(const std::string& text, std::string_view engine) {
+  auto list = finfusion::internal::parse_json(text, "stored recipients");
+  std::vector<std::string> out;
+  if (list.ok() && list->is_array()) {
+    for (const auto& address : *list) {
+      if (!address.is_string()) break;
+      out.push_back(address.get<std::string>());
+    }
+    if (out.size() == list->size()) return out;
+  }
+  return Status(Code::kStorageUnavailable, std::string(engine) + ": a notification has unreadable recipients");
+}
+
 Status bad_row(std::string_view engine, std::string_view what) {
   return Status(Code::kStorageUnavailable, std::string(engine) + ": a record has " + std::string(what));
 }
@@ -109,7 +126,10 @@ void CachingStore::note_written(const AccessBatch& batch) {
 }
 
 bool bufferable(const Plan& plan) {
-  if (!plan.records.empty() || !plan.aggregates.empty() || !plan.secrets.empty()) return false;
+  if (!plan.records.empty() || !plan.aggregates.empty() || !plan.secrets.empty() || !plan.queued.empty() ||
+      !plan.notifications.empty()) {
+    return false;
+  }
   for (const audit::Event& e : plan.events) {
     if (e.type != audit::kKeyAccessed && e.type != audit::kKeyVerificationFailed && e.type != audit::kKeyRateLimited &&
         e.type != audit::kKeyAnomaly) {

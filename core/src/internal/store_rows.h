@@ -33,6 +33,49 @@ void bind_secret(Binder& q, const StoredSecret& s) {
   q.bind(s.id).bind(s.kind).bind(s.key_id).bind(s.sealed).bind(s.created_at).bind(s.updated_at);
 }
 
+// Schema version 3 of both SQL stores: the outbox (Notification).
+inline constexpr const char* kNotificationsTable =
+    "CREATE TABLE notifications(id TEXT PRIMARY KEY, kind TEXT NOT NULL, key_id TEXT NOT NULL, "
+    "recipients TEXT NOT NULL, subject TEXT NOT NULL, body TEXT NOT NULL, created_at BIGINT NOT NULL, "
+    "due_at BIGINT NOT NULL, status TEXT NOT NULL, attempts BIGINT NOT NULL, claimed_by TEXT NOT NULL, "
+    "lease_until BIGINT NOT NULL, last_error TEXT NOT NULL, sent_at BIGINT NOT NULL); "
+    "CREATE INDEX notifications_due ON notifications(status, due_at)";
+// A notification's columns, in the order notification_of() reads and bind_notification()
+// binds them, and the statements both stores run on them (numbered parameters: one text
+// for SQLite and PostgreSQL).
+#define FINFUSION_NOTIFICATION_COLUMNS \
+  "id, kind, key_id, recipients, subject, body, created_at, due_at, status, attempts, claimed_by, lease_until, " \
+  "last_error, sent_at"
+#define FINFUSION_NOTIFICATION_VALUES "VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+inline constexpr const char* kQueueNotification =
+    "INSERT INTO notifications(" FINFUSION_NOTIFICATION_COLUMNS ") " FINFUSION_NOTIFICATION_VALUES
+    " ON CONFLICT(id) DO NOTHING";
+inline constexpr const char* kWriteNotification =
+    "INSERT INTO notifications(" FINFUSION_NOTIFICATION_COLUMNS ") " FINFUSION_NOTIFICATION_VALUES
+    " ON CONFLICT(id) DO UPDATE SET due_at = excluded.due_at, status = excluded.status, attempts = excluded.attempts, "
+    "claimed_by = excluded.claimed_by, lease_until = excluded.lease_until, last_error = excluded.last_error, "
+    "sent_at = excluded.sent_at";
+// Parameters: id or '', status or '', due_by or 0, limit (NotificationQuery).
+inline constexpr const char* kSelectNotifications =
+    "SELECT " FINFUSION_NOTIFICATION_COLUMNS " FROM notifications WHERE ($1 = '' OR id = $1) AND "
+    "($2 = '' OR status = $2) AND (CAST($3 AS BIGINT) = 0 OR (due_at <= $3 AND lease_until <= $3)) "
+    "ORDER BY CASE WHEN $3 = 0 THEN -created_at ELSE due_at END, id LIMIT $4";
+#undef FINFUSION_NOTIFICATION_VALUES
+#undef FINFUSION_NOTIFICATION_COLUMNS
+
+// A notification from a row (recipients stored as a JSON array). Errors: storage_unavailable
+// for unreadable recipients.
+template <class Row>
+Result<Notification> notification_of(const Row& q, std::string_view engine);
+template <class Binder>
+void bind_notification(Binder& q, const Notification& n);
+std::string recipients_column(const std::vector<std::string>& recipients);
+Result<std::vector<std::string>> recipients_from_column(const std::string& text, std::string_view engine);
+template <class Binder>
+void bind_query(Binder& q, const NotificationQuery& query) {
+  q.bind(query.id).bind(query.status).bind(query.due_by).bind(static_cast<std::int64_t>(query.limit));
+}
+
 // The record's columns, in the order record_of() reads and bind_record() binds them.
 inline constexpr const char* kRecordColumns =
     "id, name, type, scopes, service, parent_id, owner, purpose, created_at, expires_at, status, revoked_at, "
@@ -182,6 +225,35 @@ void bind_record(Binder& q, const KeyRecord& r) {
   q.bind(status_name(r.status)).bind(r.revoked_at).bind(r.revoke_reason).bind(r.version).bind(r.replaces);
   q.bind(r.replaced_by).bind(r.grace_until).bind(r.stored_hash).bind(r.rate.tat_ms).bind(r.rate.tat_frac);
   q.bind(r.last_used_at).bind(std::int64_t{r.expiry_logged ? 1 : 0});
+}
+
+template <class Binder>
+void bind_notification(Binder& q, const Notification& n) {
+  q.bind(n.id).bind(n.kind).bind(n.key_id).bind(recipients_column(n.recipients)).bind(n.subject).bind(n.body);
+  q.bind(n.created_at).bind(n.due_at).bind(n.status).bind(n.attempts).bind(n.claimed_by).bind(n.lease_until);
+  q.bind(n.last_error).bind(n.sent_at);
+}
+
+template <class Row>
+Result<Notification> notification_of(const Row& q, std::string_view engine) {
+  Notification n;
+  n.id = q.text(0);
+  n.kind = q.text(1);
+  n.key_id = q.text(2);
+  auto recipients = recipients_from_column(q.text(3), engine);
+  if (!recipients.ok()) return recipients.status();
+  n.recipients = std::move(*recipients);
+  n.subject = q.text(4);
+  n.body = q.text(5);
+  n.created_at = q.integer(6);
+  n.due_at = q.integer(7);
+  n.status = q.text(8);
+  n.attempts = q.integer(9);
+  n.claimed_by = q.text(10);
+  n.lease_until = q.integer(11);
+  n.last_error = q.text(12);
+  n.sent_at = q.integer(13);
+  return n;
 }
 
 template <class Row>

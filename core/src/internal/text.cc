@@ -61,4 +61,28 @@ bool is_utf8(std::string_view text) noexcept {
   return true;
 }
 
+bool has_control(std::string_view text) noexcept {
+  for (char ch : text) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == 0x7f) return true;
+  }
+  return false;
+}
+
+std::string clean_text(std::string_view text, std::size_t max_bytes) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size();) {
+    auto c = static_cast<unsigned char>(text[i]);
+    std::size_t length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    std::string_view one = text.substr(i, length == 0 ? 1 : length);
+    std::string piece = length == 0 || one.size() < length || !is_utf8(one) ? std::string("?")
+                        : has_control(one)                                   ? std::string(" ")
+                                                                             : std::string(one);
+    i += length == 0 || one.size() < length || !is_utf8(one) ? 1 : length;
+    if (out.size() + piece.size() > max_bytes) break;
+    out += piece;
+  }
+  return out;
+}
+
 }  // namespace finfusion::internal

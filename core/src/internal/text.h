@@ -16,4 +16,12 @@ std::string quote(std::string_view text, std::size_t max_chars = 48);
 // U+10FFFF): what the JSON writer needs of every string it is given.
 bool is_utf8(std::string_view text) noexcept;
 
+// True when `text` holds an ASCII control character (below 0x20, or DEL).
+bool has_control(std::string_view text) noexcept;
+
+// Outside text made fit for a stored field that is not secret (a mail server's error):
+// control characters become spaces, bytes that are not UTF-8 become '?', and it is cut to
+// at most `max_bytes` on a character boundary.
+std::string clean_text(std::string_view text, std::size_t max_bytes);
+
 }  // namespace finfusion::internal

@@ -6,6 +6,7 @@ people (admin tokens with roles) and for the browser console.
 """
 
 from .app import create_app
+from .mailer import Mailer, SmtpSettings
 from .tokens import ROLES, AdminTokens, Principal
 
-__all__ = ["create_app", "AdminTokens", "Principal", "ROLES"]
+__all__ = ["create_app", "AdminTokens", "Principal", "ROLES", "Mailer", "SmtpSettings"]

@@ -21,6 +21,7 @@ import datetime as _dt
 import json
 import os
 import pathlib
+import socket
 import sys
 import time
 from typing import Callable, Dict, List, Optional, Tuple
@@ -30,6 +31,7 @@ from finfusion import time as fftime
 from finfusion.registry import Registry
 
 from .app import create_app
+from .mailer import Mailer, SmtpSettings
 from .tokens import ROLES, AdminTokens
 
 
@@ -79,6 +81,16 @@ def main(argv: Optional[List[str]] = None) -> int:
     serve.add_argument("--rotate-every", default="15m",
                        help="rotate keys whose rotation is due this often (a duration; 0 for never)")
     serve.add_argument("--rotation-grace", default="48h", help="how long a rotated key keeps working")
+    serve.add_argument("--smtp", default=os.environ.get("FINFUSION_SMTP"),
+                       help="deliver notifications through this mail server, HOST:PORT (default: FINFUSION_SMTP; "
+                            "none: they wait in the registry's outbox)")
+    serve.add_argument("--smtp-security", choices=["none", "starttls", "tls"], default="starttls",
+                       help="how to reach the mail server (a login needs starttls or tls)")
+    serve.add_argument("--mail-from", default=os.environ.get("FINFUSION_MAIL_FROM", "finfusion-keys@localhost"),
+                       help="the notifications' From address")
+    serve.add_argument("--alert-to", action="append", default=[],
+                       help="who gets every key's warnings and alerts, besides its owner (repeatable)")
+    serve.add_argument("--notify-every", default="30s", help="how often to deliver notifications (a duration)")
     serve.add_argument("--package-dir", help="the npm package's dist folder, for the console's key inspector "
                                              "(default: bindings/node/dist of this repository, when built)")
     token = sub.add_parser("token", help="manage admin tokens")
@@ -105,6 +117,7 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     import uvicorn
 
+    clock = _clock()
     try:
         registry = Registry(hasher, store=args.registry)
     except FinFusionError as e:
@@ -115,13 +128,24 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f"first admin token (shown once, keep it in a secret store): {first}", flush=True)
     print(f"FinFusion admin API on http://{args.host}:{args.port}/ (console at /console/, OpenAPI at /openapi.json)",
           flush=True)
+    mailer = None
+    try:
+        registry.set_alert_recipients(args.alert_to)
+        if args.smtp:
+            host, _, port = args.smtp.rpartition(":")
+            user, password = os.environ.get("FINFUSION_SMTP_USER"), os.environ.get("FINFUSION_SMTP_PASSWORD")
+            settings = SmtpSettings(host, int(port), args.mail_from, args.smtp_security, user, password)
+            mailer = Mailer(registry, settings, worker=f"{socket.gethostname()}:{os.getpid()}", clock=clock)
+    except (FinFusionError, ValueError) as e:
+        print(f"error: {getattr(e, 'code', 'invalid_request')}: {getattr(e, 'message', e)}", file=sys.stderr)
+        return 2
     every = fftime.parse_duration(args.rotate_every)
     package = pathlib.Path(args.package_dir) if args.package_dir else None
     if package is None:
         built = pathlib.Path(__file__).resolve().parents[3] / "bindings" / "node" / "dist"
         package = built if (built / "index.mjs").exists() else None
-    app = create_app(registry, tokens, clock=_clock(), rotate_every=every or None, rotation_grace=args.rotation_grace,
-                     package_dir=package)
+    app = create_app(registry, tokens, clock=clock, rotate_every=every or None, rotation_grace=args.rotation_grace,
+                     mailer=mailer, notify_every=fftime.parse_duration(args.notify_every), package_dir=package)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
 

@@ -29,6 +29,7 @@ from starlette.staticfiles import StaticFiles
 from finfusion import FinFusionError, ratelimit
 from finfusion.registry import Registry
 
+from .mailer import Mailer
 from .openapi import OPENAPI
 from .tokens import AdminTokens, Principal
 
@@ -134,16 +135,21 @@ def _core(value: Any) -> Any:
 def create_app(registry: Registry, tokens: AdminTokens, *, clock: Clock = _utc_now,
                rate_limit: ratelimit.RateLimit = ratelimit.RateLimit(50, _dt.timedelta(seconds=1)),
                rotate_every: Optional[_dt.timedelta] = None, rotation_grace: str = "48h",
+               mailer: Optional[Mailer] = None, notify_every: _dt.timedelta = _dt.timedelta(seconds=30),
                console: bool = True, package_dir: Optional[pathlib.Path] = None) -> Starlette:
     """The admin API over ``registry``; ``tokens`` says who may call. Each token may make
     ``rate_limit`` requests (429 with Retry-After beyond it). With ``rotate_every``, the
     service rotates every key whose rotation is due, that often (the seed's automated
     rotation; ``rotation_grace`` for the old keys; several instances may run it at once).
-    ``console`` serves the browser console at /console/, with the npm package's ``dist``
-    folder (``package_dir``) for its offline key inspector."""
+    With ``mailer``, it delivers the registry's outbox every ``notify_every`` (rotation
+    notices, warnings and alerts; several instances may). ``console`` serves the browser
+    console at /console/, with the npm package's ``dist`` folder (``package_dir``) for its
+    offline key inspector."""
     metrics = Metrics(registry)
     rotations = prom.Counter("finfusion_automated_rotations", "Keys rotated because their rotation was due",
                              registry=metrics.collectors)
+    deliveries = prom.Counter("finfusion_notifications", "Notification deliveries by outcome", ["outcome"],
+                              registry=metrics.collectors)
     limiter_state: Dict[str, ratelimit.State] = {}
 
     def endpoint(permission: Optional[str], route: str,
@@ -271,6 +277,11 @@ def create_app(registry: Registry, tokens: AdminTokens, *, clock: Clock = _utc_n
         events = registry.logs(None, limit=limit_of(request), event_types=types)
         return JSONResponse({"events": [_core(e) for e in events]})
 
+    async def notifications(request: Request, who: Principal) -> Response:
+        status = request.query_params.get("status") or None
+        return JSONResponse({"notifications": [_core(n) for n in registry.notifications(status=status,
+                                                                                         limit=limit_of(request))]})
+
     async def audit_chain(request: Request, who: Principal) -> Response:
         return JSONResponse(_core(registry.verify_chain()))
 
@@ -307,6 +318,7 @@ def create_app(registry: Registry, tokens: AdminTokens, *, clock: Clock = _utc_n
         Route("/v1/policy", endpoint("read_keys", "policy", policy), methods=["GET"]),
         Route("/v1/audit/logs", endpoint("read_logs", "audit_logs", audit_logs), methods=["GET"]),
         Route("/v1/audit/chain", endpoint("read_logs", "audit_chain", audit_chain), methods=["GET"]),
+        Route("/v1/notifications", endpoint("read_logs", "notifications", notifications), methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         Route("/metrics", metrics_endpoint, methods=["GET"]),
@@ -322,9 +334,20 @@ def create_app(registry: Registry, tokens: AdminTokens, *, clock: Clock = _utc_n
                     rotations.inc(len(made))
                 except FinFusionError as e:
                     metrics.store_errors.labels(e.code).inc()
-        task = asyncio.create_task(rotate_due_keys(rotate_every)) if rotate_every else None
+        async def deliver(every: _dt.timedelta, mail: Mailer) -> None:
+            while True:
+                try:
+                    sent, failed = await mail.run_once()
+                    deliveries.labels("sent").inc(sent)
+                    deliveries.labels("failed").inc(failed)
+                except FinFusionError as e:
+                    metrics.store_errors.labels(e.code).inc()
+                await asyncio.sleep(every.total_seconds())
+        tasks = [asyncio.create_task(rotate_due_keys(rotate_every))] if rotate_every else []
+        if mailer is not None:
+            tasks.append(asyncio.create_task(deliver(notify_every, mailer)))
         yield
-        if task:
+        for task in tasks:
             task.cancel()
         registry.flush()
 

@@ -157,6 +157,21 @@ std::vector<webhooks::Secret> webhook_secrets(JNIEnv* env, jlongArray handles) {
   return out;
 }
 
+// Records, events or notifications as a String[] of their canonical JSON texts.
+template <class T>
+jobjectArray json_list(JNIEnv* env, const std::vector<T>& values) {
+  std::vector<std::string> out;
+  out.reserve(values.size());
+  for (const auto& v : values) out.push_back(v.to_json());
+  return to_java(env, out);
+}
+
+// A count from Java (a limit): never negative.
+std::size_t count_arg(JNIEnv* env, jlong value, const char* what) {
+  if (value < 0) raise(env, Status(Code::kInvalidRequest, std::string(what) + " must not be negative"));
+  return static_cast<std::size_t>(value);
+}
+
 jobjectArray pairs(JNIEnv* env, const std::vector<std::pair<std::string, std::string>>& fields) {
   std::vector<std::string> flat;
   for (const auto& [name, value] : fields) {
@@ -483,23 +498,51 @@ NATIVE(jstring, registryGet)(JNIEnv* env, jclass, jlong r, jstring id) {
 }
 
 NATIVE(jobjectArray, registryList)(JNIEnv* env, jclass, jlong r) {
-  return guarded<jobjectArray>(env, [&] {
-    std::vector<std::string> out;
-    for (const auto& record : unwrap(env, handle<registry::Registry>(r).list())) out.push_back(record.to_json());
-    return to_java(env, out);
-  });
+  return guarded<jobjectArray>(env, [&] { return json_list(env, unwrap(env, handle<registry::Registry>(r).list())); });
 }
 
 NATIVE(jobjectArray, registryLogs)(JNIEnv* env, jclass, jlong r, jstring key_id, jobjectArray types, jlong limit) {
   return guarded<jobjectArray>(env, [&] {
-    if (limit < 0) raise(env, Status(Code::kInvalidRequest, "limit must not be negative"));
-    std::vector<std::string> out;
-    for (const auto& e : unwrap(env, handle<registry::Registry>(r).logs(
-                                         {Text(env, key_id, "key id").str(), strings_of(env, types, "event type"),
-                                          static_cast<std::size_t>(limit)}))) {
-      out.push_back(e.to_json());
-    }
-    return to_java(env, out);
+    return json_list(env, unwrap(env, handle<registry::Registry>(r).logs({Text(env, key_id, "key id").str(),
+                                                                          strings_of(env, types, "event type"),
+                                                                          count_arg(env, limit, "limit")})));
+  });
+}
+
+NATIVE(void, registrySetAlertRecipients)(JNIEnv* env, jclass, jlong r, jobjectArray recipients) {
+  guarded<int>(env, [&] {
+    check(env, handle<registry::Registry>(r).set_alert_recipients(strings_of(env, recipients, "recipient")));
+    return 0;
+  });
+}
+
+NATIVE(jlong, registryQueueWarnings)(JNIEnv* env, jclass, jlong r, jlong now) {
+  return guarded<jlong>(env, [&] { return static_cast<jlong>(unwrap(env, handle<registry::Registry>(r).queue_warnings(now))); });
+}
+
+NATIVE(jobjectArray, registryClaimNotifications)(JNIEnv* env, jclass, jlong r, jstring worker, jlong limit, jlong lease,
+                                                 jlong now) {
+  return guarded<jobjectArray>(env, [&] {
+    return json_list(env, unwrap(env, handle<registry::Registry>(r).claim_notifications(
+                                          Text(env, worker, "worker").view(), count_arg(env, limit, "limit"), lease, now)));
+  });
+}
+
+NATIVE(jstring, registrySettleNotification)(JNIEnv* env, jclass, jlong r, jstring id, jstring worker, jboolean delivered,
+                                            jstring error, jlong now) {
+  return guarded<jstring>(env, [&] {
+    return to_java(env, unwrap(env, handle<registry::Registry>(r).settle_notification(
+                                        Text(env, id, "id").view(), Text(env, worker, "worker").view(), delivered,
+                                        Text(env, error, "error").view(), now))
+                            .to_json());
+  });
+}
+
+NATIVE(jobjectArray, registryNotifications)(JNIEnv* env, jclass, jlong r, jstring id, jstring status, jlong limit) {
+  return guarded<jobjectArray>(env, [&] {
+    return json_list(env, unwrap(env, handle<registry::Registry>(r).notifications(
+                                          {Text(env, id, "id").str(), Text(env, status, "status").str(), 0,
+                                           count_arg(env, limit, "limit")})));
   });
 }
 

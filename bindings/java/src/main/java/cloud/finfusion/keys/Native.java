@@ -83,6 +83,12 @@ final class Native {
   static native long registryIssueWebhookSecret(long registry, String endpoint, long nowMs, String actor);
   static native long registryWebhookSecret(long registry, String endpoint);
   static native long registryReencryptSecrets(long registry, long nowMs, String actor);
+  static native void registrySetAlertRecipients(long registry, String[] recipients);
+  static native long registryQueueWarnings(long registry, long nowMs);
+  static native String[] registryClaimNotifications(long registry, String worker, long limit, long leaseMs, long nowMs);
+  static native String registrySettleNotification(long registry, String id, String worker, boolean delivered,
+      String error, long nowMs);
+  static native String[] registryNotifications(long registry, String id, String status, long limit);
 
   static native long verifyingKeyHmac(String keyId, byte[] secret);
   static native long verifyingKeyEd25519(String keyId, byte[] publicKey);

@@ -35,6 +35,12 @@ public final class Registry extends NativeHandle {
       "key.accessed", "key.verification_failed", "key.rate_limited", "key.anomaly", "secret.issued",
       "secret.reencrypted");
 
+  /** The kinds of notification the outbox holds. */
+  public static final List<String> NOTIFICATION_KINDS = List.of("key.rotated", "key.expiring", "key.rotation_due",
+      "key.anomaly", "key.rate_limit");
+  /** Deliveries tried before a notification is {@code "failed"} (the waits double from 30 s to an hour). */
+  public static final int MAX_DELIVERY_ATTEMPTS = 12;
+
   private static final String SYSTEM = "system";
 
   private final String scheme;
@@ -279,6 +285,61 @@ public final class Registry extends NativeHandle {
     return List.copyOf(out);
   }
 
+  /**
+   * Who gets every key's warnings and alerts, besides its owner when the owner is an email
+   * address (at most 20).
+   */
+  public void setAlertRecipients(Collection<String> recipients) {
+    String[] to = Args.strings(Objects.requireNonNull(recipients, "recipients"), "recipients");
+    call(r -> {
+      Native.registrySetAlertRecipients(r, to);
+      return null;
+    });
+  }
+
+  /**
+   * Queues the expiry and rotation-due warnings due at {@code now} (once per key and date);
+   * returns how many were new. Run it from a timer; several instances may.
+   */
+  public long queueWarnings(Instant now) {
+    long at = Times.millis(now);
+    return call(r -> Native.registryQueueWarnings(r, at));
+  }
+
+  /**
+   * Takes up to {@code limit} due notifications for {@code worker} (a mailer's name) for
+   * {@code lease}: no other worker gets them meanwhile. Settle each after sending.
+   */
+  public List<Notification> claimNotifications(String worker, int limit, Duration lease, Instant now) {
+    Objects.requireNonNull(worker, "worker");
+    long leaseMs = Times.millis(lease);
+    long at = Times.millis(now);
+    return notifications(call(r -> Native.registryClaimNotifications(r, worker, limit, leaseMs, at)));
+  }
+
+  /**
+   * Records a delivery's outcome: sent, or failed with {@code error} (tried again after a
+   * backoff, until {@link #MAX_DELIVERY_ATTEMPTS}). FinFusionException conflict when {@code
+   * worker} no longer holds it.
+   */
+  public Notification settleNotification(String id, String worker, boolean delivered, String error, Instant now) {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(worker, "worker");
+    Objects.requireNonNull(error, "error");
+    long at = Times.millis(now);
+    return CoreJson.read(Notification.class,
+        call(r -> Native.registrySettleNotification(r, id, worker, delivered, error, at)));
+  }
+
+  /**
+   * The outbox, newest first: {@code status} null for all ({@code "pending"}, {@code "sent"},
+   * {@code "failed"}).
+   */
+  public List<Notification> notifications(String status, int limit) {
+    String wanted = status == null ? "" : status;
+    return notifications(call(r -> Native.registryNotifications(r, "", wanted, limit)));
+  }
+
   /** Checks every writer's hash chain in the audit log. */
   public ChainReport verifyChain() {
     return CoreJson.read(ChainReport.class, call(Native::registryVerifyChain));
@@ -373,6 +434,12 @@ public final class Registry extends NativeHandle {
 
   private static Rotated rotated(Object[] rot) {
     return new Rotated((ApiKey) rot[0], record((String) rot[1]), record((String) rot[2]));
+  }
+
+  private static List<Notification> notifications(String[] texts) {
+    List<Notification> out = new ArrayList<>();
+    for (String text : texts) out.add(CoreJson.read(Notification.class, text));
+    return List.copyOf(out);
   }
 
   private static KeyRecord record(String json) {

@@ -124,6 +124,53 @@ class RegistryTest {
   }
 
   @Test
+  void theOutboxQueuesClaimsAndSettles() {
+    try (Registry reg = Registry.builder(hasher).open()) {
+      assertEquals(List.of("key.rotated", "key.expiring", "key.rotation_due", "key.anomaly", "key.rate_limit"),
+          Registry.NOTIFICATION_KINDS);
+      reg.setAlertRecipients(List.of("security@example.com"));
+      assertEquals("invalid_request", assertThrows(FinFusionException.class,
+          () -> reg.setAlertRecipients(List.of("nobody"))).code());
+      Registry.Created c = reg.create(SEED_REQUEST, T0, "admin:alice");
+      Registry.Rotated r = reg.rotate(c.record().id(), "48h", List.of("ops@example.com"), false, T0, "admin:bob");
+      List<Notification> all = reg.notifications(null, 100);
+      assertEquals(1, all.size());
+      Notification notice = all.get(0);
+      assertEquals("key.rotated", notice.kind());
+      assertEquals(List.of("ops@example.com"), notice.recipients());
+      assertTrue(notice.body().contains(r.current().id()));
+      assertFalse(notice.body().contains(r.key().reveal()));
+      assertNull(notice.leaseUntil());
+      assertEquals(T0, notice.createdAt());
+
+      List<Notification> claimed = reg.claimNotifications("mailer-1", 10, Duration.ofMinutes(5), T0);
+      assertEquals(T0.plus(Duration.ofMinutes(5)), claimed.get(0).leaseUntil());
+      assertEquals(List.of(), reg.claimNotifications("mailer-2", 10, Duration.ofMinutes(5), T0));
+      assertEquals("conflict", assertThrows(FinFusionException.class,
+          () -> reg.settleNotification(notice.id(), "mailer-2", true, "", T0)).code());
+      Notification failed = reg.settleNotification(notice.id(), "mailer-1", false, "421 busy", T0);
+      assertEquals(1, failed.attempts());
+      assertEquals(T0.plusSeconds(30), failed.dueAt());
+      reg.claimNotifications("mailer-1", 10, Duration.ofMinutes(5), T0.plusSeconds(30));
+      Notification sent = reg.settleNotification(notice.id(), "mailer-1", true, "", T0.plusSeconds(31));
+      assertEquals("sent", sent.status());
+      assertEquals(T0.plusSeconds(31), sent.sentAt());
+      assertEquals(sent.toJson(), reg.notifications("sent", 10).get(0).toJson());
+      // Its rotation comes due 90 days on (May 30th): warned 14 days ahead, once.
+      assertEquals(0L, reg.queueWarnings(Instant.parse("2026-05-01T00:00:00Z")));
+      assertEquals(1L, reg.queueWarnings(Instant.parse("2026-05-20T00:00:00Z")));
+      assertEquals(0L, reg.queueWarnings(Instant.parse("2026-05-21T00:00:00Z")));
+      Notification due = reg.notifications("pending", 10).get(0);
+      assertEquals("key.rotation_due", due.kind());
+      assertEquals(List.of("security@example.com"), due.recipients());
+      assertEquals("invalid_request", assertThrows(FinFusionException.class,
+          () -> reg.claimNotifications("", 10, Duration.ofMinutes(5), T0)).code());
+      assertEquals("invalid_request", assertThrows(FinFusionException.class,
+          () -> reg.notifications("lost", 10)).code());
+    }
+  }
+
+  @Test
   void refusalsAreTypedAndChangeNothing() {
     try (Registry reg = Registry.builder(hasher).open()) {
       assertEquals("invalid_request", assertThrows(FinFusionException.class,
