@@ -169,3 +169,43 @@ test('the outbox: a rotation notice, warnings and alerts, claimed with a lease a
   assert.throws(() => reg.claimNotifications('', { now: NOW }), { code: 'invalid_request' });
   assert.throws(() => reg.notifications({ status: 'lost' }), { code: 'invalid_request' });
 });
+
+test('the verification hot path follows every change of context and refuses what does not fit', () => {
+  const reg = fresh();
+  const created = reg.create(SEED, { now: NOW });
+  const key = created.key.reveal();
+  const required = ['payments:charge'];
+  assert.equal(reg.verify(key, { now: NOW, required }).code, 'valid');
+  required[0] = 'admin';  // the same array, changed in place
+  assert.equal(reg.verify(key, { now: NOW, required }).code, 'insufficient_scope');
+  assert.equal(reg.verify(key, { now: NOW, required: [] }).code, 'valid');
+  assert.equal(reg.verify(key, { now: NOW, environment: 'sandbox' }).code, 'environment_mismatch');
+  assert.equal(reg.verify(key, { now: NOW, actor: 'svc:a' }).code, 'valid');
+  assert.equal(reg.verify(key, { now: NOW, actor: 'svc:b' }).code, 'valid');
+  assert.deepEqual(reg.logs({ limit: 2 }).map((e) => e.actor), ['svc:a', 'svc:b']);
+  assert.throws(() => reg.verify(key, { now: NOW, environment: 'staging' }), { code: 'invalid_request' });
+  assert.throws(() => reg.verify(key, { now: NOW, required: [7] }), TypeError);
+  assert.equal(reg.verify(key, { now: NOW }).code, 'valid');  // a refused context left nothing behind
+  // Keys that are not ASCII, or longer than the hot path's buffer, get the same answers.
+  assert.equal(reg.verify(key.slice(0, -1) + 'é', { now: NOW }).code, 'malformed_key');
+  assert.equal(reg.verify(key + 'x'.repeat(300), { now: NOW }).code, 'malformed_key');
+  assert.equal(reg.verify('', { now: NOW }).code, 'malformed_key');
+  const d = reg.verify(key, { now: NOW, required: ['payments'] });
+  assert.deepEqual(Object.keys(d), ['valid', 'code', 'keyId', 'type', 'environment', 'permissions', 'expiresAt',
+    'inGrace', 'replacedBy', 'graceUntil', 'rateLimit']);
+  assert.ok(Object.isFrozen(d) && Object.isFrozen(d.permissions));
+  assert.equal(d.keyId, created.record.id);
+  assert.deepEqual(d.permissions, ['kyc', 'payments', 'reporting']);
+  assert.equal(JSON.stringify(d.toJSON()), JSON.stringify({ valid: true, code: 'valid', keyId: created.record.id,
+    type: 'production', environment: 'production', permissions: ['kyc', 'payments', 'reporting'],
+    expiresAt: '2026-01-01T00:00:00.000Z', inGrace: false, replacedBy: '', graceUntil: null,
+    rateLimit: { limit: 100, remaining: d.rateLimit.remaining, retryAfterMs: 0 } }));
+  // In its grace window, the old key names its successor.
+  const next = reg.rotate({ currentKey: created.record.id, gracePeriod: '1h', now: NOW });
+  const old = reg.verify(key, { now: NOW.getTime() + 1000 });
+  assert.equal(old.inGrace, true);
+  assert.equal(old.replacedBy, next.id);
+  assert.equal(old.graceUntil.getTime(), NOW.getTime() + HOUR);
+  reg.dispose();
+  assert.throws(() => reg.verify(key, { now: NOW }), { code: 'precondition_failed' });
+});

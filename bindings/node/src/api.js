@@ -835,11 +835,51 @@ const POSTGRES_URL = /^postgres(ql)?:\/\//;
  * ms): the core reads no clock. `seed` makes key generation deterministic, for tests and
  * conformance vectors only.
  */
+// The verification hot path reads the core's answer from WebAssembly memory (FastResult in
+// bindings/wasm/src/embind.cc: byte offsets below), not through embind and JSON.
+const FAST_KEY_BYTES = 256;
+const FAST_TYPES = Object.freeze(['', 'development', 'production', 'restricted']);
+const FAST_ENVIRONMENTS = Object.freeze(['', 'sandbox', 'production']);
+const NO_SCOPES = Object.freeze([]);
+const ENCODER = new TextEncoder();
+const DECODER = new TextDecoder();
+
+// The core's text for an instant ("2026-01-01T00:00:00.000Z"); toISOString writes the same
+// for the years 0 to 9999.
+function instantText(date) {
+  if (date === null) return null;
+  const year = date.getUTCFullYear();
+  return year >= 0 && year <= 9999 ? date.toISOString() : unwrap(need().time_format_timestamp(date.getTime()));
+}
+
+// A decision's canonical JSON, as the core writes it (what fromCore's toJSON returns).
+function decisionJson() {
+  return {
+    valid: this.valid, code: this.code, keyId: this.keyId, type: this.type, environment: this.environment,
+    permissions: [...this.permissions], expiresAt: instantText(this.expiresAt), inGrace: this.inGrace,
+    replacedBy: this.replacedBy, graceUntil: instantText(this.graceUntil), rateLimit: { ...this.rateLimit },
+  };
+}
+
+function sameTexts(a, b) {
+  if (!Array.isArray(b) || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 class Registry {
   #native;
   #bridge = null;
   #timer = null;
   #store;
+  #fast = null;      // the hot path's native half: the context, the key buffer and the result
+  #fastAddress = 0;
+  #keyAt = 0;
+  #resultAt = 0;
+  #heap = null;      // the heap the key view was made on (memory growth replaces it)
+  #keyView = null;
+  #context = null;   // the context last given to the core, as the caller gave it
+  #scopes = NO_SCOPES;  // the last decision's permissions (the core says when they repeat)
   constructor(hasher, table, opts) {
     const native = nativeHashers.get(hasher);
     if (!native) throw new TypeError('hasher must be a live Hasher');
@@ -857,7 +897,14 @@ class Registry {
     if (!made.ok) this.#bridge?.delete();
     this.#native = unwrap(made);
     this.#store = url.split(':', 1)[0];
-    if (nativeCleanup) nativeCleanup.register(this, this.#native, this);
+    this.#fast = core.fast_new(this.#native);
+    this.#fastAddress = this.#fast.address();
+    this.#keyAt = this.#fast.keyBuffer();
+    this.#resultAt = this.#fast.result();
+    if (nativeCleanup) {
+      nativeCleanup.register(this, this.#fast, this);
+      nativeCleanup.register(this, this.#native, this);
+    }
     if (this.#bridge) {
       // Held-back verifications are written at least once a second, even when no call comes.
       const self = new WeakRef(this);
@@ -895,9 +942,66 @@ class Registry {
     if (latencyMs !== undefined && latencyMs !== null && typeof latencyMs !== 'number') {
       throw new TypeError(`latencyMs must be a number, not ${typeName(latencyMs)}`);
     }
-    return fromCore(unwrap(this.#live().verify(text(key, 'key'), textList(required, 'required'),
-      optionalText(environment, 'environment'), optionalText(service, 'service'), wholeNumber(cost, 'cost'),
-      optionalText(actor, 'actor'), latencyMs ?? -1, optionalText(signedBy, 'signedBy'), toMillis(now))));
+    const native = this.#live();
+    if (typeof key !== 'string') text(key, 'key');  // throws
+    const at = toMillis(now);
+    const units = wholeNumber(cost, 'cost');
+    // The key goes into WebAssembly memory as UTF-8; one that is not ASCII or does not fit
+    // (malformed either way) takes the embind path, which gives the same decision.
+    const heap = core.HEAPU8;
+    if (heap !== this.#heap) {
+      this.#heap = heap;
+      this.#keyView = heap.subarray(this.#keyAt, this.#keyAt + FAST_KEY_BYTES);
+    }
+    const { read, written } = ENCODER.encodeInto(key, this.#keyView);
+    if (read !== key.length || written !== key.length) {
+      this.#keyView.fill(0, 0, written);
+      return fromCore(unwrap(native.verify(text(key, 'key'), textList(required, 'required'),
+        optionalText(environment, 'environment'), optionalText(service, 'service'), units,
+        optionalText(actor, 'actor'), latencyMs ?? -1, optionalText(signedBy, 'signedBy'), at)));
+    }
+    const c = this.#context;
+    if (c === null || c.environment !== environment || c.service !== service || c.actor !== actor ||
+        c.signedBy !== signedBy || !sameTexts(c.required, required)) {
+      try {
+        this.#fast.setContext(textList(required, 'required'), optionalText(environment, 'environment'),
+          optionalText(service, 'service'), optionalText(actor, 'actor'), optionalText(signedBy, 'signedBy'));
+      } catch (e) {
+        this.#keyView.fill(0, 0, written);
+        throw e;
+      }
+      this.#context = { required: [...required], environment, service, actor, signedBy };
+    }
+    core._ff_fast_verify(this.#fastAddress, written, at, units, latencyMs ?? -1);  // wipes the key
+    const r = this.#resultAt;
+    const i32 = core.HEAP32;
+    const f64 = core.HEAPF64;
+    const status = i32[(r + 40) >> 2];
+    if (status !== 0) throw new FinFusionError(CODES[status], this.#fast.error());
+    let permissions = this.#scopes;
+    if (i32[(r + 92) >> 2] === 0) {
+      const from = i32[(r + 84) >> 2] >>> 0;
+      const length = i32[(r + 88) >> 2];
+      permissions = length === 0 ? NO_SCOPES : Object.freeze(DECODER.decode(core.HEAPU8.subarray(from, from + length)).split('\n'));
+      this.#scopes = permissions;
+    }
+    const replacedLength = i32[(r + 80) >> 2];
+    const replacedFrom = i32[(r + 76) >> 2] >>> 0;
+    const decision = {
+      valid: i32[(r + 44) >> 2] !== 0,
+      code: CODES[i32[(r + 48) >> 2]],
+      keyId: key.slice(0, i32[(r + 56) >> 2]),
+      type: FAST_TYPES[i32[(r + 60) >> 2]],
+      environment: FAST_ENVIRONMENTS[i32[(r + 64) >> 2]],
+      permissions,
+      expiresAt: i32[(r + 68) >> 2] !== 0 ? new Date(f64[r >> 3]) : null,
+      inGrace: i32[(r + 52) >> 2] !== 0,
+      replacedBy: replacedLength === 0 ? '' : DECODER.decode(core.HEAPU8.subarray(replacedFrom, replacedFrom + replacedLength)),
+      graceUntil: i32[(r + 72) >> 2] !== 0 ? new Date(f64[(r + 8) >> 3]) : null,
+      rateLimit: { limit: f64[(r + 16) >> 3], remaining: f64[(r + 24) >> 3], retryAfterMs: f64[(r + 32) >> 3] },
+    };
+    Object.defineProperty(decision, 'toJSON', { value: decisionJson });
+    return Object.freeze(decision);
   }
   /** The seed's getUsage({keyId, timeframe: {start, end}, metrics: ['requests', 'errors', 'latency']}). */
   getUsage(query) {
@@ -1036,6 +1140,8 @@ class Registry {
     if (this.#native) {
       if (nativeCleanup) nativeCleanup.unregister(this);
       clearInterval(this.#timer);
+      this.#fast.delete();
+      this.#fast = null;
       this.#native.delete();  // writes out what is held back
       this.#native = null;
       this.#bridge?.delete();

@@ -3,11 +3,13 @@
 // (bindings/node/src/api.js) turns failures into FinFusionError. The core never throws, and
 // this layer does not either, so the build needs no C++ exception support.
 #include <emscripten/bind.h>
+#include <emscripten/emscripten.h>
 #include <emscripten/val.h>
 
 #include <sodium.h>
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -419,6 +421,112 @@ val registry_verify(ff::registry::Registry& r, const val& key_js, const val& req
   return result(r.verify(key, ctx, static_cast<ff::time::Millis>(now)),
                 [](const ff::registry::Decision& d) { return val(d.to_json()); });
 }
+// ---- the verification hot path, without embind ----
+// JavaScript writes the key into `key` (TextEncoder.encodeInto on the heap) and calls the
+// plain export ff_fast_verify, which leaves the decision in `result` at fixed offsets
+// (read through the heap views): no embind strings, no JSON. The context (required scopes,
+// environment, service, actor, signer) is set through embind only when it changes.
+struct FastResult {
+  double expires_at, grace_until, rate_limit, rate_remaining, retry_after;  // offsets 0..39
+  std::int32_t status;        // 40: 0, or the failure's code index (its message in `error`)
+  std::int32_t valid;         // 44
+  std::int32_t code;          // 48: the code's index in codes()
+  std::int32_t in_grace;      // 52
+  std::int32_t key_id_len;    // 56: the key id is the key's first key_id_len characters
+  std::int32_t type;          // 60: 0 none, 1 + KeyType
+  std::int32_t environment;   // 64: 0 none, 1 sandbox, 2 production
+  std::int32_t has_expiry;    // 68
+  std::int32_t has_grace;     // 72
+  std::uint32_t replaced_by;  // 76: address and length
+  std::int32_t replaced_by_len;  // 80
+  std::uint32_t scopes;       // 84: address and length, joined by '\n'
+  std::int32_t scopes_len;    // 88
+  std::int32_t scopes_same;   // 92: 1 when the scopes are the previous decision's
+};
+static_assert(offsetof(FastResult, status) == 40 && offsetof(FastResult, scopes_same) == 92, "the layout api.js reads");
+
+struct FastVerify {
+  explicit FastVerify(ff::registry::Registry* r) : registry(r) {}
+  ff::registry::Registry* registry;
+  ff::registry::VerifyContext context;
+  ff::registry::Decision decision;
+  std::vector<std::string> last_scopes;
+  std::string scopes_text, error;
+  FastResult result{};
+  char key[256] = {};
+};
+
+std::int32_t code_index(ff::Code code) {
+  const auto& all = ff::all_codes();
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (all[i] == code) return static_cast<std::int32_t>(i);
+  }
+  return -1;
+}
+
+val fast_new(ff::registry::Registry& r) { return val(FastVerify(&r)); }
+double address_of(const void* p) { return static_cast<double>(reinterpret_cast<std::uintptr_t>(p)); }
+double fast_address(FastVerify& f) { return address_of(&f); }
+double fast_key_buffer(FastVerify& f) { return address_of(f.key); }
+double fast_result(FastVerify& f) { return address_of(&f.result); }
+std::string fast_error(FastVerify& f) { return f.error; }
+void fast_context(FastVerify& f, const val& required, const val& environment, const val& service, const val& actor,
+                  const val& signed_by) {
+  ff::registry::VerifyContext& c = f.context;
+  c.required = strings_from(required);
+  c.environment = text_arg(environment);
+  c.service = text_arg(service);
+  c.actor = text_arg(actor);
+  c.signed_by = text_arg(signed_by);
+}
+
+}  // namespace
+
+extern "C" EMSCRIPTEN_KEEPALIVE FastResult* ff_fast_verify(FastVerify* f, int key_len, double now, double cost,
+                                                          double latency_ms) {
+  FastResult& out = f->result;
+  f->context.cost = static_cast<std::int64_t>(cost);
+  f->context.latency_ms = latency_ms;
+  const std::string_view key(f->key, static_cast<std::size_t>(key_len));
+  auto d = f->registry->verify(key, f->context, static_cast<ff::time::Millis>(now));
+  sodium_memzero(f->key, static_cast<std::size_t>(key_len));
+  if (!d.ok()) {
+    out.status = code_index(d.code());
+    f->error = d.status().message();
+    return &out;
+  }
+  f->decision = std::move(*d);
+  const ff::registry::Decision& v = f->decision;
+  out.status = 0;
+  out.valid = v.valid;
+  out.code = code_index(v.code);
+  out.in_grace = v.in_grace;
+  out.key_id_len = static_cast<std::int32_t>(v.key_id.size());
+  auto type = ff::keys::type_from_name(v.type);
+  out.type = type.ok() ? 1 + static_cast<std::int32_t>(*type) : 0;
+  out.environment = v.environment == "sandbox" ? 1 : v.environment == "production" ? 2 : 0;
+  out.has_expiry = v.has_expiry();
+  out.expires_at = static_cast<double>(v.expires_at);
+  out.has_grace = v.has_grace();
+  out.grace_until = static_cast<double>(v.grace_until);
+  out.replaced_by = static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(v.replaced_by.data()));
+  out.replaced_by_len = static_cast<std::int32_t>(v.replaced_by.size());
+  out.rate_limit = static_cast<double>(v.rate_limit);
+  out.rate_remaining = static_cast<double>(v.rate_remaining);
+  out.retry_after = static_cast<double>(v.retry_after);
+  out.scopes_same = v.scopes == f->last_scopes;
+  if (!out.scopes_same) {
+    f->last_scopes = v.scopes;
+    f->scopes_text.clear();
+    for (const auto& s : v.scopes) f->scopes_text += (f->scopes_text.empty() ? "" : "\n") + s;
+  }
+  out.scopes = static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(f->scopes_text.data()));
+  out.scopes_len = static_cast<std::int32_t>(f->scopes_text.size());
+  return &out;
+}
+
+namespace {
+
 val registry_status(ff::registry::Registry& r, const val& id, double now) {
   return result(r.status(text_arg(id), static_cast<ff::time::Millis>(now)),
                 [](const ff::registry::KeyState& s) { return val(s.to_json()); });
@@ -844,6 +952,13 @@ EMSCRIPTEN_BINDINGS(finfusion) {
       .function("settleNotification", &registry_settle_notification)
       .function("notifications", &registry_notifications);
   function("registry_new", &registry_new);
+  function("fast_new", &fast_new);
+  emscripten::class_<FastVerify>("FastVerify")
+      .function("address", &fast_address)
+      .function("keyBuffer", &fast_key_buffer)
+      .function("result", &fast_result)
+      .function("error", &fast_error)
+      .function("setContext", &fast_context);
   function("client_configure", &client_configure);
   emscripten::class_<sg::SigningKey>("SigningKey")
       .function("keyId", &sg_key_id)
