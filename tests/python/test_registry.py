@@ -1,3 +1,4 @@
+import dataclasses
 import datetime as dt
 import pickle
 
@@ -125,3 +126,47 @@ def test_automated_rotation_rotates_what_is_due_once():
     assert reg.get(young.record.id).replaced_by == ""
     with pytest.raises(finfusion.InvalidDurationError):
         reg.rotate_due(now=later, grace_period="soon")
+
+
+def test_verification_reads_every_form_of_now_and_follows_each_change_of_context():
+    reg = fresh()
+    created = reg.create({"name": "k", "type": "production", "permissions": ["payments", "kyc"],
+                          "expiration": "2025-12-31"}, now=NOW)
+    key = created.key.reveal()
+    ms = int(NOW.timestamp() * 1000)
+    # A UTC datetime, another zone, epoch milliseconds: the same instant, the same decision.
+    plus_two = NOW.astimezone(dt.timezone(dt.timedelta(hours=2)))
+    decisions = [reg.verify(key, now=n) for n in (NOW, plus_two, ms, NOW + dt.timedelta(microseconds=999))]
+    assert {d.code for d in decisions} == {"valid"}
+    assert [e.at for e in reg.logs(limit=4)] == [NOW] * 4
+    before_epoch = dt.datetime(1969, 12, 31, 23, 59, 59, 999500, tzinfo=dt.timezone.utc)
+    reg.verify(key, now=before_epoch)  # refused (its limiter is ahead of it), and logged at that instant
+    assert reg.logs(limit=1)[0].at == dt.datetime(1969, 12, 31, 23, 59, 59, 999000, tzinfo=dt.timezone.utc)
+    with pytest.raises(finfusion.InvalidTimestampError):
+        reg.verify(key, now=dt.datetime(2025, 6, 1))  # naive
+    with pytest.raises(TypeError):
+        reg.verify(key, now=True)
+    # The context: a list changed in place, a tuple, a generator, each environment and actor.
+    required = ["payments"]
+    assert reg.verify(key, now=NOW, required=required).valid
+    required[0] = "admin"
+    assert reg.verify(key, now=NOW, required=required).code == "insufficient_scope"
+    assert reg.verify(key, now=NOW, required=("kyc",)).valid
+    assert reg.verify(key, now=NOW, required=(s for s in ["kyc", "payments:refund"])).valid
+    assert reg.verify(key, now=NOW, environment="sandbox").code == "environment_mismatch"
+    assert reg.verify(key, now=NOW, actor="svc:a").valid and reg.verify(key, now=NOW, actor="svc:b").valid
+    assert [e.actor for e in reg.logs(limit=2)] == ["svc:a", "svc:b"]
+    with pytest.raises(TypeError):
+        reg.verify(key, now=NOW, required=[7])
+    with pytest.raises(TypeError):
+        reg.verify(key, now=NOW, cost=1.5)
+    with pytest.raises(finfusion.InvalidRequestError):
+        reg.verify(key, now=NOW, environment="staging")
+    d = reg.verify(key, now=NOW, latency_ms=3)
+    assert d == registry.Decision(True, "valid", created.record.id, "production", "production", ["kyc", "payments"],
+                                  dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc), False, "", None,
+                                  {"limit": 100, "remaining": d.rate_limit["remaining"], "retryAfterMs": 0})
+    assert d.permissions is not reg.verify(key, now=NOW).permissions  # each decision its own list
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        d.valid = False  # type: ignore[misc]
+    assert '"keyId":"' + created.record.id + '"' in d.to_json()

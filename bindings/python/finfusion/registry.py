@@ -19,7 +19,7 @@ import dataclasses
 import datetime as _dt
 import json
 import re
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Type, TypeVar, Union
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Type, TypeVar, Union, cast
 
 from . import _core
 from .hashing import Hasher
@@ -246,7 +246,7 @@ class Registry:
     """Keys, their lifecycle and the audit log. ``seed`` makes key generation deterministic:
     for tests and conformance vectors only, never in production."""
 
-    __slots__ = ("_core", "_store")
+    __slots__ = ("_core", "_store", "_verify")
 
     def __init__(self, hasher: Hasher, table: Optional[TypeTable] = None, *,
                  seed: Union[bytes, str, None] = None, store: str = "memory:") -> None:
@@ -258,6 +258,7 @@ class Registry:
         raw = seed.encode() if isinstance(seed, str) else seed
         self._core = _core.Registry(hasher, policy._table, raw, store)
         self._store = store.split(":", 1)[0] if isinstance(store, str) else "?"
+        self._verify = _core.VerifyState(self._core)
 
     def __repr__(self) -> str:
         return f"Registry(store={self._store}:)"
@@ -278,13 +279,10 @@ class Registry:
         ``latency_ms`` (the request's measured latency) feeds :meth:`get_usage`.
         ``signed_by`` is the ``signer`` of the request's verified RFC 9421 signature: key types
         whose policy requires signed requests are valid only when it is the key's own id."""
-        (valid, code, key_id, type_, env, permissions, expires_ms, in_grace, replaced_by, grace_ms, limit, remaining,
-         retry_ms) = self._core.verify(key, list(required), environment or "", service or "", cost, actor or "",
-                                       -1.0 if latency_ms is None else float(latency_ms), signed_by, to_millis(now))
-        return Decision(valid, code, key_id, type_, env, permissions,
-                        None if expires_ms is None else from_millis(expires_ms), in_grace, replaced_by,
-                        None if grace_ms is None else from_millis(grace_ms),
-                        {"limit": limit, "remaining": remaining, "retryAfterMs": retry_ms})
+        if not isinstance(required, (list, tuple)):
+            required = list(required)
+        return cast(Decision, _core.registry_verify(self._verify, key, now, required, environment, service, cost,
+                                                    actor, latency_ms, signed_by))
 
     def get_usage(self, key_id: str, *, start: Union[str, _dt.datetime], end: Union[str, _dt.datetime],
                   metrics: Optional[Sequence[str]] = None) -> Dict[str, Any]:
@@ -426,3 +424,7 @@ class Registry:
         """Re-seals under the current master key every secret sealed under another (a batch
         per transaction, readers unaffected); returns how many."""
         return int(self._core.reencrypt_secrets(to_millis(now), actor))
+
+
+# The hot path builds Decision values itself (register_registry.cc).
+_core.configure_verify(Decision, to_millis, from_millis)

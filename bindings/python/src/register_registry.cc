@@ -1,4 +1,5 @@
 #include <pybind11/stl.h>
+#include <datetime.h>
 #include <pybind11/typing.h>
 
 #include <optional>
@@ -28,9 +29,236 @@ std::vector<std::string> to_json_list(const std::vector<T>& values) {
   return out;
 }
 
+// ---- The verification hot path ----
+// Registry.verify builds the facade's frozen Decision itself (its __dict__ filled in field
+// order, as the dataclass's __init__ would), reads `now` from an aware UTC datetime without
+// a Python call, and converts the context (required scopes, environment, service, actor,
+// signer) only when it differs from the last call's objects. What it needs of the facade is
+// handed over once at import (configure_verify).
+struct VerifyTypes {
+  py::object decision, to_millis, from_millis, utc, empty;
+  std::vector<py::object> codes;  // code names as str, by code index
+  py::object k_valid, k_code, k_key_id, k_type, k_environment, k_permissions, k_expires_at, k_in_grace,
+      k_replaced_by, k_grace_until, k_rate_limit, k_limit, k_remaining, k_retry_after;
+};
+VerifyTypes* verify_types = nullptr;  // set once, never freed (it outlives the interpreter's teardown)
+
+// What one Registry's verifications carry from call to call.
+struct VerifyState {
+  explicit VerifyState(registry::Registry& r) : registry(&r) {}
+  registry::Registry* registry;  // kept alive by the state (py::keep_alive)
+  registry::VerifyContext context;
+  bool primed = false;
+  py::object required, environment, service, actor, signed_by;  // the objects the context came from
+  std::vector<std::string> scopes;  // the last decision's, and their str objects
+  std::vector<py::object> scope_objects;
+  time::Millis expires_ms = 0, grace_ms = 0;
+  py::object expires_at, grace_until;
+  // The last str objects made for the decision's text fields, kept while the text repeats.
+  struct Kept {
+    std::string text;
+    py::object object;
+    const py::object& of(const std::string& value) {
+      if (!object || value != text) {
+        object = py::str(value);
+        text = value;
+      }
+      return object;
+    }
+  } key_id_text, type_text, environment_text, replaced_by_text;
+};
+
+bool same_items(const py::object& kept, PyObject* given) {
+  // `given` is a list or a tuple; `kept` the tuple of the items it had.
+  const Py_ssize_t n = PySequence_Fast_GET_SIZE(given);
+  if (PyTuple_GET_SIZE(kept.ptr()) != n) return false;
+  PyObject** items = PySequence_Fast_ITEMS(given);
+  for (Py_ssize_t i = 0; i < n; ++i) {
+    if (PyTuple_GET_ITEM(kept.ptr(), i) != items[i]) return false;
+  }
+  return true;
+}
+
+std::string optional_text(py::handle value, const char* what) {
+  return value.is_none() ? std::string() : std::string(Text(value, what).view());
+}
+
+void prime(VerifyState& s, py::handle required, py::handle environment, py::handle service, py::handle actor,
+           py::handle signed_by) {
+  if (s.primed && s.environment.is(environment) && s.service.is(service) && s.actor.is(actor) &&
+      s.signed_by.is(signed_by) && same_items(s.required, required.ptr())) {
+    return;
+  }
+  s.primed = false;
+  std::vector<std::string> scopes;
+  const Py_ssize_t n = PySequence_Fast_GET_SIZE(required.ptr());
+  PyObject** items = PySequence_Fast_ITEMS(required.ptr());
+  for (Py_ssize_t i = 0; i < n; ++i) scopes.emplace_back(Text(items[i], "each required scope").view());
+  s.context.required = std::move(scopes);
+  s.context.environment = optional_text(environment, "environment");
+  s.context.service = optional_text(service, "service");
+  s.context.actor = optional_text(actor, "actor");
+  s.context.signed_by = optional_text(signed_by, "signed_by");
+  s.required = py::reinterpret_steal<py::object>(PySequence_Tuple(required.ptr()));
+  if (!s.required) throw py::error_already_set();
+  s.environment = py::reinterpret_borrow<py::object>(environment);
+  s.service = py::reinterpret_borrow<py::object>(service);
+  s.actor = py::reinterpret_borrow<py::object>(actor);
+  s.signed_by = py::reinterpret_borrow<py::object>(signed_by);
+  s.primed = true;
+}
+
+// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+// `now` as epoch milliseconds: an int as it is, an aware datetime in UTC read directly, and
+// anything else through the facade's to_millis (its checks and messages).
+time::Millis now_of(py::handle now) {
+  PyObject* p = now.ptr();
+  if (PyLong_CheckExact(p)) {
+    const long long v = PyLong_AsLongLong(p);
+    if (v == -1 && PyErr_Occurred()) throw py::error_already_set();
+    return v;
+  }
+#if PY_VERSION_HEX >= 0x030A0000
+  if (PyDateTime_CheckExact(p) && PyDateTime_DATE_GET_TZINFO(p) == verify_types->utc.ptr()) {
+    const std::int64_t days = days_from_civil(PyDateTime_GET_YEAR(p), static_cast<unsigned>(PyDateTime_GET_MONTH(p)),
+                                              static_cast<unsigned>(PyDateTime_GET_DAY(p)));
+    const std::int64_t seconds = days * 86400 + PyDateTime_DATE_GET_HOUR(p) * 3600 +
+                                 PyDateTime_DATE_GET_MINUTE(p) * 60 + PyDateTime_DATE_GET_SECOND(p);
+    return seconds * 1000 + PyDateTime_DATE_GET_MICROSECOND(p) / 1000;
+  }
+#endif
+  return verify_types->to_millis(now).cast<time::Millis>();
+}
+
+// The datetime of `ms`, kept while the same instant comes back.
+const py::object& instant_of(time::Millis ms, time::Millis& kept_ms, py::object& kept) {
+  if (!kept || kept_ms != ms) {
+    kept = verify_types->from_millis(ms);
+    kept_ms = ms;
+  }
+  return kept;
+}
+
+void set_item(PyObject* dict, const py::object& key, PyObject* value) {
+  if (value == nullptr || PyDict_SetItem(dict, key.ptr(), value) != 0) throw py::error_already_set();
+}
+void set_item(PyObject* dict, const py::object& key, const py::object& value) { set_item(dict, key, value.ptr()); }
+void set_item(PyObject* dict, const py::object& key, py::object&& value) { set_item(dict, key, value.ptr()); }
+
+py::object decision_object(const registry::Decision& d, VerifyState& s) {
+  const VerifyTypes& t = *verify_types;
+  auto* cls = reinterpret_cast<PyTypeObject*>(t.decision.ptr());
+  py::object obj = py::reinterpret_steal<py::object>(cls->tp_new(cls, t.empty.ptr(), nullptr));
+  if (!obj) throw py::error_already_set();
+  py::object dict = py::reinterpret_steal<py::object>(PyObject_GenericGetDict(obj.ptr(), nullptr));
+  if (!dict) throw py::error_already_set();
+  PyObject* out = dict.ptr();
+  if (d.scopes != s.scopes) {
+    s.scopes = d.scopes;
+    s.scope_objects.clear();
+    for (const auto& scope : d.scopes) s.scope_objects.push_back(py::str(scope));
+  }
+  py::list permissions(s.scope_objects.size());
+  for (std::size_t i = 0; i < s.scope_objects.size(); ++i) {
+    PyList_SET_ITEM(permissions.ptr(), static_cast<Py_ssize_t>(i), s.scope_objects[i].inc_ref().ptr());
+  }
+  py::dict rate;
+  set_item(rate.ptr(), t.k_limit, py::int_(d.rate_limit));
+  set_item(rate.ptr(), t.k_remaining, py::int_(d.rate_remaining));
+  set_item(rate.ptr(), t.k_retry_after, py::int_(d.retry_after));
+  set_item(out, t.k_valid, d.valid ? Py_True : Py_False);
+  set_item(out, t.k_code, t.codes[static_cast<std::size_t>(d.code)]);
+  set_item(out, t.k_key_id, s.key_id_text.of(d.key_id));
+  set_item(out, t.k_type, s.type_text.of(d.type));
+  set_item(out, t.k_environment, s.environment_text.of(d.environment));
+  set_item(out, t.k_permissions, permissions);
+  set_item(out, t.k_expires_at, d.has_expiry() ? instant_of(d.expires_at, s.expires_ms, s.expires_at) : py::none());
+  set_item(out, t.k_in_grace, d.in_grace ? Py_True : Py_False);
+  set_item(out, t.k_replaced_by, s.replaced_by_text.of(d.replaced_by));
+  set_item(out, t.k_grace_until, d.has_grace() ? instant_of(d.grace_until, s.grace_ms, s.grace_until) : py::none());
+  set_item(out, t.k_rate_limit, rate);
+  return obj;
+}
+
+// registry_verify(state, key, now, required, environment, service, cost, actor, latency_ms,
+// signed_by): a plain CPython entry point (METH_FASTCALL), for the call made on every request.
+PyObject* registry_verify(PyObject*, PyObject* const* args, Py_ssize_t nargs) {
+  try {
+    if (nargs != 10) throw py::type_error("registry_verify takes 10 arguments");
+    if (verify_types == nullptr) throw std::logic_error("configure_verify was not called");
+    VerifyState& state = py::cast<VerifyState&>(py::handle(args[0]));
+    const py::handle key(args[1]), now(args[2]), required(args[3]), cost(args[6]), latency_ms(args[8]);
+    if (!PyList_CheckExact(required.ptr()) && !PyTuple_CheckExact(required.ptr())) {
+      throw py::type_error("required must be a list or tuple of str");
+    }
+    if (!PyLong_Check(cost.ptr()) || PyBool_Check(cost.ptr())) throw py::type_error("cost must be int");
+    const long long units = PyLong_AsLongLong(cost.ptr());
+    if (units == -1 && PyErr_Occurred()) throw py::error_already_set();
+    double latency = -1.0;
+    if (!latency_ms.is_none()) {
+      latency = PyFloat_AsDouble(latency_ms.ptr());
+      if (latency == -1.0 && PyErr_Occurred()) throw py::error_already_set();
+    }
+    const time::Millis at = now_of(now);
+    prime(state, required, args[4], args[5], args[7], args[9]);
+    state.context.cost = units;
+    state.context.latency_ms = latency;
+    const registry::Decision d = unwrap(state.registry->verify(Text(key, "key").view(), state.context, at));
+    return decision_object(d, state).release().ptr();
+  } catch (py::error_already_set& e) {
+    e.restore();
+  } catch (py::builtin_exception& e) {
+    e.set_error();
+  } catch (const std::exception& e) {
+    PyErr_SetString(PyExc_RuntimeError, e.what());
+  }
+  return nullptr;
+}
+
+PyMethodDef registry_verify_def = {
+    "registry_verify", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&registry_verify)), METH_FASTCALL,
+    "registry_verify(state, key, now, required, environment, service, cost, actor, latency_ms, signed_by, /)\n--\n\n"
+    "The Decision (the class configure_verify named) for a presented key, from the registry `state` was made for."};
+
 }  // namespace
 
 void register_registry(py::module_& m) {
+  PyDateTime_IMPORT;
+
+  m.def("configure_verify", [](py::object decision, py::object to_millis, py::object from_millis) {
+        if (!PyType_Check(decision.ptr())) throw py::type_error("decision must be a class");
+        auto* t = verify_types != nullptr ? verify_types : new VerifyTypes();
+        t->decision = std::move(decision);
+        t->to_millis = std::move(to_millis);
+        t->from_millis = std::move(from_millis);
+        t->utc = py::module_::import("datetime").attr("timezone").attr("utc");
+        t->empty = py::tuple();
+        t->codes.clear();
+        for (Code c : all_codes()) {
+          if (static_cast<std::size_t>(c) != t->codes.size()) throw std::logic_error("codes out of order");
+          t->codes.push_back(py::str(std::string(code_name(c))));
+        }
+        for (auto [slot, name] : {std::pair{&t->k_valid, "valid"}, {&t->k_code, "code"}, {&t->k_key_id, "key_id"},
+                                  {&t->k_type, "type"}, {&t->k_environment, "environment"},
+                                  {&t->k_permissions, "permissions"}, {&t->k_expires_at, "expires_at"},
+                                  {&t->k_in_grace, "in_grace"}, {&t->k_replaced_by, "replaced_by"},
+                                  {&t->k_grace_until, "grace_until"}, {&t->k_rate_limit, "rate_limit"},
+                                  {&t->k_limit, "limit"}, {&t->k_remaining, "remaining"},
+                                  {&t->k_retry_after, "retryAfterMs"}}) {
+          *slot = py::reinterpret_steal<py::object>(PyUnicode_InternFromString(name));
+        }
+        verify_types = t;
+      }, py::arg("decision"), py::arg("to_millis"), py::arg("from_millis"),
+      "Hands the hot path what it builds decisions with (finfusion.registry does, at import).");
   m.def("decision_json",
         [](bool valid, const std::string& code, std::string key_id, std::string type, std::string environment,
            std::vector<std::string> permissions, std::optional<time::Millis> expires_at, bool in_grace,
@@ -74,23 +302,6 @@ void register_registry(py::module_& m) {
              auto c = unwrap(r.create(Text(request, "request").view(), now, Text(actor, "actor").view()));
              return py::make_tuple(std::move(c.key), c.record.to_json());
            }, py::arg("request"), py::arg("now_ms"), py::arg("actor"))
-      .def("verify", [](registry::Registry& r, const StrArg& key, std::vector<std::string> required,
-                        std::string environment, std::string service, std::int64_t cost, const StrArg& actor,
-                        double latency_ms, const StrArg& signed_by, time::Millis now) {
-             registry::VerifyContext ctx{std::move(required), std::move(environment), std::move(service), cost,
-                                         std::string(Text(actor, "actor").view()), latency_ms,
-                                         std::string(Text(signed_by, "signed_by").view())};
-             // The hot path: the decision's fields, not its JSON (decision_json gives that on demand).
-             const registry::Decision d = unwrap(r.verify(Text(key, "key").view(), ctx, now));
-             return py::make_tuple(d.valid, code_name(d.code), d.key_id, d.type, d.environment, d.scopes,
-                                   d.has_expiry() ? py::object(py::int_(d.expires_at)) : py::object(py::none()),
-                                   d.in_grace, d.replaced_by,
-                                   d.has_grace() ? py::object(py::int_(d.grace_until)) : py::object(py::none()),
-                                   d.rate_limit, d.rate_remaining, d.retry_after);
-           }, py::arg("key"), py::arg("required"), py::arg("environment"), py::arg("service"), py::arg("cost"),
-           py::arg("actor"), py::arg("latency_ms"), py::arg("signed_by"), py::arg("now_ms"),
-           "(valid, code, key_id, type, environment, permissions, expires_at_ms or None, in_grace, replaced_by, "
-           "grace_until_ms or None, limit, remaining, retry_after_ms)")
       .def("get_usage", [](registry::Registry& r, const StrArg& query) {
              return unwrap(r.get_usage(Text(query, "query").view()));
            }, py::arg("query_json"))
@@ -197,6 +408,10 @@ void register_registry(py::module_& m) {
       .def("__reduce__", [](py::handle) -> py::object {
         throw py::type_error("objects that hold secrets cannot be pickled");
       });
+  py::class_<VerifyState>(m, "VerifyState", "What one registry's verifications carry from call to call.")
+      .def(py::init<registry::Registry&>(), py::arg("registry"), py::keep_alive<1, 2>());
+  m.add_object("registry_verify", py::reinterpret_steal<py::object>(
+                                      PyCFunction_NewEx(&registry_verify_def, nullptr, m.attr("__name__").ptr())));
 }
 
 }  // namespace finfusion::python
