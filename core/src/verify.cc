@@ -1,0 +1,290 @@
+// Verification, the call made on every request: the pure decision (decide, state_of) and the
+// Registry's path from presented text to a decision with its usage, audit event and alerts.
+// Kept apart from the rest of the Registry so that the WebAssembly build, optimised for size,
+// can compile this file for speed.
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "finfusion/registry.h"
+#include "internal/json.h"
+#include "internal/registry_support.h"
+
+namespace finfusion::registry {
+
+using internal::OrderedJson;
+using support::atomically;
+using support::check_text;
+using support::instant_text;
+using support::kMaxActor;
+
+namespace {
+
+// state_of without the copy of the record: the code, and whether it is in its grace window.
+Code state_code(const KeyRecord& record, time::Millis now, bool& in_grace) {
+  in_grace = false;
+  if (record.status == KeyStatus::kRevoked) return Code::kRevoked;
+  if (record.status == KeyStatus::kDisabled) return Code::kDisabled;
+  if (now >= record.expires_at || (!record.replaced_by.empty() && now >= record.grace_until)) return Code::kExpired;
+  in_grace = !record.replaced_by.empty();
+  return Code::kValid;
+}
+
+}  // namespace
+
+KeyState state_of(const KeyRecord& record, time::Millis now) {
+  KeyState s;
+  s.record = record;
+  s.code = state_code(record, now, s.in_grace);
+  return s;
+}
+
+Decision decide(const KeyRecord* record, bool hash_matches, const VerifyContext& context, time::Millis now) {
+  std::vector<scopes::Scope> required;
+  required.reserve(context.required.size());
+  for (const auto& text : context.required) {
+    auto scope = scopes::Scope::Create(text);
+    if (!scope.ok()) {
+      // A request for a scope that cannot exist is never granted.
+      Decision d = decide(record, hash_matches, context, {}, now);
+      if (d.valid) {
+        d.valid = false;
+        d.code = Code::kInsufficientScope;
+      }
+      return d;
+    }
+    required.push_back(std::move(scope).value());
+  }
+  return decide(record, hash_matches, context, required, now);
+}
+
+Decision decide(const KeyRecord* record, bool hash_matches, const VerifyContext& context,
+                const std::vector<scopes::Scope>& required, time::Millis now) {
+  Decision d;
+  if (!record || !hash_matches) {
+    d.code = Code::kNotFound;  // the same answer for "no such key" and "wrong secret"
+    return d;
+  }
+  d.key_id = record->id;
+  d.type = std::string(keys::type_name(record->type));
+  d.environment = std::string(keys::environment_name(record->environment()));
+  d.scopes = record->scopes.to_strings();
+  d.expires_at = record->expires_at;
+  d.replaced_by = record->replaced_by;
+  d.grace_until = record->grace_until;
+  Code state = state_code(*record, now, d.in_grace);
+  if (state != Code::kValid) {
+    d.code = state;
+    return d;
+  }
+  if (!context.environment.empty() && context.environment != d.environment) {
+    d.code = Code::kEnvironmentMismatch;
+    return d;
+  }
+  if (!record->service.empty() && context.service != record->service) {
+    d.code = Code::kInsufficientScope;
+    return d;
+  }
+  for (const auto& scope : required) {
+    if (!scopes::allows(record->scopes, scope)) {
+      d.code = Code::kInsufficientScope;
+      return d;
+    }
+  }
+  d.valid = true;
+  d.code = Code::kValid;
+  return d;
+}
+
+audit::Event Registry::event(std::string_view type, const KeyRecord* record, std::string_view actor, Code outcome,
+                             std::string details, time::Millis now) const {
+  return event(type, record ? std::string_view(record->id) : std::string_view(), actor, outcome, std::move(details),
+               now);
+}
+
+audit::Event Registry::event(std::string_view type, std::string_view key_id, std::string_view actor, Code outcome,
+                             std::string details, time::Millis now) const {
+  audit::Event e;
+  e.at = now;
+  e.type = std::string(type);
+  e.key_id = std::string(key_id);
+  if (!actor.empty()) {
+    e.actor = std::string(actor);
+  } else if (!key_id.empty()) {
+    e.actor.reserve(4 + key_id.size());
+    e.actor.append("key:").append(key_id);
+  } else {
+    e.actor = "system";
+  }
+  e.outcome = std::string(code_name(outcome));
+  e.details = details.empty() ? "{}" : std::move(details);
+  return e;
+}
+
+Result<Decision> Registry::verify(std::string_view key, const VerifyContext& context, time::Millis now) {
+  // The hot path calls straight through; a transactional store wraps the whole check.
+  if (!store_->transactional() || store_->buffers_accesses()) return verify_now(key, context, now);
+  return atomically<Decision>(*store_, [&]() { return verify_now(key, context, now); });
+}
+
+Result<Decision> Registry::verify_now(std::string_view key, const VerifyContext& context, time::Millis now) {
+  if (!context.environment.empty()) {
+    auto env = keys::environment_from_name(context.environment);
+    if (!env.ok()) return env.status();
+  }
+  if (context.required != required_text_) {
+    // A service asks for the same scopes on every request of a route: parse them once.
+    std::vector<scopes::Scope> parsed;
+    parsed.reserve(context.required.size());
+    for (const auto& s : context.required) {
+      auto scope = scopes::Scope::Create(s);
+      if (!scope.ok()) return scope.status();
+      if (scope->deny()) return Status(Code::kInvalidScope, "a required scope cannot be a deny entry");
+      parsed.push_back(std::move(scope).value());
+    }
+    required_text_ = context.required;
+    required_ = std::move(parsed);
+  }
+  const std::vector<scopes::Scope>& required = required_;
+  if (context.cost < 1) return Status(Code::kInvalidRequest, "cost must be at least 1");
+  if (Status s = check_text("actor", context.actor, kMaxActor); !s.ok()) return s;
+
+  Decision d;
+  Plan& plan = scratch_;  // its vectors keep their capacity from one verification to the next
+  plan.records.clear();
+  plan.events.clear();
+  plan.accesses.clear();
+  plan.queued.clear();
+  keys::KeyView view = keys::inspect(key);
+  if (view.code != Code::kValid) {
+    d.code = view.code;  // no lookup for a malformed key
+    plan.events.push_back(event(audit::kKeyVerificationFailed, nullptr, context.actor, d.code, "{}", now));
+    Status applied = store_->apply(plan);
+    if (!applied.ok()) return applied;
+    return d;
+  }
+  Status judged = Status::Ok();
+  auto visit = [&](const KeyRecord* record) {
+    judged = judge(record, view, key, context, required, now, d, plan);
+  };
+  if (Status read = store_->read(view.id, visit); !read.ok()) return read;
+  if (!judged.ok()) return judged;
+
+  if (!plan.accesses.empty()) {  // a real key (unknown ids cannot grow usage)
+    // Anomalies are flagged once, by the request that makes the minute unusual.
+    time::Millis minute = usage::interval_start(now);
+    auto window = store_->usage_window(view.id, minute);
+    if (!window.ok()) return window.status();
+    // Each anomaly is also an alert in the outbox, once per key, kind and minute.
+    auto flag = [&](const char* kind, const OrderedJson& counts, std::string what) -> Status {
+      OrderedJson details = {{"kind", kind}};
+      for (const auto& [name, value] : counts.items()) details[name] = value;
+      plan.events.push_back(event(audit::kKeyAnomaly, view.id, context.actor, d.code, details.dump(), now));
+      std::string id = std::string(kNotifyAnomaly) + ":" + std::string(view.id) + ":" + std::to_string(minute) + ":" + kind;
+      return queue_alert(kNotifyAnomaly, view.id, std::move(id), std::move(what), now, plan);
+    };
+    auto spike = [](const char* what, std::uint64_t observed, std::uint64_t baseline) {
+      return std::string(what) + ": " + std::to_string(observed) + " in the minute against " +
+             std::to_string(baseline) + " in the hour before";
+    };
+    const std::uint64_t requests = window->minute_requests, errors = window->minute_errors;
+    Status flagged = Status::Ok();
+    if (usage::is_usage_spike(requests + 1, window->hour_requests) &&
+        !usage::is_usage_spike(requests, window->hour_requests)) {
+      flagged = flag("usage_spike", {{"observed", requests + 1}, {"baseline", window->hour_requests}},
+                     spike("a usage spike", requests + 1, window->hour_requests));
+    }
+    std::uint64_t errors_after = errors + (d.valid ? 0 : 1);
+    if (flagged.ok() && !d.valid && usage::is_error_spike(errors_after, requests + 1, window->hour_errors) &&
+        !usage::is_error_spike(errors, requests, window->hour_errors)) {
+      flagged = flag("error_spike", {{"observed", errors_after}, {"baseline", window->hour_errors}},
+                     spike("an error spike", errors_after, window->hour_errors));
+    }
+    if (flagged.ok() && d.code == Code::kEnvironmentMismatch && view.type == keys::KeyType::kDevelopment) {
+      flagged = flag("development_key_in_production", OrderedJson::object(),
+                     "a development key presented where production is required");
+    }
+    if (!flagged.ok()) return flagged;
+    // Near or at the rate limit (under a tenth of it left): an alert, once per key and hour.
+    if (d.code == Code::kRateLimited || (d.valid && d.rate_remaining * 10 < d.rate_limit)) {
+      const time::Millis hour = now - now % time::kHour;
+      auto seen = rate_alerted_.find(view.id);
+      if (seen == rate_alerted_.end() || seen->second != hour) {
+        if (rate_alerted_.size() >= kMaxRateAlerted) rate_alerted_.clear();
+        rate_alerted_[std::string(view.id)] = hour;
+        std::string what = d.code == Code::kRateLimited
+                               ? "requests refused by its rate limit of " + std::to_string(d.rate_limit)
+                               : std::to_string(d.rate_remaining) + " of its " + std::to_string(d.rate_limit) +
+                                     " requests left in its rate-limit window";
+        std::string id = std::string(kNotifyRateLimit) + ":" + std::string(view.id) + ":" + std::to_string(hour);
+        if (Status s = queue_alert(kNotifyRateLimit, view.id, std::move(id), std::move(what), now, plan); !s.ok()) {
+          return s;
+        }
+      }
+    }
+  }
+  Status applied = store_->apply(plan);
+  if (!applied.ok()) return applied;
+  return d;
+}
+
+Status Registry::judge(const KeyRecord* record, const keys::KeyView& key, std::string_view text,
+                       const VerifyContext& context, const std::vector<scopes::Scope>& required, time::Millis now,
+                       Decision& d, Plan& plan) const {
+  bool matches = false;
+  if (record) {
+    auto check = hasher_.verify(key, text, record->stored_hash);
+    if (!check.ok()) return check.status();
+    matches = *check;
+  }
+  d = decide(record, matches, context, required, now);
+  if (d.valid && table_.get(record->type).requires_signed_requests && context.signed_by != record->id) {
+    d.valid = false;
+    d.code = Code::kSignatureInvalid;  // this key type is accepted only on requests it signed
+  }
+  if (!record || !matches) {
+    audit::Event e = event(audit::kKeyVerificationFailed, nullptr, context.actor, d.code, "{}", now);
+    e.key_id = std::string(key.id);  // the presented id is public (but proves nothing): name it
+    plan.events.push_back(std::move(e));
+    return Status::Ok();
+  }
+  bool touch = false;
+  ratelimit::State rate;
+  if (!d.valid) {
+    plan.events.push_back(event(audit::kKeyVerificationFailed, record, context.actor, d.code, "{}", now));
+    if (d.code == Code::kExpired && !record->expiry_logged) {
+      // The first time an expired key is seen, the log says so once.
+      KeyRecord updated = *record;
+      updated.expiry_logged = true;
+      time::Millis ended = record->replaced_by.empty() ? record->expires_at
+                                                       : std::min(record->expires_at, record->grace_until);
+      OrderedJson details = {{"expiredAt", instant_text(ended)}};
+      plan.events.push_back(event(audit::kKeyExpired, record, "system", Code::kExpired, details.dump(), now));
+      plan.records.push_back(std::move(updated));
+    }
+  } else {
+    auto limited = ratelimit::check(table_.get(record->type).rate_limit, record->rate, now, context.cost);
+    if (!limited.ok()) return limited.status();
+    d.rate_limit = limited->limit;
+    d.rate_remaining = limited->remaining;
+    d.retry_after = limited->retry_after;
+    if (!limited->allowed) {
+      d.valid = false;
+      d.code = Code::kRateLimited;
+      OrderedJson details = {{"retryAfterMs", limited->retry_after}};
+      plan.events.push_back(event(audit::kKeyRateLimited, record, context.actor, d.code, details.dump(), now));
+    } else {
+      touch = true;
+      rate = limited->state;
+      plan.events.push_back(event(audit::kKeyAccessed, record, context.actor, d.code,
+                                  d.in_grace ? R"({"inGrace":true})" : "{}", now));
+    }
+  }
+  const double ms = context.latency_ms;
+  std::int64_t micros = ms >= 0 && ms < 1e10 ? static_cast<std::int64_t>(ms * 1000.0 + 0.5) : -1;
+  plan.accesses.push_back(Access{record->id, now, d.code, micros, touch, rate});
+  return Status::Ok();
+}
+
+}  // namespace finfusion::registry
