@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -128,6 +129,54 @@ void BM_registry_verify(benchmark::State& state) {
   state.counters["x_keyed_blake2b"] = per_verify / keyed_blake2b_ns(key, 200000);
 }
 BENCHMARK(BM_registry_verify);
+
+// The process's resident memory, in bytes (Linux: /proc/self/statm).
+double resident_bytes() {
+  std::FILE* f = std::fopen("/proc/self/statm", "r");
+  if (f == nullptr) return 0;
+  long pages = 0, resident = 0;
+  const int read = std::fscanf(f, "%ld %ld", &pages, &resident);
+  std::fclose(f);
+  return read == 2 ? static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) : 0;
+}
+
+// Verification among many keys: an in-memory registry of state.range(0) keys (the issue's
+// 1,000 and 1,000,000), each verification of another one of 4,096 keys spread across it.
+// Reports the registry's memory per key (the resident memory its keys added, the audit log
+// and usage included) and verifications per second, to set beside BM_registry_verify.
+void BM_registry_verify_keys(benchmark::State& state) {
+  auto table = finfusion::keys::TypeTable::Create(
+      R"({"production": {"rate_limit": {"requests": 1000000000, "window": "1s"}}})");
+  const auto count = static_cast<std::size_t>(state.range(0));
+  const finfusion::time::Millis now = 1748779200000;
+  const double before = resident_bytes();
+  finfusion::registry::Registry reg(sample_hasher(), *table);
+  std::vector<std::string> sample;
+  const std::size_t every = std::max<std::size_t>(count / 4096, 1);
+  for (std::size_t i = 0; i < count; ++i) {
+    auto created = reg.create(R"({"name": "bench", "type": "production", "permissions": ["payments"]})", now, "bench");
+    if (!created.ok()) {
+      state.SkipWithError("create failed");
+      return;
+    }
+    if (i % every == 0) sample.emplace_back(created->key.reveal());
+  }
+  const double added = resident_bytes() - before;
+  finfusion::registry::VerifyContext ctx;
+  ctx.required = {"payments:charge"};
+  std::size_t next = 0;
+  for (auto _ : state) {
+    auto d = reg.verify(sample[next], ctx, now);
+    if (!d.ok() || !d->valid) state.SkipWithError("verification failed");
+    benchmark::DoNotOptimize(d);
+    next = (next + 1) % sample.size();
+  }
+  state.counters["verify_per_s"] = benchmark::Counter(static_cast<double>(state.iterations()),
+                                                      benchmark::Counter::kIsRate);
+  state.counters["bytes_per_key"] = added / static_cast<double>(count);
+  state.counters["registry_MB"] = added / 1e6;
+}
+BENCHMARK(BM_registry_verify_keys)->Arg(1000)->Arg(1000000)->Iterations(2000000);
 
 // The same verification through a persistent store. Held back (the default): records cached
 // until another writer commits, accesses written in batches. Write-through (flush_every = 0):
