@@ -110,7 +110,8 @@ class MemoryStore final : public Store {
         dropped_head_ = slot->hash;
         oldest_ = (oldest_ + 1) % log_.size();
       }
-      slot->event = std::move(e);  // moved once, into place
+      // Swapped into place: the plan gets the dropped event's storage back for the next one.
+      std::swap(slot->event, e);
       slot->hash = hash;
       head_ = hash;
     }

@@ -59,41 +59,63 @@ Decision decide(const KeyRecord* record, bool hash_matches, const VerifyContext&
   return decide(record, hash_matches, context, required, now);
 }
 
-Decision decide(const KeyRecord* record, bool hash_matches, const VerifyContext& context,
-                const std::vector<scopes::Scope>& required, time::Millis now) {
-  Decision d;
+namespace {
+
+// decide() into an existing Decision, reusing its strings' and vectors' storage (the
+// registry's hot path keeps one across verifications, so that it allocates nothing).
+void decide_into(const KeyRecord* record, bool hash_matches, const VerifyContext& context,
+                 const std::vector<scopes::Scope>& required, time::Millis now, Decision& d) {
+  d.valid = false;
+  d.in_grace = false;
+  d.expires_at = d.grace_until = 0;
+  d.rate_limit = d.rate_remaining = d.retry_after = 0;
   if (!record || !hash_matches) {
     d.code = Code::kNotFound;  // the same answer for "no such key" and "wrong secret"
-    return d;
+    d.key_id.clear();
+    d.type.clear();
+    d.environment.clear();
+    d.scopes.clear();
+    d.replaced_by.clear();
+    return;
   }
-  d.key_id = record->id;
-  d.type = std::string(keys::type_name(record->type));
-  d.environment = std::string(keys::environment_name(record->environment()));
-  d.scopes = record->scopes.to_strings();
+  d.key_id.assign(record->id);
+  d.type.assign(keys::type_name(record->type));
+  d.environment.assign(keys::environment_name(record->environment()));
+  const std::vector<scopes::Scope>& granted = record->scopes.entries();
+  d.scopes.resize(granted.size());
+  for (std::size_t i = 0; i < granted.size(); ++i) d.scopes[i].assign(granted[i].text());
   d.expires_at = record->expires_at;
-  d.replaced_by = record->replaced_by;
+  d.replaced_by.assign(record->replaced_by);
   d.grace_until = record->grace_until;
   Code state = state_code(*record, now, d.in_grace);
   if (state != Code::kValid) {
     d.code = state;
-    return d;
+    return;
   }
   if (!context.environment.empty() && context.environment != d.environment) {
     d.code = Code::kEnvironmentMismatch;
-    return d;
+    return;
   }
   if (!record->service.empty() && context.service != record->service) {
     d.code = Code::kInsufficientScope;
-    return d;
+    return;
   }
   for (const auto& scope : required) {
     if (!scopes::allows(record->scopes, scope)) {
       d.code = Code::kInsufficientScope;
-      return d;
+      return;
     }
   }
   d.valid = true;
   d.code = Code::kValid;
+}
+
+}  // namespace
+
+Decision decide(const KeyRecord* record, bool hash_matches, const VerifyContext& context,
+                const std::vector<scopes::Scope>& required, time::Millis now) {
+  Decision d;
+  decide_into(record, hash_matches, context, required, now, d);
   return d;
 }
 
@@ -106,29 +128,55 @@ audit::Event Registry::event(std::string_view type, const KeyRecord* record, std
 audit::Event Registry::event(std::string_view type, std::string_view key_id, std::string_view actor, Code outcome,
                              std::string details, time::Millis now) const {
   audit::Event e;
-  e.at = now;
-  e.type = std::string(type);
-  e.key_id = std::string(key_id);
-  if (!actor.empty()) {
-    e.actor = std::string(actor);
-  } else if (!key_id.empty()) {
-    e.actor.reserve(4 + key_id.size());
-    e.actor.append("key:").append(key_id);
-  } else {
-    e.actor = "system";
-  }
-  e.outcome = std::string(code_name(outcome));
-  e.details = details.empty() ? "{}" : std::move(details);
+  fill_event(e, type, key_id, actor, outcome, details, now);
   return e;
 }
 
-Result<Decision> Registry::verify(std::string_view key, const VerifyContext& context, time::Millis now) {
-  // The hot path calls straight through; a transactional store wraps the whole check.
-  if (!store_->transactional() || store_->buffers_accesses()) return verify_now(key, context, now);
-  return atomically<Decision>(*store_, [&]() { return verify_now(key, context, now); });
+void Registry::fill_event(audit::Event& e, std::string_view type, std::string_view key_id, std::string_view actor,
+                          Code outcome, std::string_view details, time::Millis now) {
+  e.seq = 0;
+  e.at = now;
+  e.type.assign(type);
+  e.key_id.assign(key_id);
+  if (!actor.empty()) {
+    e.actor.assign(actor);
+  } else if (!key_id.empty()) {
+    e.actor.assign("key:").append(key_id);
+  } else {
+    e.actor.assign("system");
+  }
+  e.outcome.assign(code_name(outcome));
+  e.details.assign(details.empty() ? std::string_view("{}") : details);
+  e.writer.clear();
+  e.prev_hash.clear();
+  e.hash.clear();
 }
 
-Result<Decision> Registry::verify_now(std::string_view key, const VerifyContext& context, time::Millis now) {
+void Registry::log(Plan& plan, std::string_view type, std::string_view key_id, std::string_view actor, Code outcome,
+                   std::string_view details, time::Millis now) {
+  if (spare_events_.empty()) {
+    plan.events.emplace_back();
+  } else {
+    plan.events.push_back(std::move(spare_events_.back()));
+    spare_events_.pop_back();
+  }
+  fill_event(plan.events.back(), type, key_id, actor, outcome, details, now);
+}
+
+Result<Decision> Registry::verify(std::string_view key, const VerifyContext& context, time::Millis now) {
+  Decision d;
+  if (Status s = verify(key, context, now, d); !s.ok()) return s;
+  return d;
+}
+
+Status Registry::verify(std::string_view key, const VerifyContext& context, time::Millis now, Decision& out) {
+  // The hot path calls straight through; a transactional store wraps the whole check.
+  if (!store_->transactional() || store_->buffers_accesses()) return verify_now(key, context, now, out);
+  auto body = [&]() { return verify_now(key, context, now, out); };
+  return store_->transaction(body);
+}
+
+Status Registry::verify_now(std::string_view key, const VerifyContext& context, time::Millis now, Decision& d) {
   if (!context.environment.empty()) {
     auto env = keys::environment_from_name(context.environment);
     if (!env.ok()) return env.status();
@@ -150,19 +198,25 @@ Result<Decision> Registry::verify_now(std::string_view key, const VerifyContext&
   if (context.cost < 1) return Status(Code::kInvalidRequest, "cost must be at least 1");
   if (Status s = check_text("actor", context.actor, kMaxActor); !s.ok()) return s;
 
-  Decision d;
   Plan& plan = scratch_;  // its vectors keep their capacity from one verification to the next
   plan.records.clear();
+  // The last verification's events and accesses, with their strings' storage, are reused
+  // (the in-memory store hands back the events its log drops): no allocation in steady state.
+  for (audit::Event& e : plan.events) {
+    if (spare_events_.size() < kSpares) spare_events_.push_back(std::move(e));
+  }
   plan.events.clear();
+  for (Access& a : plan.accesses) {
+    if (spare_accesses_.size() < kSpares) spare_accesses_.push_back(std::move(a));
+  }
   plan.accesses.clear();
   plan.queued.clear();
   keys::KeyView view = keys::inspect(key);
   if (view.code != Code::kValid) {
+    decide_into(nullptr, false, context, required, now, d);
     d.code = view.code;  // no lookup for a malformed key
-    plan.events.push_back(event(audit::kKeyVerificationFailed, nullptr, context.actor, d.code, "{}", now));
-    Status applied = store_->apply(plan);
-    if (!applied.ok()) return applied;
-    return d;
+    log(plan, audit::kKeyVerificationFailed, {}, context.actor, d.code, "{}", now);
+    return store_->apply(plan);
   }
   Status judged = Status::Ok();
   auto visit = [&](const KeyRecord* record) {
@@ -180,7 +234,7 @@ Result<Decision> Registry::verify_now(std::string_view key, const VerifyContext&
     auto flag = [&](const char* kind, const OrderedJson& counts, std::string what) -> Status {
       OrderedJson details = {{"kind", kind}};
       for (const auto& [name, value] : counts.items()) details[name] = value;
-      plan.events.push_back(event(audit::kKeyAnomaly, view.id, context.actor, d.code, details.dump(), now));
+      log(plan, audit::kKeyAnomaly, view.id, context.actor, d.code, details.dump(), now);
       std::string id = std::string(kNotifyAnomaly) + ":" + std::string(view.id) + ":" + std::to_string(minute) + ":" + kind;
       return queue_alert(kNotifyAnomaly, view.id, std::move(id), std::move(what), now, plan);
     };
@@ -224,35 +278,32 @@ Result<Decision> Registry::verify_now(std::string_view key, const VerifyContext&
       }
     }
   }
-  Status applied = store_->apply(plan);
-  if (!applied.ok()) return applied;
-  return d;
+  return store_->apply(plan);
 }
 
 Status Registry::judge(const KeyRecord* record, const keys::KeyView& key, std::string_view text,
                        const VerifyContext& context, const std::vector<scopes::Scope>& required, time::Millis now,
-                       Decision& d, Plan& plan) const {
+                       Decision& d, Plan& plan) {
   bool matches = false;
   if (record) {
     auto check = hasher_.verify(key, text, record->stored_hash);
     if (!check.ok()) return check.status();
     matches = *check;
   }
-  d = decide(record, matches, context, required, now);
+  decide_into(record, matches, context, required, now, d);
   if (d.valid && table_.get(record->type).requires_signed_requests && context.signed_by != record->id) {
     d.valid = false;
     d.code = Code::kSignatureInvalid;  // this key type is accepted only on requests it signed
   }
   if (!record || !matches) {
-    audit::Event e = event(audit::kKeyVerificationFailed, nullptr, context.actor, d.code, "{}", now);
-    e.key_id = std::string(key.id);  // the presented id is public (but proves nothing): name it
-    plan.events.push_back(std::move(e));
+    log(plan, audit::kKeyVerificationFailed, {}, context.actor, d.code, "{}", now);
+    plan.events.back().key_id.assign(key.id);  // the presented id is public (but proves nothing): name it
     return Status::Ok();
   }
   bool touch = false;
   ratelimit::State rate;
   if (!d.valid) {
-    plan.events.push_back(event(audit::kKeyVerificationFailed, record, context.actor, d.code, "{}", now));
+    log(plan, audit::kKeyVerificationFailed, record->id, context.actor, d.code, "{}", now);
     if (d.code == Code::kExpired && !record->expiry_logged) {
       // The first time an expired key is seen, the log says so once.
       KeyRecord updated = *record;
@@ -260,7 +311,7 @@ Status Registry::judge(const KeyRecord* record, const keys::KeyView& key, std::s
       time::Millis ended = record->replaced_by.empty() ? record->expires_at
                                                        : std::min(record->expires_at, record->grace_until);
       OrderedJson details = {{"expiredAt", instant_text(ended)}};
-      plan.events.push_back(event(audit::kKeyExpired, record, "system", Code::kExpired, details.dump(), now));
+      log(plan, audit::kKeyExpired, record->id, "system", Code::kExpired, details.dump(), now);
       plan.records.push_back(std::move(updated));
     }
   } else {
@@ -273,17 +324,29 @@ Status Registry::judge(const KeyRecord* record, const keys::KeyView& key, std::s
       d.valid = false;
       d.code = Code::kRateLimited;
       OrderedJson details = {{"retryAfterMs", limited->retry_after}};
-      plan.events.push_back(event(audit::kKeyRateLimited, record, context.actor, d.code, details.dump(), now));
+      log(plan, audit::kKeyRateLimited, record->id, context.actor, d.code, details.dump(), now);
     } else {
       touch = true;
       rate = limited->state;
-      plan.events.push_back(event(audit::kKeyAccessed, record, context.actor, d.code,
-                                  d.in_grace ? R"({"inGrace":true})" : "{}", now));
+      log(plan, audit::kKeyAccessed, record->id, context.actor, d.code, d.in_grace ? R"({"inGrace":true})" : "{}",
+          now);
     }
   }
   const double ms = context.latency_ms;
   std::int64_t micros = ms >= 0 && ms < 1e10 ? static_cast<std::int64_t>(ms * 1000.0 + 0.5) : -1;
-  plan.accesses.push_back(Access{record->id, now, d.code, micros, touch, rate});
+  if (spare_accesses_.empty()) {
+    plan.accesses.emplace_back();
+  } else {
+    plan.accesses.push_back(std::move(spare_accesses_.back()));
+    spare_accesses_.pop_back();
+  }
+  Access& a = plan.accesses.back();
+  a.key_id.assign(record->id);
+  a.at = now;
+  a.outcome = d.code;
+  a.latency_micros = micros;
+  a.touch = touch;
+  a.rate = rate;
   return Status::Ok();
 }
 

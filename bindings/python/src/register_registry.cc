@@ -48,6 +48,7 @@ struct VerifyState {
   explicit VerifyState(registry::Registry& r) : registry(&r) {}
   registry::Registry* registry;  // kept alive by the state (py::keep_alive)
   registry::VerifyContext context;
+  registry::Decision decision;  // reused: the core's hot path then allocates nothing
   bool primed = false;
   py::object required, environment, service, actor, signed_by;  // the objects the context came from
   std::vector<std::string> scopes;  // the last decision's, and their str objects
@@ -212,8 +213,10 @@ PyObject* registry_verify(PyObject*, PyObject* const* args, Py_ssize_t nargs) {
     prime(state, required, args[4], args[5], args[7], args[9]);
     state.context.cost = units;
     state.context.latency_ms = latency;
-    const registry::Decision d = unwrap(state.registry->verify(Text(key, "key").view(), state.context, at));
-    return decision_object(d, state).release().ptr();
+    if (Status s = state.registry->verify(Text(key, "key").view(), state.context, at, state.decision); !s.ok()) {
+      raise(s);
+    }
+    return decision_object(state.decision, state).release().ptr();
   } catch (py::error_already_set& e) {
     e.restore();
   } catch (py::builtin_exception& e) {

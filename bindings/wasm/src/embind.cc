@@ -488,14 +488,13 @@ extern "C" EMSCRIPTEN_KEEPALIVE FastResult* ff_fast_verify(FastVerify* f, int ke
   f->context.cost = static_cast<std::int64_t>(cost);
   f->context.latency_ms = latency_ms;
   const std::string_view key(f->key, static_cast<std::size_t>(key_len));
-  auto d = f->registry->verify(key, f->context, static_cast<ff::time::Millis>(now));
+  ff::Status s = f->registry->verify(key, f->context, static_cast<ff::time::Millis>(now), f->decision);
   sodium_memzero(f->key, static_cast<std::size_t>(key_len));
-  if (!d.ok()) {
-    out.status = code_index(d.code());
-    f->error = d.status().message();
+  if (!s.ok()) {
+    out.status = code_index(s.code());
+    f->error = s.message();
     return &out;
   }
-  f->decision = std::move(*d);
   const ff::registry::Decision& v = f->decision;
   out.status = 0;
   out.valid = v.valid;
@@ -518,7 +517,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE FastResult* ff_fast_verify(FastVerify* f, int ke
   if (!out.scopes_same) {
     f->last_scopes = v.scopes;
     f->scopes_text.clear();
-    for (const auto& s : v.scopes) f->scopes_text += (f->scopes_text.empty() ? "" : "\n") + s;
+    for (const auto& scope : v.scopes) f->scopes_text.append(f->scopes_text.empty() ? "" : "\n").append(scope);
   }
   out.scopes = static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(f->scopes_text.data()));
   out.scopes_len = static_cast<std::int32_t>(f->scopes_text.size());

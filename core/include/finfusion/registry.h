@@ -335,6 +335,10 @@ class Registry {
   // key.accessed, key.verification_failed or key.rate_limited. The decision is the result;
   // only storage failures are errors.
   Result<Decision> verify(std::string_view key, const VerifyContext& context, time::Millis now);
+  // The same into `out`, reusing its storage: a caller that keeps one Decision for its
+  // verifications (the bindings do) makes the in-memory registry's hot path allocate nothing.
+  // Errors as verify(); `out` is unspecified after one.
+  Status verify(std::string_view key, const VerifyContext& context, time::Millis now, Decision& out);
 
   // The state of a key by id. Errors: malformed_key / unknown_prefix (the id), not_found.
   Result<KeyState> status(std::string_view id, time::Millis now);
@@ -461,11 +465,17 @@ class Registry {
                      std::string details, time::Millis now) const;
   audit::Event event(std::string_view type, std::string_view key_id, std::string_view actor, Code outcome,
                      std::string details, time::Millis now) const;
+  // The fields of an audit event, assigned into `e` (its strings' storage reused).
+  static void fill_event(audit::Event& e, std::string_view type, std::string_view key_id, std::string_view actor,
+                         Code outcome, std::string_view details, time::Millis now);
+  // Appends an event to `plan`, reusing a spare one's storage.
+  void log(Plan& plan, std::string_view type, std::string_view key_id, std::string_view actor, Code outcome,
+           std::string_view details, time::Millis now);
   // verify() inside the store's transaction (if it has them).
-  Result<Decision> verify_now(std::string_view key, const VerifyContext& context, time::Millis now);
+  Status verify_now(std::string_view key, const VerifyContext& context, time::Millis now, Decision& d);
   // verify() once the record has been read: the decision, and what it changes.
   Status judge(const KeyRecord* record, const keys::KeyView& key, std::string_view text, const VerifyContext& context,
-               const std::vector<scopes::Scope>& required, time::Millis now, Decision& d, Plan& plan) const;
+               const std::vector<scopes::Scope>& required, time::Millis now, Decision& d, Plan& plan);
 
   // A stored secret, opened. Errors as signing_key().
   Result<SecretBytes> open_secret(std::string_view id, StoredSecret* found);
@@ -493,6 +503,10 @@ class Registry {
   std::vector<std::string> required_text_;
   std::vector<scopes::Scope> required_;
   Plan scratch_;
+  // Events and accesses of earlier verifications, kept for their strings' storage.
+  static constexpr std::size_t kSpares = 8;
+  std::vector<audit::Event> spare_events_;
+  std::vector<Access> spare_accesses_;
 };
 
 // An email address as notify_emails accepts it: local@domain, ASCII, at most 254 bytes.

@@ -433,7 +433,10 @@ NATIVE(jobjectArray, registryVerify)(JNIEnv* env, jclass, jlong r, jstring key, 
     registry::VerifyContext ctx{strings_of(env, required, "required"), Text(env, environment, "environment").str(),
                                 Text(env, service, "service").str(), cost, Text(env, actor, "actor").str(), latency_ms,
                                 Text(env, signed_by, "signedBy").str()};
-    const registry::Decision d = unwrap(env, handle<registry::Registry>(r).verify(k.view(), ctx, now));
+    // One per thread, reused: the core fills it without allocating (the Java side serialises
+    // a registry's calls, and the fields are copied out before this call returns).
+    thread_local registry::Decision d;
+    check(env, handle<registry::Registry>(r).verify(k.view(), ctx, now, d));
     constexpr jlong kNone = std::numeric_limits<jlong>::min();
     const jlong numbers[] = {d.valid ? 1 : 0, d.has_expiry() ? d.expires_at : kNone, d.in_grace ? 1 : 0,
                              d.has_grace() ? d.grace_until : kNone, d.rate_limit, d.rate_remaining, d.retry_after};
