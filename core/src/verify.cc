@@ -3,6 +3,7 @@
 // Kept apart from the rest of the Registry so that the WebAssembly build, optimised for size,
 // can compile this file for speed.
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -225,6 +226,7 @@ Status Registry::verify_now(std::string_view key, const VerifyContext& context, 
   if (Status read = store_->read(view.id, visit); !read.ok()) return read;
   if (!judged.ok()) return judged;
 
+  std::optional<time::Millis> alerted_hour;  // a rate-limit alert queued for this hour
   if (!plan.accesses.empty()) {  // a real key (unknown ids cannot grow usage)
     // Anomalies are flagged once, by the request that makes the minute unusual.
     time::Millis minute = usage::interval_start(now);
@@ -260,13 +262,13 @@ Status Registry::verify_now(std::string_view key, const VerifyContext& context, 
                      "a development key presented where production is required");
     }
     if (!flagged.ok()) return flagged;
-    // Near or at the rate limit (under a tenth of it left): an alert, once per key and hour.
+    // Near or at the rate limit (under a tenth of it left): an alert, once per key and hour
+    // (remembered once it is written).
     if (d.code == Code::kRateLimited || (d.valid && d.rate_remaining * 10 < d.rate_limit)) {
-      const time::Millis hour = now - now % time::kHour;
+      const time::Millis hour = now - ((now % time::kHour) + time::kHour) % time::kHour;
       auto seen = rate_alerted_.find(view.id);
       if (seen == rate_alerted_.end() || seen->second != hour) {
-        if (rate_alerted_.size() >= kMaxRateAlerted) rate_alerted_.clear();
-        rate_alerted_[std::string(view.id)] = hour;
+        alerted_hour = hour;
         std::string what = d.code == Code::kRateLimited
                                ? "requests refused by its rate limit of " + std::to_string(d.rate_limit)
                                : std::to_string(d.rate_remaining) + " of its " + std::to_string(d.rate_limit) +
@@ -278,7 +280,12 @@ Status Registry::verify_now(std::string_view key, const VerifyContext& context, 
       }
     }
   }
-  return store_->apply(plan);
+  if (Status s = store_->apply(plan); !s.ok()) return s;
+  if (alerted_hour) {
+    if (rate_alerted_.size() >= kMaxRateAlerted) rate_alerted_.clear();
+    rate_alerted_[std::string(view.id)] = *alerted_hour;
+  }
+  return Status::Ok();
 }
 
 Status Registry::judge(const KeyRecord* record, const keys::KeyView& key, std::string_view text,

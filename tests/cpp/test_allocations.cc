@@ -20,6 +20,9 @@ long allocations = 0;
 bool counting = false;
 }  // namespace
 
+// Under AddressSanitizer, which has its own operator new, nothing is replaced and the test
+// is skipped (the release build runs it).
+#ifndef __SANITIZE_ADDRESS__
 void* operator new(std::size_t size) {
   if (counting) ++allocations;
   if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
@@ -27,10 +30,15 @@ void* operator new(std::size_t size) {
 }
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#endif
 
 using namespace finfusion;
 
 TEST_CASE("a verification against the in-memory registry allocates nothing", "[registry][allocations]") {
+#ifdef __SANITIZE_ADDRESS__
+  WARN("not counted under AddressSanitizer");
+  return;
+#endif
   std::vector<std::pair<std::string, SecretBytes>> peppers;
   peppers.emplace_back("p1", SecretBytes::FromView(std::string(32, '\x07')));
   auto table = keys::TypeTable::Create(R"({"production": {"rate_limit": {"requests": 1000000000, "window": "1s"}}})");

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import datetime as _dt
 import json
+import logging
 import math
 import pathlib
 import re
@@ -34,6 +35,7 @@ from .openapi import OPENAPI
 from .tokens import AdminTokens, Principal
 
 Clock = Callable[[], _dt.datetime]
+_LOG = logging.getLogger("finfusion_admin")
 
 #: HTTP status of each core code an operation can fail with.
 STATUS: Dict[str, int] = {
@@ -326,6 +328,8 @@ def create_app(registry: Registry, tokens: AdminTokens, *, clock: Clock = _utc_n
     ]
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # Background work outlives its failures: a store error is counted, anything else
+        # logged, and the next round comes all the same.
         async def rotate_due_keys(every: _dt.timedelta) -> None:
             while True:
                 await asyncio.sleep(every.total_seconds())
@@ -334,6 +338,8 @@ def create_app(registry: Registry, tokens: AdminTokens, *, clock: Clock = _utc_n
                     rotations.inc(len(made))
                 except FinFusionError as e:
                     metrics.store_errors.labels(e.code).inc()
+                except Exception:
+                    _LOG.exception("automated rotation failed")
         async def deliver(every: _dt.timedelta, mail: Mailer) -> None:
             while True:
                 try:
@@ -342,6 +348,8 @@ def create_app(registry: Registry, tokens: AdminTokens, *, clock: Clock = _utc_n
                     deliveries.labels("failed").inc(failed)
                 except FinFusionError as e:
                     metrics.store_errors.labels(e.code).inc()
+                except Exception:
+                    _LOG.exception("notification delivery failed")
                 await asyncio.sleep(every.total_seconds())
         tasks = [asyncio.create_task(rotate_due_keys(rotate_every))] if rotate_every else []
         if mailer is not None:
