@@ -5,6 +5,7 @@ warnings and alerts reach the alert recipients."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import email
 import email.message
@@ -57,7 +58,7 @@ def mailing(port: int, alert_to: List[str] = []) -> Callable[[Registry, Clock], 
     def make(registry: Registry, clock: Clock) -> Mailer:
         registry.set_alert_recipients(alert_to)
         return Mailer(registry, SmtpSettings("127.0.0.1", port, "keys@finfusion.test"), worker="test-mailer",
-                      clock=clock)
+                      clock=clock, warn_every=dt.timedelta(0))
     return make
 
 
@@ -157,3 +158,22 @@ def test_warnings_and_alerts_reach_the_alert_recipients(start_service: Callable[
         ["alice@example.com", "security@example.com"]
     assert got['FinFusion Keys: API key "Laptop" is at or near its rate limit'] == ["security@example.com"]
     assert soon["record"]["id"] in " ".join(m.get_content() for _, m in inbox.handler.received())
+
+
+def test_warnings_are_scanned_for_at_most_every_warn_every() -> None:
+    from finfusion import hashing
+    registry = Registry(hashing.Hasher({"p1": hashing.generate_pepper()}, current="p1"))
+    registry.set_alert_recipients(["security@example.com"])
+    clock = Clock()
+    port = free_port()  # nothing listens: nothing is due to be sent anyway
+    hourly = Mailer(registry, SmtpSettings("127.0.0.1", port, "k@f.test"), worker="w", clock=clock)
+    assert asyncio.run(hourly.run_once()) == (0, 0)  # the first round scans
+    registry.create({"name": "soon", "type": "production", "permissions": ["payments"], "expiration": "2025-06-10"},
+                    now=clock())
+    asyncio.run(hourly.run_once())
+    assert registry.notifications() == []  # scanned less than an hour ago
+    eager = Mailer(registry, SmtpSettings("127.0.0.1", port, "k@f.test"), worker="w", clock=clock,
+                   warn_every=dt.timedelta(0))
+    sent, failed = asyncio.run(eager.run_once())
+    assert (sent, failed) == (0, 1)  # queued, claimed, and refused by the missing server
+    assert [n.kind for n in registry.notifications()] == ["key.expiring"]

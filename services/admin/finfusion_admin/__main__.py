@@ -91,6 +91,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     serve.add_argument("--alert-to", action="append", default=[],
                        help="who gets every key's warnings and alerts, besides its owner (repeatable)")
     serve.add_argument("--notify-every", default="30s", help="how often to deliver notifications (a duration)")
+    serve.add_argument("--warn-every", default="1h",
+                       help="how often to queue expiry and rotation-due warnings (a duration; the scan reads every key)")
     serve.add_argument("--package-dir", help="the npm package's dist folder, for the console's key inspector "
                                              "(default: bindings/node/dist of this repository, when built)")
     token = sub.add_parser("token", help="manage admin tokens")
@@ -135,7 +137,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             host, _, port = args.smtp.rpartition(":")
             user, password = os.environ.get("FINFUSION_SMTP_USER"), os.environ.get("FINFUSION_SMTP_PASSWORD")
             settings = SmtpSettings(host, int(port), args.mail_from, args.smtp_security, user, password)
-            mailer = Mailer(registry, settings, worker=f"{socket.gethostname()}:{os.getpid()}", clock=clock)
+            mailer = Mailer(registry, settings, worker=f"{socket.gethostname()}:{os.getpid()}", clock=clock,
+                            warn_every=fftime.parse_duration(args.warn_every))
     except (FinFusionError, ValueError) as e:
         print(f"error: {getattr(e, 'code', 'invalid_request')}: {getattr(e, 'message', e)}", file=sys.stderr)
         return 2

@@ -21,6 +21,7 @@ import email.utils
 import hashlib
 import smtplib
 import ssl
+import time
 from typing import Callable, List, Optional, Sequence, Tuple
 
 from finfusion import FinFusionError
@@ -75,9 +76,11 @@ class Mailer:
     in its claims (unique per instance)."""
 
     def __init__(self, registry: Registry, settings: SmtpSettings, *, worker: str,
-                 clock: Callable[[], _dt.datetime], batch: int = 20, lease: str = "5m") -> None:
+                 clock: Callable[[], _dt.datetime], batch: int = 20, lease: str = "5m",
+                 warn_every: _dt.timedelta = _dt.timedelta(hours=1)) -> None:
         self.registry, self.settings, self.worker, self.clock = registry, settings, worker, clock
-        self.batch, self.lease = batch, lease
+        self.batch, self.lease, self.warn_every = batch, lease, warn_every
+        self._warned: Optional[float] = None  # when warnings were last queued (monotonic)
 
     def _connect(self) -> smtplib.SMTP:
         s = self.settings
@@ -120,10 +123,14 @@ class Mailer:
         return outcomes
 
     async def run_once(self) -> Tuple[int, int]:
-        """One round: queue the warnings due, claim, send, settle. Returns (sent, failed).
-        Registry calls run on the event loop's thread (the registry is not shared with the
-        sending thread)."""
-        self.registry.queue_warnings(now=self.clock())
+        """One round: queue the warnings due (at most every ``warn_every``: they are per date,
+        and the scan reads every key), claim, send, settle. Returns (sent, failed). Registry
+        calls run on the event loop's thread (the registry is not shared with the sending
+        thread)."""
+        started = time.monotonic()
+        if self._warned is None or started - self._warned >= self.warn_every.total_seconds():
+            self.registry.queue_warnings(now=self.clock())
+            self._warned = started
         claimed = self.registry.claim_notifications(self.worker, now=self.clock(), limit=self.batch, lease=self.lease)
         if not claimed:
             return 0, 0
