@@ -174,50 +174,50 @@ Status Registry::queue_alert(std::string_view kind, std::string_view key_id, std
 }
 
 Result<std::size_t> Registry::queue_warnings(time::Millis now) {
-  return atomically<std::size_t>(*store_, [&]() -> Result<std::size_t> {
-    auto all = store_->list();
-    if (!all.ok()) return all.status();
-    Plan plan;
-    for (const KeyRecord& r : *all) {
-      if (!r.replaced_by.empty() || state_of(r, now).code != Code::kValid) continue;
-      std::vector<std::string> to = alert_recipients(r);
-      if (to.empty()) continue;
-      const keys::TypePolicy& policy = table_.get(r.type);
-      std::vector<Notification> due;
-      if (r.expires_at - now <= policy.rotation_warning) {
-        due.push_back(about(kNotifyExpiring, id_of(kNotifyExpiring, r.id, r.expires_at), r, to,
-                            "API key \"" + r.name + "\" expires at " + instant_text(r.expires_at),
-                            "The " + key_phrase(r) + " stops working at " + instant_text(r.expires_at) +
-                                ".\n\nRotate it before then (finfusion-keys rotate " + r.id +
-                                "), or create its replacement and move every service to it.\n",
-                            now));
-      }
-      const std::string_view rotation = rotation_state(r, policy, now);
-      if (rotation == "due_soon" || rotation == "due" || rotation == "overdue") {
-        const time::Millis due_at = r.created_at + policy.rotation_period;
-        auto period = time::format_duration(policy.rotation_period);
-        due.push_back(about(kNotifyRotationDue, id_of(kNotifyRotationDue, r.id, due_at), r, to,
-                            "API key \"" + r.name + "\" is due for rotation",
-                            "The " + key_phrase(r) + " was created at " + instant_text(r.created_at) +
-                                "; its type is rotated every " + (period.ok() ? *period : std::string("?")) +
-                                ", so its rotation is due at " + instant_text(due_at) + " (now: " +
-                                std::string(rotation) + ").\n\nRotate it with a grace period (finfusion-keys rotate " +
-                                r.id + " --grace 48h); the admin service does so by itself when it runs automated "
-                                "rotation.\n",
-                            now));
-      }
-      for (Notification& n : due) {
-        auto existing = store_->notifications({n.id, "", 0, 1});
-        if (!existing.ok()) return existing.status();
-        if (existing->empty()) plan.queued.push_back(std::move(n));
-      }
+  // Scanned outside any transaction (SQLite's write lock is not held while every key is
+  // read); the plan's inserts keep a notification another instance queued meanwhile.
+  auto all = store_->list();
+  if (!all.ok()) return all.status();
+  Plan plan;
+  for (const KeyRecord& r : *all) {
+    if (!r.replaced_by.empty() || state_of(r, now).code != Code::kValid) continue;
+    std::vector<std::string> to = alert_recipients(r);
+    if (to.empty()) continue;
+    const keys::TypePolicy& policy = table_.get(r.type);
+    std::vector<Notification> due;
+    if (r.expires_at - now <= policy.rotation_warning) {
+      due.push_back(about(kNotifyExpiring, id_of(kNotifyExpiring, r.id, r.expires_at), r, to,
+                          "API key \"" + r.name + "\" expires at " + instant_text(r.expires_at),
+                          "The " + key_phrase(r) + " stops working at " + instant_text(r.expires_at) +
+                              ".\n\nRotate it before then (finfusion-keys rotate " + r.id +
+                              "), or create its replacement and move every service to it.\n",
+                          now));
     }
-    const std::size_t queued = plan.queued.size();
-    if (queued > 0) {
-      if (Status s = store_->apply(plan); !s.ok()) return s;
+    const std::string_view rotation = rotation_state(r, policy, now);
+    if (rotation == "due_soon" || rotation == "due" || rotation == "overdue") {
+      const time::Millis due_at = r.created_at + policy.rotation_period;
+      auto period = time::format_duration(policy.rotation_period);
+      due.push_back(about(kNotifyRotationDue, id_of(kNotifyRotationDue, r.id, due_at), r, to,
+                          "API key \"" + r.name + "\" is due for rotation",
+                          "The " + key_phrase(r) + " was created at " + instant_text(r.created_at) +
+                              "; its type is rotated every " + (period.ok() ? *period : std::string("?")) +
+                              ", so its rotation is due at " + instant_text(due_at) + " (now: " +
+                              std::string(rotation) + ").\n\nRotate it with a grace period (finfusion-keys rotate " +
+                              r.id + " --grace 48h); the admin service does so by itself when it runs automated "
+                              "rotation.\n",
+                          now));
     }
-    return queued;
-  });
+    for (Notification& n : due) {
+      auto existing = store_->notifications({n.id, "", 0, 1});
+      if (!existing.ok()) return existing.status();
+      if (existing->empty()) plan.queued.push_back(std::move(n));
+    }
+  }
+  const std::size_t queued = plan.queued.size();
+  if (queued > 0) {
+    if (Status s = store_->apply(plan); !s.ok()) return s;
+  }
+  return queued;
 }
 
 Result<std::vector<Notification>> Registry::claim_notifications(std::string_view worker, std::size_t limit,
