@@ -16,10 +16,7 @@ namespace finfusion::registry {
 namespace {
 
 using internal::OrderedJson;
-using support::atomically;
-using support::check_text;
-using support::instant_or_null;
-using support::instant_text;
+using namespace support;  // the helpers the Registry's files share
 
 constexpr time::Millis kFirstRetry = 30 * time::kSecond;
 constexpr time::Millis kLongestRetry = time::kHour;

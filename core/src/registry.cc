@@ -20,12 +20,7 @@ namespace {
 
 using internal::OrderedJson;
 
-using support::atomically;
-using support::check_text;
-using support::instant_or_null;
-using support::instant_text;
-using support::kMaxActor;
-using support::kMaxReason;
+using namespace support;  // the helpers the Registry's files share
 
 // The record of a key that continues `head`'s chain: the same metadata, version + 1.
 KeyRecord successor(const KeyRecord& head, std::string id, std::string stored_hash, time::Millis now) {

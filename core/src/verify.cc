@@ -15,10 +15,7 @@
 namespace finfusion::registry {
 
 using internal::OrderedJson;
-using support::atomically;
-using support::check_text;
-using support::instant_text;
-using support::kMaxActor;
+using namespace support;  // the helpers the Registry's files share
 
 namespace {
 
