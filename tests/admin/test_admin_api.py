@@ -205,6 +205,19 @@ def test_the_command_serves_and_issues_tokens(tmp_path):
     assert (tmp_path / "k.db.peppers").exists() and (tmp_path / "k.db.admin-tokens.json").exists()
 
 
+def test_serve_refuses_bad_options_before_issuing_a_token(tmp_path):
+    env = dict(os.environ, PYTHONPATH=str(service_dir()), FINFUSION_REGISTRY=f"sqlite:{tmp_path / 'k.db'}")
+    env.pop("FINFUSION_PEPPERS", None)
+    for options, message in ((["--alert-to", "nobody"], "recipients[0]: not an email address"),
+                             (["--smtp", "mailhost"], "--smtp: HOST:PORT"),
+                             (["--notify-every", "soon"], "invalid_duration")):
+        run = subprocess.run([sys_python(), "-m", "finfusion_admin", "serve", *options], env=env, capture_output=True,
+                             text=True, timeout=60)
+        assert run.returncode == 2 and message in run.stderr, (options, run.stderr)
+        assert run.stdout == ""  # no token, no URL
+    assert not (tmp_path / "k.db.admin-tokens.json").exists()
+
+
 def service_dir():
     import pathlib
     return pathlib.Path(__file__).resolve().parents[2] / "services" / "admin"

@@ -120,21 +120,17 @@ def main(argv: Optional[List[str]] = None) -> int:
     import uvicorn
 
     clock = _clock()
-    try:
-        registry = Registry(hasher, store=args.registry)
-    except FinFusionError as e:
-        print(f"error: {e.code}: {e.message}", file=sys.stderr)
-        return 2
-    if not tokens.names():
-        first = tokens.issue("admin", "admin")
-        print(f"first admin token (shown once, keep it in a secret store): {first}", flush=True)
-    print(f"FinFusion admin API on http://{args.host}:{args.port}/ (console at /console/, OpenAPI at /openapi.json)",
-          flush=True)
+    # Everything that can be refused is checked before the first token or the URL is printed.
     mailer = None
     try:
+        registry = Registry(hasher, store=args.registry)
         registry.set_alert_recipients(args.alert_to)
+        every = fftime.parse_duration(args.rotate_every)
+        notify_every = fftime.parse_duration(args.notify_every)
         if args.smtp:
             host, _, port = args.smtp.rpartition(":")
+            if not host or not port.isdigit():
+                raise ValueError("--smtp: HOST:PORT")
             user, password = os.environ.get("FINFUSION_SMTP_USER"), os.environ.get("FINFUSION_SMTP_PASSWORD")
             settings = SmtpSettings(host, int(port), args.mail_from, args.smtp_security, user, password)
             mailer = Mailer(registry, settings, worker=f"{socket.gethostname()}:{os.getpid()}", clock=clock,
@@ -142,13 +138,17 @@ def main(argv: Optional[List[str]] = None) -> int:
     except (FinFusionError, ValueError) as e:
         print(f"error: {getattr(e, 'code', 'invalid_request')}: {getattr(e, 'message', e)}", file=sys.stderr)
         return 2
-    every = fftime.parse_duration(args.rotate_every)
+    if not tokens.names():
+        first = tokens.issue("admin", "admin")
+        print(f"first admin token (shown once, keep it in a secret store): {first}", flush=True)
+    print(f"FinFusion admin API on http://{args.host}:{args.port}/ (console at /console/, OpenAPI at /openapi.json)",
+          flush=True)
     package = pathlib.Path(args.package_dir) if args.package_dir else None
     if package is None:
         built = pathlib.Path(__file__).resolve().parents[3] / "bindings" / "node" / "dist"
         package = built if (built / "index.mjs").exists() else None
     app = create_app(registry, tokens, clock=clock, rotate_every=every or None, rotation_grace=args.rotation_grace,
-                     mailer=mailer, notify_every=fftime.parse_duration(args.notify_every), package_dir=package)
+                     mailer=mailer, notify_every=notify_every, package_dir=package)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
 
