@@ -177,10 +177,11 @@ Result<std::size_t> Registry::queue_warnings(time::Millis now) {
   if (!all.ok()) return all.status();
   Plan plan;
   for (const KeyRecord& r : *all) {
-    if (!r.replaced_by.empty() || state_of(r, now).code != Code::kValid) continue;
+    const keys::TypePolicy& policy = table_.get(r.type);
+    const std::string_view rotation = rotation_state(r, policy, now);
+    if (rotation == "inactive") continue;  // revoked, expired or already replaced
     std::vector<std::string> to = alert_recipients(r);
     if (to.empty()) continue;
-    const keys::TypePolicy& policy = table_.get(r.type);
     std::vector<Notification> due;
     if (r.expires_at - now <= policy.rotation_warning) {
       due.push_back(about(kNotifyExpiring, id_of(kNotifyExpiring, r.id, r.expires_at), r, to,
@@ -190,7 +191,6 @@ Result<std::size_t> Registry::queue_warnings(time::Millis now) {
                               "), or create its replacement and move every service to it.\n",
                           now));
     }
-    const std::string_view rotation = rotation_state(r, policy, now);
     if (rotation == "due_soon" || rotation == "due" || rotation == "overdue") {
       const time::Millis due_at = r.created_at + policy.rotation_period;
       auto period = time::format_duration(policy.rotation_period);

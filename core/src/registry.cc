@@ -293,7 +293,8 @@ Result<KeyRecord> Registry::revoke(std::string_view id, std::string_view reason,
 }
 
 std::string_view rotation_state(const KeyRecord& r, const keys::TypePolicy& policy, time::Millis now) {
-  if (state_of(r, now).code != Code::kValid || !r.replaced_by.empty()) return "inactive";
+  bool in_grace = false;
+  if (state_code(r, now, in_grace) != Code::kValid || !r.replaced_by.empty()) return "inactive";
   time::Millis due = r.created_at + policy.rotation_period;
   if (now < due - policy.rotation_warning) return "ok";
   if (now < due) return "due_soon";

@@ -38,6 +38,15 @@ constexpr std::array<CodeEntry, 22> kCodes = {{
     {Code::kInternal, "internal"},
 }};
 
+// A code's value is its index here (and in all_codes()): bindings index their tables by it.
+constexpr bool indexed_by_value() {
+  for (std::size_t i = 0; i < kCodes.size(); ++i) {
+    if (static_cast<std::size_t>(kCodes[i].code) != i) return false;
+  }
+  return true;
+}
+static_assert(indexed_by_value(), "kCodes in declaration order, one entry per code");
+
 }  // namespace
 
 std::string_view code_name(Code code) noexcept {

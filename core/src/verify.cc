@@ -17,20 +17,6 @@ namespace finfusion::registry {
 using internal::OrderedJson;
 using namespace support;  // the helpers the Registry's files share
 
-namespace {
-
-// state_of without the copy of the record: the code, and whether it is in its grace window.
-Code state_code(const KeyRecord& record, time::Millis now, bool& in_grace) {
-  in_grace = false;
-  if (record.status == KeyStatus::kRevoked) return Code::kRevoked;
-  if (record.status == KeyStatus::kDisabled) return Code::kDisabled;
-  if (now >= record.expires_at || (!record.replaced_by.empty() && now >= record.grace_until)) return Code::kExpired;
-  in_grace = !record.replaced_by.empty();
-  return Code::kValid;
-}
-
-}  // namespace
-
 KeyState state_of(const KeyRecord& record, time::Millis now) {
   KeyState s;
   s.record = record;
@@ -58,6 +44,24 @@ Decision decide(const KeyRecord* record, bool hash_matches, const VerifyContext&
 }
 
 namespace {
+
+// Moves `used` into `spares` (up to kSpares kept, with their strings' storage) and empties it.
+template <class T>
+void recycle(std::vector<T>& used, std::vector<T>& spares, std::size_t keep) {
+  for (T& item : used) {
+    if (spares.size() < keep) spares.push_back(std::move(item));
+  }
+  used.clear();
+}
+
+// Appends an element to `into`, a spare one when there is one.
+template <class T>
+T& reuse(std::vector<T>& into, std::vector<T>& spares) {
+  if (spares.empty()) return into.emplace_back();
+  into.push_back(std::move(spares.back()));
+  spares.pop_back();
+  return into.back();
+}
 
 // decide() into an existing Decision, reusing its strings' and vectors' storage (the
 // registry's hot path keeps one across verifications, so that it allocates nothing).
@@ -152,13 +156,7 @@ void Registry::fill_event(audit::Event& e, std::string_view type, std::string_vi
 
 void Registry::log(Plan& plan, std::string_view type, std::string_view key_id, std::string_view actor, Code outcome,
                    std::string_view details, time::Millis now) {
-  if (spare_events_.empty()) {
-    plan.events.emplace_back();
-  } else {
-    plan.events.push_back(std::move(spare_events_.back()));
-    spare_events_.pop_back();
-  }
-  fill_event(plan.events.back(), type, key_id, actor, outcome, details, now);
+  fill_event(reuse(plan.events, spare_events_), type, key_id, actor, outcome, details, now);
 }
 
 Result<Decision> Registry::verify(std::string_view key, const VerifyContext& context, time::Millis now) {
@@ -200,14 +198,8 @@ Status Registry::verify_now(std::string_view key, const VerifyContext& context, 
   plan.records.clear();
   // The last verification's events and accesses, with their strings' storage, are reused
   // (the in-memory store hands back the events its log drops): no allocation in steady state.
-  for (audit::Event& e : plan.events) {
-    if (spare_events_.size() < kSpares) spare_events_.push_back(std::move(e));
-  }
-  plan.events.clear();
-  for (Access& a : plan.accesses) {
-    if (spare_accesses_.size() < kSpares) spare_accesses_.push_back(std::move(a));
-  }
-  plan.accesses.clear();
+  recycle(plan.events, spare_events_, kSpares);
+  recycle(plan.accesses, spare_accesses_, kSpares);
   plan.queued.clear();
   keys::KeyView view = keys::inspect(key);
   if (view.code != Code::kValid) {
@@ -338,13 +330,7 @@ Status Registry::judge(const KeyRecord* record, const keys::KeyView& key, std::s
   }
   const double ms = context.latency_ms;
   std::int64_t micros = ms >= 0 && ms < 1e10 ? static_cast<std::int64_t>(ms * 1000.0 + 0.5) : -1;
-  if (spare_accesses_.empty()) {
-    plan.accesses.emplace_back();
-  } else {
-    plan.accesses.push_back(std::move(spare_accesses_.back()));
-    spare_accesses_.pop_back();
-  }
-  Access& a = plan.accesses.back();
+  Access& a = reuse(plan.accesses, spare_accesses_);
   a.key_id.assign(record->id);
   a.at = now;
   a.outcome = d.code;

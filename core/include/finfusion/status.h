@@ -55,7 +55,8 @@ std::string_view code_name(Code code) noexcept;
 // The code with this stable name, or nothing for a name outside the list.
 std::optional<Code> code_from_name(std::string_view name) noexcept;
 
-// Every code, in declaration order (for parity tests and error-class tables).
+// Every code, in declaration order (for parity tests and error-class tables): a code's index
+// here is its value.
 const std::vector<Code>& all_codes();
 
 class [[nodiscard]] Status {

@@ -36,6 +36,17 @@ inline Status check_text(std::string_view field, std::string_view value, std::si
 inline constexpr std::size_t kMaxActor = 128;
 inline constexpr std::size_t kMaxReason = 256;
 
+// A record's state at `now` (valid, revoked, disabled, expired) and whether it is in its grace
+// window, without the copy state_of makes.
+inline Code state_code(const KeyRecord& record, time::Millis now, bool& in_grace) {
+  in_grace = false;
+  if (record.status == KeyStatus::kRevoked) return Code::kRevoked;
+  if (record.status == KeyStatus::kDisabled) return Code::kDisabled;
+  if (now >= record.expires_at || (!record.replaced_by.empty() && now >= record.grace_until)) return Code::kExpired;
+  in_grace = !record.replaced_by.empty();
+  return Code::kValid;
+}
+
 // Runs a registry operation as one store transaction: what it reads is what it changes, even
 // with other writers (SQLite's write lock); a failed operation commits nothing.
 template <class T, class F>
