@@ -108,7 +108,7 @@ class MemoryStore final : public Store {
         // Full: the oldest slot takes the new event, and the next oldest chains to it.
         slot = &log_[oldest_];
         dropped_head_ = slot->hash;
-        oldest_ = (oldest_ + 1) % log_.size();
+        if (++oldest_ == log_.size()) oldest_ = 0;
       }
       // Swapped into place: the plan gets the dropped event's storage back for the next one.
       std::swap(slot->event, e);

@@ -9,8 +9,8 @@
 
 #include "finfusion/structured_field.h"
 #include "internal/base64.h"
-#include "internal/hmac.h"
 #include "internal/json.h"
+#include "internal/sha256.h"
 #include "internal/sodium_init.h"
 
 namespace finfusion::signing {
@@ -561,9 +561,8 @@ std::string digest_bytes(std::string_view body, DigestAlgorithm algorithm) {
     crypto_hash_sha512(reinterpret_cast<unsigned char*>(out.data()), in, body.size());
     return out;
   }
-  std::string out(crypto_hash_sha256_BYTES, '\0');
-  crypto_hash_sha256(reinterpret_cast<unsigned char*>(out.data()), in, body.size());
-  return out;
+  const internal::Sha256Digest digest = internal::sha256(body);
+  return std::string(reinterpret_cast<const char*>(digest.data()), digest.size());
 }
 
 }  // namespace

@@ -3,7 +3,7 @@
 #include <sodium.h>
 
 #include "internal/base64.h"
-#include "internal/hmac.h"
+#include "internal/sha256.h"
 
 namespace finfusion::webhooks {
 namespace {

@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include <catch2/catch.hpp>
+#include <cstring>
 #include <random>
 #include <string>
 
@@ -68,6 +69,19 @@ TEST_CASE("HMAC-SHA256 with precomputed pads: Wycheproof on both paths", "[sha25
   CHECK(checked >= 150);
 }
 
+TEST_CASE("SHA-256 streamed: NIST's long message fed a byte, a block and odd sizes at a time", "[sha256]") {
+  const std::string message(1000000, 'a');
+  for (bool portable : {false, true}) {
+    for (std::size_t step : {std::size_t{1}, std::size_t{63}, std::size_t{64}, std::size_t{65}, std::size_t{1000}}) {
+      internal::Sha256 hash(portable);
+      for (std::size_t at = 0; at < message.size(); at += step) hash.update(std::string_view(message).substr(at, step));
+      unsigned char out[32];
+      hash.finish(out);
+      CHECK(hex(out, sizeof out) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+    }
+  }
+}
+
 TEST_CASE("HMAC-SHA256 and SHA-256: a million random inputs against libsodium", "[sha256]") {
   std::mt19937_64 random(20261130);
   std::string key, message;
@@ -91,6 +105,20 @@ TEST_CASE("HMAC-SHA256 and SHA-256: a million random inputs against libsodium", 
       crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(message.data()), message.size());
       const internal::Sha256Digest d = internal::sha256(message);
       if (std::memcmp(d.data(), digest, 32) != 0) FAIL("SHA-256 differs at input " << i);
+      // The same message in three parts cut at random, streamed (buffered across blocks).
+      const std::size_t a = message.empty() ? 0 : random() % (message.size() + 1);
+      const std::size_t b = a + (message.size() == a ? 0 : random() % (message.size() - a + 1));
+      const std::string_view m(message);
+      internal::Sha256 streamed;
+      for (std::string_view part : {m.substr(0, a), m.substr(a, b - a), m.substr(b)}) streamed.update(part);
+      unsigned char out[32];
+      streamed.finish(out);
+      if (std::memcmp(out, digest, 32) != 0) FAIL("streamed SHA-256 differs at input " << i);
+      k.tag({m.substr(0, a), m.substr(a, b - a), m.substr(b)}, out);
+      if (std::memcmp(out, expected, 32) != 0) FAIL("HMAC over parts differs at input " << i);
+      if (internal::hmac_sha256(key, {m.substr(0, b), m.substr(b)}) != std::string(reinterpret_cast<char*>(expected), 32)) {
+        FAIL("hmac_sha256 over parts differs at input " << i);
+      }
     }
   }
   SUCCEED("a million agree");

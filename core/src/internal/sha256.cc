@@ -1,5 +1,6 @@
 #include "internal/sha256.h"
 
+#include <algorithm>
 #include <cstring>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -77,97 +78,136 @@ void store_be(std::uint32_t word, unsigned char* out) {
   out[3] = static_cast<unsigned char>(word);
 }
 
-// Finishes a hash whose state has absorbed `before` bytes in whole blocks: the rest of
-// `message`, the padding and the length, then the digest.
-void finish(std::uint32_t state[8], std::uint64_t before, std::string_view message, unsigned char out[32]) {
-  const auto* p = reinterpret_cast<const unsigned char*>(message.data());
-  const std::size_t whole = message.size() / 64;
-  if (whole > 0) compress_sha_ni(state, p, whole);
-  unsigned char tail[128] = {};
-  const std::size_t rest = message.size() % 64;
-  if (rest > 0) std::memcpy(tail, p + whole * 64, rest);
-  tail[rest] = 0x80;
-  const std::size_t tail_blocks = rest < 56 ? 1 : 2;
-  const std::uint64_t bits = (before + message.size()) * 8;
-  for (std::size_t i = 0; i < 8; ++i) tail[tail_blocks * 64 - 1 - i] = static_cast<unsigned char>(bits >> (8 * i));
-  compress_sha_ni(state, tail, tail_blocks);
-  sodium_memzero(tail, sizeof tail);
-  for (int i = 0; i < 8; ++i) store_be(state[i], out + 4 * i);
-}
-
 const bool kHardware = detect();
 #else
 const bool kHardware = false;
 #endif
 
+const unsigned char* bytes_of(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
+
 }  // namespace
 
 bool sha256_in_hardware() noexcept { return kHardware; }
 
+Sha256::Sha256(bool portable) : hardware_(kHardware && !portable), h_{}, buffer_{}, sodium_{} {
+  if (hardware_) {
+    std::memcpy(h_, kInitial, sizeof h_);
+  } else {
+    crypto_hash_sha256_init(&sodium_);
+  }
+}
+
+Sha256::~Sha256() {
+  if (hardware_) {
+    sodium_memzero(h_, sizeof h_);
+    sodium_memzero(buffer_, sizeof buffer_);
+  } else {
+    sodium_memzero(&sodium_, sizeof sodium_);
+  }
+}
+
+void Sha256::update(std::string_view data) {
+  if (!hardware_) {
+    crypto_hash_sha256_update(&sodium_, bytes_of(data), data.size());
+    return;
+  }
+#ifdef FINFUSION_SHA_NI
+  const unsigned char* p = bytes_of(data);
+  std::size_t n = data.size();
+  bytes_ += n;
+  if (used_ > 0) {  // top up the buffered block first
+    const std::size_t take = std::min(n, sizeof buffer_ - used_);
+    std::memcpy(buffer_ + used_, p, take);
+    used_ += take;
+    p += take;
+    n -= take;
+    if (used_ < sizeof buffer_) return;
+    compress_sha_ni(h_, buffer_, 1);
+    used_ = 0;
+  }
+  if (n >= 64) {  // whole blocks straight from the input
+    compress_sha_ni(h_, p, n / 64);
+    p += n / 64 * 64;
+    n %= 64;
+  }
+  if (n > 0) std::memcpy(buffer_, p, n);
+  used_ = n;
+#endif
+}
+
+void Sha256::finish(unsigned char out[32]) {
+  if (!hardware_) {
+    crypto_hash_sha256_final(&sodium_, out);
+    sodium_memzero(&sodium_, sizeof sodium_);
+    return;
+  }
+#ifdef FINFUSION_SHA_NI
+  // The padding: 0x80, zeros, the length in bits; two blocks when the length does not fit.
+  unsigned char tail[128] = {};
+  std::memcpy(tail, buffer_, used_);
+  tail[used_] = 0x80;
+  const std::size_t tail_blocks = used_ < 56 ? 1 : 2;
+  const std::uint64_t bits = bytes_ * 8;
+  for (std::size_t i = 0; i < 8; ++i) tail[tail_blocks * 64 - 1 - i] = static_cast<unsigned char>(bits >> (8 * i));
+  compress_sha_ni(h_, tail, tail_blocks);
+  for (int i = 0; i < 8; ++i) store_be(h_[i], out + 4 * i);
+  sodium_memzero(tail, sizeof tail);
+  sodium_memzero(h_, sizeof h_);
+  sodium_memzero(buffer_, sizeof buffer_);
+  used_ = 0;
+#endif
+}
+
 Sha256Digest sha256(std::string_view message, bool portable) {
   Sha256Digest out{};
-  if (kHardware && !portable) {
-#ifdef FINFUSION_SHA_NI
-    std::uint32_t state[8];
-    std::memcpy(state, kInitial, sizeof state);
-    finish(state, 0, message, out.data());
-    return out;
-#endif
-  }
-  crypto_hash_sha256(out.data(), reinterpret_cast<const unsigned char*>(message.data()), message.size());
+  Sha256 hash(portable);
+  hash.update(message);
+  hash.finish(out.data());
   return out;
 }
 
-HmacSha256Key::HmacSha256Key(std::string_view key, bool portable) : hardware_(kHardware && !portable), sodium_{} {
-  std::memcpy(inner_, kInitial, sizeof inner_);
-  std::memcpy(outer_, kInitial, sizeof outer_);
-  if (!hardware_) {
-    crypto_auth_hmacsha256_init(&sodium_, reinterpret_cast<const unsigned char*>(key.data()), key.size());
+HmacSha256Key::HmacSha256Key(std::string_view key, bool portable) : inner_(portable), outer_(portable) {
+  if (!inner_.hardware_) {
+    // libsodium absorbs the pads into the two hash states an HMAC state is made of.
+    crypto_auth_hmacsha256_state state;
+    crypto_auth_hmacsha256_init(&state, bytes_of(key), key.size());
+    inner_.sodium_ = state.ictx;
+    outer_.sodium_ = state.octx;
+    sodium_memzero(&state, sizeof state);
     return;
   }
-#ifdef FINFUSION_SHA_NI
-  {
-    unsigned char block[64] = {};
-    if (key.size() > 64) {
-      crypto_hash_sha256(block, reinterpret_cast<const unsigned char*>(key.data()), key.size());
-    } else {
-      std::memcpy(block, key.data(), key.size());
-    }
-    unsigned char pad[64];
-    for (int i = 0; i < 64; ++i) pad[i] = static_cast<unsigned char>(block[i] ^ 0x36);
-    compress_sha_ni(inner_, pad, 1);
-    for (int i = 0; i < 64; ++i) pad[i] = static_cast<unsigned char>(block[i] ^ 0x5c);
-    compress_sha_ni(outer_, pad, 1);
-    sodium_memzero(block, sizeof block);
-    sodium_memzero(pad, sizeof pad);
+  unsigned char block[64] = {};
+  if (key.size() > 64) {
+    Sha256 long_key;
+    long_key.update(key);
+    long_key.finish(block);
+  } else {
+    std::memcpy(block, key.data(), key.size());
   }
-#endif
+  unsigned char pad[64];
+  for (int i = 0; i < 64; ++i) pad[i] = static_cast<unsigned char>(block[i] ^ 0x36);
+  inner_.update(std::string_view(reinterpret_cast<const char*>(pad), sizeof pad));
+  for (int i = 0; i < 64; ++i) pad[i] = static_cast<unsigned char>(block[i] ^ 0x5c);
+  outer_.update(std::string_view(reinterpret_cast<const char*>(pad), sizeof pad));
+  sodium_memzero(block, sizeof block);
+  sodium_memzero(pad, sizeof pad);
 }
 
-HmacSha256Key::~HmacSha256Key() {
-  sodium_memzero(inner_, sizeof inner_);
-  sodium_memzero(outer_, sizeof outer_);
-  sodium_memzero(&sodium_, sizeof sodium_);
+void HmacSha256Key::tag(std::initializer_list<std::string_view> parts, unsigned char out[32]) const {
+  Sha256 inner = inner_;
+  for (std::string_view part : parts) inner.update(part);
+  unsigned char digest[32];
+  inner.finish(digest);
+  Sha256 outer = outer_;
+  outer.update(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
+  outer.finish(out);
+  sodium_memzero(digest, sizeof digest);
 }
 
-void HmacSha256Key::tag(std::string_view message, unsigned char out[32]) const {
-  if (hardware_) {
-#ifdef FINFUSION_SHA_NI
-    std::uint32_t state[8];
-    std::memcpy(state, inner_, sizeof state);
-    unsigned char inner[32];
-    finish(state, 64, message, inner);
-    std::memcpy(state, outer_, sizeof state);
-    finish(state, 64, std::string_view(reinterpret_cast<const char*>(inner), sizeof inner), out);
-    sodium_memzero(inner, sizeof inner);
-    sodium_memzero(state, sizeof state);
-    return;
-#endif
-  }
-  crypto_auth_hmacsha256_state s = sodium_;
-  crypto_auth_hmacsha256_update(&s, reinterpret_cast<const unsigned char*>(message.data()), message.size());
-  crypto_auth_hmacsha256_final(&s, out);
-  sodium_memzero(&s, sizeof s);
+std::string hmac_sha256(std::string_view key, std::initializer_list<std::string_view> parts) {
+  std::string tag(32, '\0');
+  HmacSha256Key(key).tag(parts, reinterpret_cast<unsigned char*>(tag.data()));
+  return tag;
 }
 
 }  // namespace finfusion::internal

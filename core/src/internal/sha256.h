@@ -1,13 +1,16 @@
-// HMAC-SHA256 under one key with its pads absorbed once, and SHA-256, on the CPU's SHA
-// extensions when it has them (x86-64 SHA-NI, detected at run time) and through libsodium
-// otherwise (other CPUs, WebAssembly). Both paths give the same bytes; the tests check them
-// against each other, NIST's examples and Wycheproof.
+// SHA-256 and HMAC-SHA256 on the CPU's SHA extensions when it has them (x86-64 SHA-NI,
+// detected at run time) and through libsodium otherwise (other CPUs, WebAssembly). Both paths
+// give the same bytes; the tests check them against each other, NIST's examples and
+// Wycheproof. Stored key hashes, request signatures, webhook signatures and Content-Digest
+// all hash through here.
 #pragma once
 
 #include <sodium.h>
 
 #include <array>
 #include <cstdint>
+#include <initializer_list>
+#include <string>
 #include <string_view>
 
 namespace finfusion::internal {
@@ -16,6 +19,29 @@ using Sha256Digest = std::array<unsigned char, 32>;
 
 // True when this process computes SHA-256 on the SHA extensions.
 bool sha256_in_hardware() noexcept;
+
+// SHA-256 over data given in parts. Its state may hold key material (an HMAC's pads): it is
+// wiped when finished and when destroyed.
+class Sha256 {
+ public:
+  explicit Sha256(bool portable = false);
+  ~Sha256();
+  Sha256(const Sha256& other) = default;
+  Sha256& operator=(const Sha256& other) = default;
+
+  void update(std::string_view data);
+  // The digest of everything given; the state is wiped (update no more).
+  void finish(unsigned char out[32]);
+
+ private:
+  friend class HmacSha256Key;
+  bool hardware_;
+  alignas(16) std::uint32_t h_[8];  // the hardware path: the chaining value,
+  std::uint64_t bytes_ = 0;         // the bytes absorbed,
+  std::size_t used_ = 0;            // and buffered (under a block)
+  unsigned char buffer_[64];
+  crypto_hash_sha256_state sodium_;  // the portable path
+};
 
 // SHA-256 of `message` on the path this process uses (libsodium when `portable`).
 Sha256Digest sha256(std::string_view message, bool portable = false);
@@ -26,17 +52,17 @@ class HmacSha256Key {
  public:
   // `key` of any length (one over 64 bytes is hashed first, as RFC 2104 says).
   explicit HmacSha256Key(std::string_view key, bool portable = false);
-  ~HmacSha256Key();
-  HmacSha256Key(const HmacSha256Key& other) = default;
-  HmacSha256Key& operator=(const HmacSha256Key&) = default;
 
-  void tag(std::string_view message, unsigned char out[32]) const;
+  // The tag of the message given in parts, concatenated.
+  void tag(std::initializer_list<std::string_view> parts, unsigned char out[32]) const;
+  void tag(std::string_view message, unsigned char out[32]) const { tag({message}, out); }
 
  private:
-  bool hardware_;
-  alignas(16) std::uint32_t inner_[8];  // the midstates after the pads (hardware path)
-  alignas(16) std::uint32_t outer_[8];
-  crypto_auth_hmacsha256_state sodium_;  // the same, as libsodium keeps it
+  Sha256 inner_, outer_;  // after absorbing the pads
 };
+
+// The 32-byte tag of the concatenated parts under `key` (any length), for keys used once
+// (a request signature, a webhook's "id.timestamp.payload" without building it).
+std::string hmac_sha256(std::string_view key, std::initializer_list<std::string_view> parts);
 
 }  // namespace finfusion::internal
