@@ -162,7 +162,7 @@ vectors: build
 bench: build wasm $(VENV)/.tools java-jar
 	scripts/with-postgres.sh ./build/release/bench/bench_core --benchmark_min_time=0.2
 	./build/release/bench/timing_ct
-	$(PY) -m pip install -q .
+	$(PY) -m pip install -q . -r bench/requirements.txt
 	$(PY) bench/tables.py $(abspath $(PY)) ./build/release/bench/bench_core \
 	  $(CURDIR)/bindings/java/target/finfusion-keys-$$(cat VERSION).jar
 

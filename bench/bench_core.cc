@@ -1,5 +1,6 @@
 // Native figures for the core's hot calls (printed, never asserted). `make bench`.
 #include <benchmark/benchmark.h>
+#include <openssl/evp.h>
 #include <sodium.h>
 
 #include <unistd.h>
@@ -19,6 +20,7 @@
 #include "finfusion/store.h"
 #include "finfusion/time.h"
 #include "finfusion/webhooks.h"
+#include "internal/sha256.h"
 
 namespace {
 
@@ -86,6 +88,27 @@ void BM_keyed_blake2b(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_keyed_blake2b);
+
+// The physical floor: one compression of each hash, as a hash of a message that fits one
+// block (55 bytes for SHA-256, 100 for BLAKE2b; the padding and output are in the figure).
+// SHA-256 on the SHA extensions (Arg 0, when the CPU has them) and libsodium's portable C (1).
+void BM_floor_sha256_block(benchmark::State& state) {
+  const bool portable = state.range(0) == 1;
+  const std::string message(55, 'k');
+  for (auto _ : state) benchmark::DoNotOptimize(finfusion::internal::sha256(message, portable));
+  state.SetLabel(portable ? "portable" : finfusion::internal::sha256_in_hardware() ? "sha-ni" : "portable (no sha-ni)");
+}
+BENCHMARK(BM_floor_sha256_block)->Arg(0)->Arg(1);
+
+void BM_floor_blake2b_block(benchmark::State& state) {
+  const std::string message(100, 'k');
+  unsigned char out[32];
+  for (auto _ : state) {
+    crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(message.data()), message.size(), nullptr, 0);
+    benchmark::DoNotOptimize(out);
+  }
+}
+BENCHMARK(BM_floor_blake2b_block);
 
 // Nanoseconds per keyed BLAKE2b-256 of `key`, timed here and now (for side-by-side ratios).
 double keyed_blake2b_ns(const std::string& key, int rounds) {
@@ -319,6 +342,47 @@ void BM_verify_signed(benchmark::State& state) {
   state.SetLabel(std::string(finfusion::signing::algorithm_name(algorithm)));
 }
 BENCHMARK(BM_verify_signed)->Arg(0)->Arg(1);
+
+// Ed25519 sign + verify of a 300-byte signature base: ours (libsodium, Arg 0) beside OpenSSL's
+// EVP interface (Arg 1), the library an OpenSSL-based peer would use.
+void BM_ed25519_pair(benchmark::State& state) {
+  const std::string base(300, 'b');
+  if (state.range(0) == 0) {
+    const auto key = bench_key(finfusion::signing::Algorithm::kEd25519);
+    const auto verifier = key.verifying_key();
+    for (auto _ : state) {
+      const std::string sig = key.sign(base);
+      if (!verifier.verify(base, sig)) state.SkipWithError("verification failed");
+    }
+    state.SetLabel("libsodium");
+    return;
+  }
+  EVP_PKEY* pkey = nullptr;
+  EVP_PKEY_CTX* gen = EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, nullptr);
+  if (gen == nullptr || EVP_PKEY_keygen_init(gen) != 1 || EVP_PKEY_keygen(gen, &pkey) != 1) {
+    state.SkipWithError("OpenSSL key generation failed");
+    EVP_PKEY_CTX_free(gen);
+    return;
+  }
+  EVP_PKEY_CTX_free(gen);
+  const auto* data = reinterpret_cast<const unsigned char*>(base.data());
+  unsigned char sig[64];
+  for (auto _ : state) {
+    EVP_MD_CTX* sign = EVP_MD_CTX_new();
+    std::size_t length = sizeof sig;
+    const bool signed_ok = EVP_DigestSignInit(sign, nullptr, nullptr, nullptr, pkey) == 1 &&
+                           EVP_DigestSign(sign, sig, &length, data, base.size()) == 1;
+    EVP_MD_CTX_free(sign);
+    EVP_MD_CTX* verify = EVP_MD_CTX_new();
+    const bool verified = signed_ok && EVP_DigestVerifyInit(verify, nullptr, nullptr, nullptr, pkey) == 1 &&
+                          EVP_DigestVerify(verify, sig, length, data, base.size()) == 1;
+    EVP_MD_CTX_free(verify);
+    if (!verified) state.SkipWithError("OpenSSL verification failed");
+  }
+  EVP_PKEY_free(pkey);
+  state.SetLabel("openssl");
+}
+BENCHMARK(BM_ed25519_pair)->Arg(0)->Arg(1);
 
 void BM_content_digest_1k(benchmark::State& state) {
   const TypicalRequest request;

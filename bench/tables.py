@@ -23,6 +23,12 @@ SIGNING = {"BM_sign_verify_pair/0": "sign_verify_pair/hmac-sha256",
            "BM_sign_verify_pair/1": "sign_verify_pair/ed25519",
            "BM_webhook_sign_verify": "webhook_sign_verify"}
 VERIFY = {"BM_check_format": "check_format", "BM_hash": "hash", "BM_registry_verify": "verify"}
+FLOOR = {"BM_floor_sha256_block/0": "SHA-256, one block, SHA extensions",
+         "BM_floor_sha256_block/1": "SHA-256, one block, portable (libsodium)",
+         "BM_floor_blake2b_block": "BLAKE2b, one block (libsodium)",
+         "BM_keyed_blake2b": "keyed BLAKE2b-256 of a key",
+         "BM_ed25519_pair/0": "Ed25519 sign + verify, libsodium (ours)",
+         "BM_ed25519_pair/1": "Ed25519 sign + verify, OpenSSL 3"}
 
 
 def native(binary: str, names: dict) -> dict:
@@ -42,12 +48,22 @@ def binding(command: list) -> dict:
 def main() -> None:
     python, binary = sys.argv[1], sys.argv[2]
 
+    print("\nThe floor on this CPU, median ns per operation, one run:\n")
+    for op, ns in native(binary, FLOOR).items():
+        print(f"{op:44} {ns:10.0f}")
+
     n, p, j = (native(binary, SIGNING), binding([python, "bench_signing.py"]), binding(["node", "bench_signing.mjs"]))
     print("\nRFC 9421 sign + verify of the typical request (POST, target URI, 4 headers, 1 KiB body with")
-    print("Content-Digest) and a Standard Webhooks sign + verify, median ns per operation, one run:\n")
-    print(f"{'operation':32} {'native':>10} {'python':>10} {'x native':>9} {'node':>10} {'x native':>9}")
+    print("Content-Digest) and a Standard Webhooks sign + verify, median ns per operation, one run.")
+    print("'peer' is the same RFC 9421 work written on the language's standard library (hashlib and")
+    print("hmac with `cryptography` for Ed25519 in Python, node:crypto in Node):\n")
+    print(f"{'operation':30} {'native':>8} {'python':>8} {'x nat':>6} {'py peer':>8} {'peer/py':>7} "
+          f"{'node':>8} {'x nat':>6} {'js peer':>8} {'peer/js':>7}")
     for op, ns in n.items():
-        print(f"{op:32} {ns:10.0f} {p[op]:10.0f} {p[op] / ns:9.2f} {j[op]:10.0f} {j[op] / ns:9.2f}")
+        pp, jp = p.get(op + "/peer"), j.get(op + "/peer")
+        py_peer = f"{pp:8.0f} {pp / p[op]:7.2f}" if pp else f"{'':8} {'':7}"
+        js_peer = f"{jp:8.0f} {jp / j[op]:7.2f}" if jp else f"{'':8} {'':7}"
+        print(f"{op:30} {ns:8.0f} {p[op]:8.0f} {p[op] / ns:6.2f} {py_peer} {j[op]:8.0f} {j[op] / ns:6.2f} {js_peer}")
 
     n, p, j = native(binary, VERIFY), binding([python, "bench_verify.py"]), binding(["node", "bench_verify.mjs"])
     jar = sys.argv[3] if len(sys.argv) > 3 else None

@@ -12,6 +12,7 @@ packages=(
   # C++ core
   build-essential g++ cmake ninja-build pkg-config git ca-certificates curl
   libsodium-dev nlohmann-json3-dev catch2 libbenchmark-dev
+  libssl-dev  # the benchmarks' OpenSSL peer
   # command line, persistent stores
   libcli11-dev libsqlite3-dev libpq-dev postgresql
   # Java binding (JNI library, Maven build)
