@@ -126,6 +126,29 @@ test('content digests', () => {
   assert.throws(() => signing.verifyContentDigest('sha-256', 'x'), (e) => e instanceof FinFusionError && e.code === 'invalid_request');
 });
 
+test('what crosses in one buffer arrives whole: a body that grows memory, non-ASCII text, lone surrogates', () => {
+  const key = signing.SigningKey.hmac('k-1', new Uint8Array(32).fill(9));
+  // 24 MiB: more than the core's memory had, so it grows while the call is packed.
+  const body = new Uint8Array(24 << 20).fill(0x61);
+  const headers = { 'Content-Type': 'text/plain; charset=utf-8', 'X-Note': 'naïve café ☕ 𝄞' };
+  const request = { method: 'PUT', url: `${URL_}&q=%C3%A9`, headers, body };
+  const added = signing.signRequest(request, key, { now: NOW, tag: 'tag-1', components: ['@method', 'x-note', 'content-digest'] });
+  assert.equal(added['Content-Digest'], signing.contentDigest(body));
+  const v = signing.verifyRequest({ ...request, headers: { ...headers, ...added } }, key, { now: NOW });
+  assert.deepEqual([v.valid, v.code, v.keyId, v.tag], [true, 'valid', 'k-1', 'tag-1']);
+  assert.ok(v.signatureBase.includes('"x-note": naïve café ☕ 𝄞'), v.signatureBase);
+  assert.deepEqual(v.covered, ['"@method"', '"x-note"', '"content-digest"']);
+  const tampered = signing.verifyRequest({ ...request, body: body.subarray(1), headers: { ...headers, ...added } }, key, { now: NOW });
+  assert.deepEqual([tampered.valid, tampered.code], [false, 'signature_invalid']);
+  // A lone surrogate crosses as the invalid UTF-8 it is, which the core refuses in a label.
+  assert.throws(() => signing.signRequest(request, key, { now: NOW, label: 'a\uD800' }),
+    (e) => e instanceof FinFusionError && e.code === 'invalid_request');
+  const ring = new signing.KeyRing([key]);
+  ring.dispose();
+  assert.throws(() => signing.verifyRequest({ ...request, headers: { ...headers, ...added } }, ring, { now: NOW }),
+    (e) => e instanceof FinFusionError && e.code === 'precondition_failed');
+});
+
 test('bad input is typed; no secret in any text', () => {
   const secret = new TextEncoder().encode('s3cr3t-signing-material-xxxxxxxx');
   const secretText = new TextDecoder().decode(secret);

@@ -485,18 +485,117 @@ function ringOf(keys) {
 
 function nowOf(now) { return now === undefined ? Date.now() : toMillis(now); }
 
+// A call's texts and bytes, written straight into the core's memory for one of its packed
+// exports (ff_sign, ff_verify; embind.cc describes the form): each item a little-endian u32
+// length then its bytes (NONE for an absent one), counts as bare u32 words.
+const NONE = 0xFFFFFFFF;
+const pack = {
+  base: 0,
+  capacity: 0,
+  at: 0,
+  heap: null,
+  start() {
+    this.at = 0;
+    this.reserve(4096);
+  },
+  reserve(extra) {
+    const c = need();
+    if (this.at + extra > this.capacity) {
+      this.capacity = Math.max(2 * this.capacity, this.at + extra);
+      this.base = c._ff_packed_reserve(this.capacity);
+    }
+    if (this.heap !== c.HEAPU8) this.heap = c.HEAPU8;  // memory grew
+  },
+  word(w) {
+    this.reserve(4);
+    const p = this.base + this.at;
+    this.heap[p] = w & 0xFF;
+    this.heap[p + 1] = (w >>> 8) & 0xFF;
+    this.heap[p + 2] = (w >>> 16) & 0xFF;
+    this.heap[p + 3] = (w >>> 24) & 0xFF;
+    this.at += 4;
+  },
+  // A string from text() (or its WTF-8 bytes), or bytes.
+  item(value) {
+    if (value === null) {
+      this.word(NONE);
+      return;
+    }
+    const isText = typeof value === 'string';
+    this.reserve(4 + (isText ? 3 * value.length : value.length));
+    const from = this.base + this.at + 4;
+    let n = value.length;
+    if (isText) n = ENCODER.encodeInto(value, this.heap.subarray(from, this.base + this.capacity)).written;
+    else this.heap.set(value, from);
+    this.word(n);
+    this.at += n;
+  },
+  items(values) {
+    this.word(values.length);
+    for (const v of values) this.item(v);
+  },
+  message(m) {
+    this.item(m.method);
+    this.item(m.url);
+    this.item(m.body);
+    this.word(m.names.length);
+    for (let i = 0; i < m.names.length; i++) {
+      this.item(m.names[i]);
+      this.item(m.values[i]);
+    }
+  },
+};
+
+// Reads an answer of a packed export (at `address`): throws its failure, else returns a
+// reader of its items.
+function unpack(address) {
+  const heap = need().HEAPU8;
+  let at = address;
+  const word = () => {
+    const w = (heap[at] | (heap[at + 1] << 8) | (heap[at + 2] << 16) | (heap[at + 3] << 24)) >>> 0;
+    at += 4;
+    return w;
+  };
+  const item = () => {
+    const n = word();
+    if (n === NONE) return null;
+    at += n;
+    return n === 0 ? '' : DECODER.decode(heap.subarray(at - n, at));
+  };
+  word();  // the answer's length
+  const code = word();
+  if (code !== 0) throw new FinFusionError(CODES[code], item());
+  return { word, item, items: () => Array.from({ length: word() }, item) };
+}
+
 function signWith(message, request, key, opts) {
   if (!(key instanceof SigningKey)) throw new TypeError(`key must be a SigningKey, not ${typeName(key)}`);
   const {
     label = 'sig1', components = [], expiresIn = null, nonce = null, tag = '', includeAlg = true,
     digest = 'sha-256', now,
   } = options(opts, 'options');
-  const out = unwrap(need().signing_sign(message, request, key.native(), {
-    label, components: textList(components, 'components'),
-    expiresIn: expiresIn === null ? null : seconds(expiresIn, 'expiresIn'),
-    nonce: typeof nonce === 'string' ? nonce : '', generateNonce: nonce === true, tag, includeAlg: Boolean(includeAlg), digest,
-  }, nowOf(now)));
-  return Object.fromEntries(out.headers);
+  const native = key.native();
+  const componentTexts = textList(components, 'components');
+  const expires = expiresIn === null ? -1 : seconds(expiresIn, 'expiresIn');
+  const at = nowOf(now);
+  const labelText = text(label, 'label'), nonceText = typeof nonce === 'string' ? text(nonce, 'nonce') : '';
+  const tagText = text(tag, 'tag'), digestText = text(digest, 'digest');
+  pack.start();
+  pack.message(message);
+  if (request !== null) pack.message(request);
+  pack.item(labelText);
+  pack.items(componentTexts);
+  pack.item(nonceText);
+  pack.item(tagText);
+  pack.item(digestText);
+  const out = unpack(need()._ff_sign(keyAddress(native), pack.at, at, message.status, request === null ? 0 : 1,
+    expires, nonce === true ? 1 : 0, includeAlg ? 1 : 0));
+  const headers = {};
+  for (let n = out.word(); n > 0; n--) {
+    const name = out.item();
+    headers[name] = out.item();
+  }
+  return headers;
 }
 
 function verifyWith(message, request, keys, opts) {
@@ -505,16 +604,42 @@ function verifyWith(message, request, keys, opts) {
     requireContentDigest = true, now,
   } = options(opts, 'options');
   if (nonces !== null && !(nonces instanceof NonceCache)) throw new TypeError(`nonces must be a NonceCache, not ${typeName(nonces)}`);
+  const required = textList(requiredComponents, 'requiredComponents');
+  const labelText = text(label, 'label');
+  const toleranceSeconds = seconds(tolerance, 'tolerance');
+  const at = nowOf(now);
   const ring = ringOf(keys);
   try {
-    return Object.freeze(need().signing_verify(message, request, ring.native(), {
-      tolerance: seconds(tolerance, 'tolerance'), requireNonce: Boolean(requireNonce),
-      requiredComponents: textList(requiredComponents, 'requiredComponents'), label: text(label, 'label'),
-      requireContentDigest: Boolean(requireContentDigest),
-    }, nonces === null ? null : nonces.native(), nowOf(now)));
+    pack.start();
+    pack.message(message);
+    if (request !== null) pack.message(request);
+    pack.items(required);
+    pack.item(labelText);
+    const out = unpack(need()._ff_verify(keyAddress(ring.native()), nonces === null ? 0 : keyAddress(nonces.native()),
+      pack.at, at, message.status, request === null ? 0 : 1, toleranceSeconds, requireNonce ? 1 : 0,
+      requireContentDigest ? 1 : 0));
+    const valid = out.word() === 1;
+    const code = CODES[out.word()];
+    const [why, labelOut, keyId, alg, nonce, tag, created, expires] = Array.from({ length: 8 }, out.item);
+    return Object.freeze({
+      valid, code, message: why, label: labelOut, keyId, alg, nonce, tag, created: Number(created),
+      expires: expires === null ? null : Number(expires), covered: out.items(), signatureBase: out.item(), signer: out.item(),
+    });
   } finally {
     if (ring !== keys) ring.dispose();
   }
+}
+
+// The address of a native object (SigningKey, KeyRing, NonceCache) for the packed exports,
+// asked once per object.
+const addresses = new WeakMap();
+function keyAddress(native) {
+  let address = addresses.get(native);
+  if (address === undefined) {
+    address = native.address();
+    addresses.set(native, address);
+  }
+  return address;
 }
 
 function relatedRequest(opts) {
