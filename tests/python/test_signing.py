@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import pathlib
 import pickle
+import types
 
 import pytest
 
@@ -60,6 +61,38 @@ def test_round_trip_and_tampering(algorithm):
         assert (v.valid, v.code) == (False, "signature_invalid")
     # Uncovered headers may change.
     assert signing.verify_request("POST", URL, {**headers, "X-Request-Id": "r2", "X-New": "1"}, BODY, keys=key, now=NOW)
+
+
+def test_every_header_and_body_shape_signs_the_same():
+    # dicts and lists of str pairs are read by the core; other shapes go through _pairs: the
+    # same signature either way.
+    key = hmac_key()
+    pairs = list(HEADERS.items())
+    shapes = [HEADERS, pairs, tuple(pairs), types.MappingProxyType(HEADERS),
+              [(n.encode(), v.encode()) for n, v in pairs], [(n, [v]) for n, v in pairs], {**HEADERS}]
+    bodies = [BODY, bytearray(BODY), memoryview(BODY), BODY.decode()]
+    expected = signing.sign_request("POST", URL, HEADERS, BODY, key=key, now=NOW)
+    for headers in shapes:
+        for body in bodies:
+            assert signing.sign_request("POST", URL, headers, body, key=key, now=NOW) == expected
+    assert signing.sign_request("POST", URL, iter(pairs), BODY, key=key, now=NOW) == expected
+    headers = {**HEADERS, **expected}
+    for body in bodies:
+        assert signing.verify_request("POST", URL, list(headers.items()), body, keys=key, now=NOW).valid
+    # Several values for one name are joined, as the core joins repeated lines.
+    multi = signing.sign_request("POST", URL, [("X-A", ["1", "2"])], None, key=key, components=["x-a"], now=NOW)
+    assert signing.verify_request("POST", URL, [("X-A", "1, 2"), *multi.items()], keys=key, now=NOW).valid
+    for bad_headers, message in [("x", "headers must be a mapping or"), ([("a", "b", "c")], "headers must be"),
+                                 ([("a", 1)], "header value must be str or bytes, not int"),
+                                 ({1: "a"}, "header name must be str or bytes, not int")]:
+        with pytest.raises(TypeError, match=message):
+            signing.sign_request("POST", URL, bad_headers, BODY, key=key, now=NOW)
+    with pytest.raises(TypeError, match="body must be bytes, str or None, not int"):
+        signing.sign_request("POST", URL, HEADERS, 1, key=key, now=NOW)
+    with pytest.raises(TypeError, match="body must be bytes, str or None, not list"):
+        signing.verify_request("POST", URL, headers, [1], keys=key, now=NOW)
+    with pytest.raises(UnicodeEncodeError):
+        signing.sign_request("POST", URL, HEADERS, "\ud800", key=key, now=NOW)
 
 
 def test_every_one_byte_change_of_a_covered_component_fails():

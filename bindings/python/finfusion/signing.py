@@ -116,8 +116,10 @@ def _request(request: Optional[Mapping[str, Any]]) -> Optional[Tuple[str, str, L
 def _sign(method: str, url: str, status: int, headers: Headers, body: Body, request: Any, key: Any, label: str,
           components: Optional[Sequence[str]], expires_in: Optional[Seconds], nonce: Union[str, bool, None],
           tag: Optional[str], include_alg: bool, digest: str, now: Optional[Instant]) -> Dict[str, str]:
+    # Headers and body go as given: the core reads str pairs and bytes itself, and hands
+    # other shapes to _pairs.
     added, _base, _input = _core.signing_sign(
-        method, url, status, _pairs(headers), _body(body), _request(request), key, label,
+        method, url, status, headers, body, _request(request), key, label,
         None if components is None else list(components),
         None if expires_in is None else _seconds(expires_in, "expires_in"),
         nonce if isinstance(nonce, str) else "", nonce is True, tag or "", include_alg, digest, _now(now))
@@ -153,7 +155,7 @@ def _verify(method: str, url: str, status: int, headers: Headers, body: Body, re
             nonces: Optional["_core.NonceCache"], tolerance: Seconds, require_nonce: bool,
             required_components: Sequence[str], label: Optional[str], require_content_digest: bool,
             now: Optional[Instant]) -> "_core.Verification":
-    return _core.signing_verify(method, url, status, _pairs(headers), _body(body), _request(request), _ring(keys),
+    return _core.signing_verify(method, url, status, headers, body, _request(request), _ring(keys),
                                 _seconds(tolerance, "tolerance"), require_nonce, list(required_components),
                                 label or "", require_content_digest, nonces, _now(now))
 

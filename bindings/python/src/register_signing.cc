@@ -26,36 +26,73 @@ std::vector<std::string> str_list(py::handle value, const char* what) {
   return out;
 }
 
+// Whether `pair` is a (str, str) tuple.
+bool is_text_pair(PyObject* pair) {
+  return PyTuple_CheckExact(pair) && PyTuple_GET_SIZE(pair) == 2 && PyUnicode_CheckExact(PyTuple_GET_ITEM(pair, 0)) &&
+         PyUnicode_CheckExact(PyTuple_GET_ITEM(pair, 1));
+}
+
+// Headers as the facade takes them. A dict of str to str and a list or tuple of (str, str)
+// pairs, what nearly every caller passes, are read here; any other shape (bytes, several
+// values for a name, other mappings and iterables) goes through finfusion.signing._pairs
+// first, which has the rules and the errors. Either way, a list or tuple of (str, str).
+py::object header_pairs(py::handle headers) {
+  PyObject* h = headers.ptr();
+  bool plain = true;
+  if (PyDict_CheckExact(h)) {
+    PyObject *name, *value;
+    Py_ssize_t at = 0;
+    while (plain && PyDict_Next(h, &at, &name, &value)) plain = PyUnicode_CheckExact(name) && PyUnicode_CheckExact(value);
+    if (plain) return py::reinterpret_steal<py::object>(PyDict_Items(h));
+  } else if (PyList_CheckExact(h) || PyTuple_CheckExact(h)) {
+    auto seq = py::reinterpret_borrow<py::sequence>(headers);
+    for (py::handle pair : seq) {
+      if (!is_text_pair(pair.ptr())) {
+        plain = false;
+        break;
+      }
+    }
+    if (plain) return seq;
+  }
+  return py::module_::import("finfusion.signing").attr("_pairs")(headers);
+}
+
 // One message's text borrowed from Python for the call: method, target URI, status,
-// headers as a list of (name, value) str pairs, body as bytes or None.
+// headers (any shape header_pairs takes, None for none), body as bytes-like, str or None.
 class MessageArg {
  public:
-  MessageArg(py::handle method, py::handle uri, int status, py::handle headers, py::handle body) {
-    if (!PyList_Check(headers.ptr()) && !PyTuple_Check(headers.ptr())) {
-      throw py::type_error("headers must be a list of (name, value) pairs");
-    }
-    auto seq = py::reinterpret_borrow<py::sequence>(headers);
+  MessageArg(py::handle method, py::handle uri, int status, py::handle headers, py::handle body)
+      : headers_(headers.is_none() ? py::object(py::list()) : header_pairs(headers)) {
+    auto seq = py::reinterpret_borrow<py::sequence>(headers_);
     texts_.reserve(2 + 2 * seq.size());
     texts_.emplace_back(method, "method");
     texts_.emplace_back(uri, "url");
     for (py::handle pair : seq) {
-      if (!PyTuple_Check(pair.ptr()) || PyTuple_Size(pair.ptr()) != 2) {
-        throw py::type_error("headers must be a list of (name, value) pairs");
-      }
       texts_.emplace_back(PyTuple_GET_ITEM(pair.ptr(), 0), "header name");
       texts_.emplace_back(PyTuple_GET_ITEM(pair.ptr(), 1), "header value");
     }
-    if (!body.is_none()) body_ = std::make_unique<ByteView>(body, "body");
+    if (PyUnicode_Check(body.ptr())) {
+      Py_ssize_t size = 0;
+      const char* data = PyUnicode_AsUTF8AndSize(body.ptr(), &size);  // strict, as str.encode("utf-8")
+      if (data == nullptr) throw py::error_already_set();
+      message.body = std::string_view(data, static_cast<std::size_t>(size));
+    } else if (PyBytes_Check(body.ptr()) || PyByteArray_Check(body.ptr()) || PyMemoryView_Check(body.ptr())) {
+      body_ = std::make_unique<ByteView>(body, "body");
+      message.body = body_->view();
+    } else if (!body.is_none()) {
+      throw py::type_error("body must be bytes, str or None, not " +
+                           std::string(py::str(py::type::handle_of(body).attr("__name__"))));
+    }
     message.method = texts_[0].view();
     message.target_uri = texts_[1].view();
     message.status = status;
     for (std::size_t i = 2; i + 1 < texts_.size(); i += 2) message.headers.push_back({texts_[i].view(), texts_[i + 1].view()});
-    if (body_) message.body = body_->view();
   }
 
   signing::Message message;
 
  private:
+  py::object headers_;  // the pairs the texts view (when made here)
   std::vector<Text> texts_;
   std::unique_ptr<ByteView> body_;
 };
