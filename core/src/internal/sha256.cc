@@ -89,9 +89,11 @@ const unsigned char* bytes_of(std::string_view s) { return reinterpret_cast<cons
 
 bool sha256_in_hardware() noexcept { return kHardware; }
 
-Sha256::Sha256(bool portable) : hardware_(kHardware && !portable), h_{}, buffer_{}, sodium_{} {
+Sha256::Sha256(bool portable) : hardware_(kHardware && !portable) {
   if (hardware_) {
-    std::memcpy(h_, kInitial, sizeof h_);
+    std::memcpy(hw_.h, kInitial, sizeof hw_.h);
+    hw_.bytes = 0;
+    hw_.used = 0;
   } else {
     crypto_hash_sha256_init(&sodium_);
   }
@@ -99,8 +101,7 @@ Sha256::Sha256(bool portable) : hardware_(kHardware && !portable), h_{}, buffer_
 
 Sha256::~Sha256() {
   if (hardware_) {
-    sodium_memzero(h_, sizeof h_);
-    sodium_memzero(buffer_, sizeof buffer_);
+    sodium_memzero(&hw_, sizeof hw_);
   } else {
     sodium_memzero(&sodium_, sizeof sodium_);
   }
@@ -114,24 +115,24 @@ void Sha256::update(std::string_view data) {
 #ifdef FINFUSION_SHA_NI
   const unsigned char* p = bytes_of(data);
   std::size_t n = data.size();
-  bytes_ += n;
-  if (used_ > 0) {  // top up the buffered block first
-    const std::size_t take = std::min(n, sizeof buffer_ - used_);
-    std::memcpy(buffer_ + used_, p, take);
-    used_ += take;
+  hw_.bytes += n;
+  if (hw_.used > 0) {  // top up the buffered block first
+    const std::size_t take = std::min(n, sizeof hw_.buffer - hw_.used);
+    std::memcpy(hw_.buffer + hw_.used, p, take);
+    hw_.used += take;
     p += take;
     n -= take;
-    if (used_ < sizeof buffer_) return;
-    compress_sha_ni(h_, buffer_, 1);
-    used_ = 0;
+    if (hw_.used < sizeof hw_.buffer) return;
+    compress_sha_ni(hw_.h, hw_.buffer, 1);
+    hw_.used = 0;
   }
   if (n >= 64) {  // whole blocks straight from the input
-    compress_sha_ni(h_, p, n / 64);
+    compress_sha_ni(hw_.h, p, n / 64);
     p += n / 64 * 64;
     n %= 64;
   }
-  if (n > 0) std::memcpy(buffer_, p, n);
-  used_ = n;
+  if (n > 0) std::memcpy(hw_.buffer, p, n);
+  hw_.used = n;
 #endif
 }
 
@@ -144,17 +145,15 @@ void Sha256::finish(unsigned char out[32]) {
 #ifdef FINFUSION_SHA_NI
   // The padding: 0x80, zeros, the length in bits; two blocks when the length does not fit.
   unsigned char tail[128] = {};
-  std::memcpy(tail, buffer_, used_);
-  tail[used_] = 0x80;
-  const std::size_t tail_blocks = used_ < 56 ? 1 : 2;
-  const std::uint64_t bits = bytes_ * 8;
+  std::memcpy(tail, hw_.buffer, hw_.used);
+  tail[hw_.used] = 0x80;
+  const std::size_t tail_blocks = hw_.used < 56 ? 1 : 2;
+  const std::uint64_t bits = hw_.bytes * 8;
   for (std::size_t i = 0; i < 8; ++i) tail[tail_blocks * 64 - 1 - i] = static_cast<unsigned char>(bits >> (8 * i));
-  compress_sha_ni(h_, tail, tail_blocks);
-  for (int i = 0; i < 8; ++i) store_be(h_[i], out + 4 * i);
+  compress_sha_ni(hw_.h, tail, tail_blocks);
+  for (int i = 0; i < 8; ++i) store_be(hw_.h[i], out + 4 * i);
   sodium_memzero(tail, sizeof tail);
-  sodium_memzero(h_, sizeof h_);
-  sodium_memzero(buffer_, sizeof buffer_);
-  used_ = 0;
+  sodium_memzero(&hw_, sizeof hw_);
 #endif
 }
 

@@ -35,12 +35,17 @@ class Sha256 {
 
  private:
   friend class HmacSha256Key;
+  struct Hardware {
+    alignas(16) std::uint32_t h[8];  // the chaining value
+    std::uint64_t bytes;              // the bytes absorbed
+    std::size_t used;                 // and buffered (under a block)
+    unsigned char buffer[64];
+  };
   bool hardware_;
-  alignas(16) std::uint32_t h_[8];  // the hardware path: the chaining value,
-  std::uint64_t bytes_ = 0;         // the bytes absorbed,
-  std::size_t used_ = 0;            // and buffered (under a block)
-  unsigned char buffer_[64];
-  crypto_hash_sha256_state sodium_;  // the portable path
+  union {
+    Hardware hw_;
+    crypto_hash_sha256_state sodium_;  // the portable path
+  };
 };
 
 // SHA-256 of `message` on the path this process uses (libsodium when `portable`).
