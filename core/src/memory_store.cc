@@ -11,28 +11,44 @@
 #include <vector>
 
 #include "finfusion/registry.h"
+#include "internal/compact_records.h"
 
 namespace finfusion::registry {
 namespace {
+
+using internal::CompactRecord;
+using internal::RecordIndex;
+using internal::ScopeSets;
 
 class MemoryStore final : public Store {
  public:
   explicit MemoryStore(std::size_t max_events) : max_events_(std::max<std::size_t>(max_events, 1)) {}
 
   Result<std::optional<KeyRecord>> get(std::string_view id) override {
-    auto it = records_.find(id);
-    if (it == records_.end()) return std::optional<KeyRecord>();
-    return std::optional<KeyRecord>(*it->second);
+    const CompactRecord* r = records_.find(id);
+    if (r == nullptr) return std::optional<KeyRecord>();
+    std::optional<KeyRecord> out(std::in_place);
+    r->read(*out);
+    return out;
   }
   Status read(std::string_view id, FunctionRef<void(const KeyRecord*)> visit) override {
-    auto it = records_.find(id);
-    visit(it == records_.end() ? nullptr : it->second.get());
+    // Into a record kept for it: its strings' storage is reused from one read to the next,
+    // and a record read again, unchanged but for a verification's touch, is not copied again.
+    const CompactRecord* r = records_.find(id);
+    if (r != nullptr && r == read_from_) {
+      reading_.rate = r->rate;
+      reading_.last_used_at = r->last_used_at;
+    } else if (r != nullptr) {
+      r->read(reading_);
+      read_from_ = r;
+    }
+    visit(r == nullptr ? nullptr : &reading_);
     return Status::Ok();
   }
   Result<std::vector<KeyRecord>> list() override {
-    std::vector<KeyRecord> out;
-    out.reserve(records_.size());
-    for (const auto& [id, r] : records_) out.push_back(*r);
+    std::vector<KeyRecord> out(records_.size());
+    auto next = out.begin();
+    records_.each([&](const CompactRecord& r) { r.read(*next++); });
     std::sort(out.begin(), out.end(), [](const KeyRecord& a, const KeyRecord& b) { return a.id < b.id; });
     return out;
   }
@@ -68,18 +84,16 @@ class MemoryStore final : public Store {
     for (auto& n : plan.queued) outbox_.emplace(n.id, std::move(n));  // kept when there already
     for (auto& n : plan.notifications) outbox_[n.id] = std::move(n);
     for (auto& secret : plan.secrets) secrets_[secret.id] = std::move(secret);
-    for (auto& r : plan.records) put(std::move(r));
+    for (const KeyRecord& r : plan.records) put(r);
     for (const Access& access : plan.accesses) {
       if (access.touch) {
-        auto record = records_.find(access.key_id);
-        if (record != records_.end()) {  // else removed since it was read
-          record->second->rate = access.rate;
-          record->second->last_used_at = access.at;
+        CompactRecord* record = records_.find(access.key_id);
+        if (record != nullptr) {  // else removed since it was read
+          record->rate = access.rate;
+          record->last_used_at = access.at;
         }
       }
-      auto it = usage_.find(access.key_id);
-      if (it == usage_.end()) it = usage_.emplace(access.key_id, KeyUsage{}).first;
-      KeyUsage& k = it->second;
+      KeyUsage& k = usage_of(access.key_id);
       time::Millis start = usage::interval_start(access.at);
       usage::Aggregate& slot = k.intervals[start];
       slot.start = start;
@@ -87,12 +101,11 @@ class MemoryStore final : public Store {
       if (start < k.window_minute) k.window_minute = kNoWindow;  // the cached hour changed
     }
     for (const auto& [key_id, aggregate] : plan.aggregates) {
-      auto it = usage_.find(key_id);
-      if (it == usage_.end()) it = usage_.emplace(key_id, KeyUsage{}).first;
-      usage::Aggregate& slot = it->second.intervals[aggregate.start];
+      KeyUsage& k = usage_of(key_id);
+      usage::Aggregate& slot = k.intervals[aggregate.start];
       slot.start = aggregate.start;
       slot.merge(aggregate);
-      it->second.window_minute = kNoWindow;
+      k.window_minute = kNoWindow;
     }
     for (auto& e : plan.events) {
       // Kept with the hash as bytes and no hex strings: they are written out on reading.
@@ -121,7 +134,7 @@ class MemoryStore final : public Store {
     std::vector<usage::Aggregate> out;
     auto it = usage_.find(key_id);
     if (it == usage_.end()) return out;
-    const auto& intervals = it->second.intervals;
+    const auto& intervals = it->second->intervals;
     for (auto a = intervals.lower_bound(start); a != intervals.end() && a->first < end; ++a) out.push_back(a->second);
     return out;
   }
@@ -129,7 +142,7 @@ class MemoryStore final : public Store {
     UsageWindow w;
     auto it = usage_.find(key_id);
     if (it == usage_.end()) return w;
-    KeyUsage& k = it->second;
+    KeyUsage& k = *it->second;
     if (k.window_minute != minute) {
       // The hour before `minute` changes only when an older interval is written; sum it
       // once per minute, not on every verification.
@@ -170,30 +183,25 @@ class MemoryStore final : public Store {
  private:
   static constexpr time::Millis kNoWindow = std::numeric_limits<time::Millis>::min();
   struct KeyUsage {
+    std::string key_id;
     std::map<time::Millis, usage::Aggregate> intervals;
     time::Millis window_minute = kNoWindow;  // the minute whose hour sums are cached
     std::uint64_t hour_requests = 0, hour_errors = 0;
   };
 
-  // Writes a record whole. Its key in records_ views the record's own id, so a record that
-  // is replaced keeps its id string (the same text).
-  void put(KeyRecord&& r) {
-    auto it = records_.find(r.id);
-    if (it == records_.end()) {
-      auto owned = std::make_unique<KeyRecord>(std::move(r));
-      const std::string_view id = owned->id;
-      records_.emplace(id, std::move(owned));
-      return;
-    }
-    KeyRecord& kept = *it->second;
-    std::string id = std::move(kept.id);
-    kept = std::move(r);
-    kept.id = std::move(id);
+  // Writes a record whole, its scope set shared with the records that have the same.
+  void put(const KeyRecord& r) {
+    read_from_ = nullptr;  // the record reading_ holds may be the one replaced
+    records_.put(CompactRecord::Make(r, scope_sets_.intern(r.scopes)));
+    scope_sets_.prune(records_);
   }
 
-  // Records by id, hashed: a lookup among a million keys touches a few cache lines, where a
-  // tree would touch forty.
-  std::unordered_map<std::string_view, std::unique_ptr<KeyRecord>> records_;
+  // Records by id, compact (internal/compact_records.h): a million keys take about 200 bytes
+  // each, and a lookup touches a slot and the record.
+  RecordIndex records_;
+  ScopeSets scope_sets_;
+  KeyRecord reading_;                         // what read() visits,
+  const CompactRecord* read_from_ = nullptr;  // read from this record (null: none, or replaced since)
   std::map<std::string, StoredSecret, std::less<>> secrets_;
   std::map<std::string, Notification, std::less<>> outbox_;
   struct Logged {
@@ -208,7 +216,18 @@ class MemoryStore final : public Store {
   audit::Digest head_{};          // hash of the newest event (zeros before the first)
   audit::Digest dropped_head_{};  // hash of the newest dropped event
   std::size_t max_events_;
-  std::map<std::string, KeyUsage, std::less<>> usage_;
+  // Usage by key id, hashed (a view of the KeyUsage's own copy of the id): no allocation to
+  // look one up, and a few cache lines touched where a tree of a million ids touches twenty.
+  std::unordered_map<std::string_view, std::unique_ptr<KeyUsage>> usage_;
+  KeyUsage& usage_of(std::string_view key_id) {
+    auto it = usage_.find(key_id);
+    if (it != usage_.end()) return *it->second;
+    auto owned = std::make_unique<KeyUsage>();
+    owned->key_id.assign(key_id);
+    KeyUsage& k = *owned;
+    usage_.emplace(std::string_view(k.key_id), std::move(owned));
+    return k;
+  }
 };
 
 }  // namespace

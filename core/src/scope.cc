@@ -80,35 +80,39 @@ bool Scope::overlaps(const Scope& other) const noexcept {
   return is_prefix(path_, other.path_) || is_prefix(other.path_, path_);
 }
 
+const std::vector<Scope> ScopeSet::kNone;
+
 Result<ScopeSet> ScopeSet::Create(const std::vector<std::string>& texts) {
   if (texts.size() > kMaxScopes) {
     return Status(Code::kInvalidScope,
                   "more than " + std::to_string(kMaxScopes) + " scopes in one list");
   }
-  ScopeSet set;
-  set.entries_.reserve(texts.size());
+  std::vector<Scope> entries;
+  entries.reserve(texts.size());
   for (std::size_t i = 0; i < texts.size(); ++i) {
     auto scope = Scope::Create(texts[i]);
     if (!scope.ok()) {
       return Status(Code::kInvalidScope,
                     "entry " + std::to_string(i) + ": " + scope.status().message());
     }
-    set.entries_.push_back(std::move(scope).value());
+    entries.push_back(std::move(scope).value());
   }
-  std::sort(set.entries_.begin(), set.entries_.end());
-  set.entries_.erase(std::unique(set.entries_.begin(), set.entries_.end()), set.entries_.end());
+  std::sort(entries.begin(), entries.end());
+  entries.erase(std::unique(entries.begin(), entries.end()), entries.end());
+  ScopeSet set;
+  if (!entries.empty()) set.entries_ = std::make_shared<const std::vector<Scope>>(std::move(entries));
   return set;
 }
 
 std::vector<std::string> ScopeSet::to_strings() const {
   std::vector<std::string> out;
-  out.reserve(entries_.size());
-  for (const Scope& s : entries_) out.push_back(s.text());
+  out.reserve(size());
+  for (const Scope& s : entries()) out.push_back(s.text());
   return out;
 }
 
 bool ScopeSet::has_deny() const noexcept {
-  return std::any_of(entries_.begin(), entries_.end(), [](const Scope& s) { return s.deny(); });
+  return std::any_of(entries().begin(), entries().end(), [](const Scope& s) { return s.deny(); });
 }
 
 bool allows(const ScopeSet& granted, const Scope& required) noexcept {

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdio>
@@ -952,4 +953,86 @@ TEST_CASE("the outbox: two processes claiming at once deliver each notification 
   for (const auto& [id, times] : delivered) CHECK(times == 1);
   Registry reg = make(open(url));
   CHECK(reg.notifications({"", "sent", 0, 1000})->size() == static_cast<std::size_t>(kNotices));
+}
+
+// The in-memory store keeps records compact (internal/compact_records.h): every field must
+// come back as written, through get, list and the read path verification uses.
+TEST_CASE("memory store: every field of a record comes back, replaced whole, with shared scope sets",
+          "[store][memory]") {
+  auto store = registry::make_memory_store();
+  auto record = [](const std::string& id, std::vector<std::string> permissions) {
+    registry::KeyRecord r;
+    r.id = id;
+    r.name = "payments backend é";
+    r.type = keys::KeyType::kRestricted;
+    r.scopes = *scopes::parse(permissions);
+    r.service = "ledger";
+    r.parent_id = "prod_parent";
+    r.owner = "alice@example.com";
+    r.purpose = std::string(300, 'p');  // a length that takes two varint bytes
+    r.created_at = kNow;
+    r.expires_at = kNow + 1000;
+    r.status = registry::KeyStatus::kRevoked;
+    r.revoked_at = kNow + 5;
+    r.revoke_reason = "leaked";
+    r.version = 7;
+    r.replaces = "prod_old";
+    r.replaced_by = "";
+    r.grace_until = kNow + 9;
+    r.stored_hash = "ffk$1$hs256$p1$" + std::string(43, 'A');
+    r.rate.tat_ms = kNow + 11;
+    r.rate.tat_frac = 3;
+    r.last_used_at = kNow + 12;
+    r.expiry_logged = true;
+    return r;
+  };
+  auto same = [](const registry::KeyRecord& a, const registry::KeyRecord& b) {
+    CHECK(a.to_json() == b.to_json());
+    CHECK(a.stored_hash == b.stored_hash);
+    CHECK(a.rate.tat_ms == b.rate.tat_ms);
+    CHECK(a.rate.tat_frac == b.rate.tat_frac);
+    CHECK(a.expiry_logged == b.expiry_logged);
+    CHECK(a.scopes.to_strings() == b.scopes.to_strings());
+  };
+  registry::Plan plan;
+  const std::vector<std::string> permissions = {"payments:charge", "!payments:refund", "kyc:*"};
+  for (int i = 0; i < 5000; ++i) plan.records.push_back(record("rest_" + std::to_string(i), permissions));
+  plan.records.push_back(record("rest_other", {"reporting"}));
+  REQUIRE(store->apply(plan).ok());
+
+  const registry::KeyRecord expected = record("rest_42", permissions);
+  same(**store->get("rest_42"), expected);
+  const registry::KeyRecord* seen = nullptr;
+  registry::KeyRecord read;
+  auto visit = [&](const registry::KeyRecord* r) {
+    seen = r;
+    if (r != nullptr) read = *r;
+  };
+  REQUIRE(store->read("rest_42", visit).ok());
+  REQUIRE(seen != nullptr);
+  same(read, expected);
+  REQUIRE(store->read("rest_nope", visit).ok());
+  CHECK(seen == nullptr);
+  CHECK(!store->get("rest_nope")->has_value());
+  auto all = *store->list();
+  REQUIRE(all.size() == 5001);
+  CHECK(std::is_sorted(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.id < b.id; }));
+  // Records with the same permissions share one scope set; others have their own.
+  CHECK(all[0].scopes.shares(all[1].scopes));
+  CHECK(!all[0].scopes.shares(all.back().scopes));
+  CHECK(all.back().scopes.to_strings() == std::vector<std::string>{"reporting"});
+
+  // A record written again replaces the old one whole, also after a read of it.
+  registry::Plan again;
+  registry::KeyRecord changed = record("rest_42", {"reporting"});
+  changed.name = "renamed";
+  changed.revoke_reason.clear();
+  changed.status = registry::KeyStatus::kActive;
+  again.records.push_back(changed);
+  REQUIRE(store->apply(again).ok());
+  same(**store->get("rest_42"), changed);
+  REQUIRE(store->read("rest_42", visit).ok());
+  REQUIRE(seen != nullptr);
+  same(read, changed);
+  CHECK(store->list()->size() == 5001);
 }

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,6 +62,9 @@ class Scope {
 };
 
 // A canonical list: sorted by text, exact duplicates removed. May be empty (grants nothing).
+// Immutable once made, and its copies share the parsed entries: copying a set (a record, a
+// key's state) costs a reference count, and a store may keep one set for every key that
+// has the same permissions.
 class ScopeSet {
  public:
   ScopeSet() = default;
@@ -68,14 +72,17 @@ class ScopeSet {
   // than kMaxScopes (checked before any entry is parsed).
   static Result<ScopeSet> Create(const std::vector<std::string>& texts);
 
-  const std::vector<Scope>& entries() const noexcept { return entries_; }
+  const std::vector<Scope>& entries() const noexcept { return entries_ ? *entries_ : kNone; }
   std::vector<std::string> to_strings() const;
-  std::size_t size() const noexcept { return entries_.size(); }
-  bool empty() const noexcept { return entries_.empty(); }
+  std::size_t size() const noexcept { return entries().size(); }
+  bool empty() const noexcept { return entries().empty(); }
   bool has_deny() const noexcept;
+  // True when both share one list of entries (as copies of one set do).
+  bool shares(const ScopeSet& other) const noexcept { return entries_ == other.entries_; }
 
  private:
-  std::vector<Scope> entries_;
+  static const std::vector<Scope> kNone;
+  std::shared_ptr<const std::vector<Scope>> entries_;  // null for the empty set
 };
 
 inline Result<ScopeSet> parse(const std::vector<std::string>& texts) {
