@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "finfusion/hash.h"
@@ -168,6 +169,34 @@ double resident_bytes() {
   std::fclose(f);
   return read == 2 ? static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) : 0;
 }
+
+// The decision alone, as the issue's native target lists it: parse and checksum the key, look
+// its record up (hashed by id), check the stored hash, then status, environment and scopes.
+// No rate limit, usage or audit event: BM_registry_verify adds those.
+void BM_verify_decision(benchmark::State& state) {
+  auto table = finfusion::keys::TypeTable::Create(R"({})");
+  finfusion::registry::Registry reg(sample_hasher(), *table);
+  auto created = reg.create(R"({"name": "bench", "type": "production", "permissions": ["payments"]})",
+                            1748779200000, "bench");
+  const std::string key(created->key.reveal());
+  const finfusion::registry::KeyRecord record = created->record;
+  const std::unordered_map<std::string_view, const finfusion::registry::KeyRecord*> records = {{record.id, &record}};
+  const std::string environment = "production";
+  const finfusion::scopes::Scope required = *finfusion::scopes::Scope::Create("payments:charge");
+  for (auto _ : state) {
+    const finfusion::keys::KeyView view = finfusion::keys::inspect(key);
+    auto found = records.find(view.id);
+    bool allowed = view.code == finfusion::Code::kValid && found != records.end();
+    if (allowed) {
+      const finfusion::registry::KeyRecord& r = *found->second;
+      allowed = *sample_hasher().verify(view, key, r.stored_hash) && r.status == finfusion::registry::KeyStatus::kActive &&
+                finfusion::keys::environment_name(r.environment()) == environment &&
+                finfusion::scopes::allows(r.scopes, required);
+    }
+    if (!allowed) state.SkipWithError("refused");
+  }
+}
+BENCHMARK(BM_verify_decision);
 
 // Verification among many keys: an in-memory registry of state.range(0) keys (the issue's
 // 1,000 and 1,000,000), each verification of another one of 4,096 keys spread across it.

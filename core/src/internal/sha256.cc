@@ -78,6 +78,25 @@ void store_be(std::uint32_t word, unsigned char* out) {
   out[3] = static_cast<unsigned char>(word);
 }
 
+// Finishes a hash whose state has absorbed `before` bytes in whole blocks: the rest of
+// `message` (its whole blocks straight from it), the padding and the length, then the digest.
+// The one-shot paths (sha256, an HMAC tag of one message) take this, without a Sha256's buffer.
+void finish_blocks(std::uint32_t state[8], std::uint64_t before, std::string_view message, unsigned char out[32]) {
+  const auto* p = reinterpret_cast<const unsigned char*>(message.data());
+  const std::size_t whole = message.size() / 64;
+  if (whole > 0) compress_sha_ni(state, p, whole);
+  unsigned char tail[128] = {};
+  const std::size_t rest = message.size() % 64;
+  if (rest > 0) std::memcpy(tail, p + whole * 64, rest);
+  tail[rest] = 0x80;
+  const std::size_t tail_blocks = rest < 56 ? 1 : 2;
+  const std::uint64_t bits = (before + message.size()) * 8;
+  for (std::size_t i = 0; i < 8; ++i) tail[tail_blocks * 64 - 1 - i] = static_cast<unsigned char>(bits >> (8 * i));
+  compress_sha_ni(state, tail, tail_blocks);
+  sodium_memzero(tail, sizeof tail);
+  for (int i = 0; i < 8; ++i) store_be(state[i], out + 4 * i);
+}
+
 const bool kHardware = detect();
 #else
 const bool kHardware = false;
@@ -143,22 +162,21 @@ void Sha256::finish(unsigned char out[32]) {
     return;
   }
 #ifdef FINFUSION_SHA_NI
-  // The padding: 0x80, zeros, the length in bits; two blocks when the length does not fit.
-  unsigned char tail[128] = {};
-  std::memcpy(tail, hw_.buffer, hw_.used);
-  tail[hw_.used] = 0x80;
-  const std::size_t tail_blocks = hw_.used < 56 ? 1 : 2;
-  const std::uint64_t bits = hw_.bytes * 8;
-  for (std::size_t i = 0; i < 8; ++i) tail[tail_blocks * 64 - 1 - i] = static_cast<unsigned char>(bits >> (8 * i));
-  compress_sha_ni(hw_.h, tail, tail_blocks);
-  for (int i = 0; i < 8; ++i) store_be(hw_.h[i], out + 4 * i);
-  sodium_memzero(tail, sizeof tail);
+  finish_blocks(hw_.h, hw_.bytes - hw_.used, std::string_view(reinterpret_cast<const char*>(hw_.buffer), hw_.used), out);
   sodium_memzero(&hw_, sizeof hw_);
 #endif
 }
 
 Sha256Digest sha256(std::string_view message, bool portable) {
   Sha256Digest out{};
+#ifdef FINFUSION_SHA_NI
+  if (kHardware && !portable) {
+    std::uint32_t state[8];
+    std::memcpy(state, kInitial, sizeof state);
+    finish_blocks(state, 0, message, out.data());
+    return out;
+  }
+#endif
   Sha256 hash(portable);
   hash.update(message);
   hash.finish(out.data());
@@ -190,6 +208,23 @@ HmacSha256Key::HmacSha256Key(std::string_view key, bool portable) : inner_(porta
   outer_.update(std::string_view(reinterpret_cast<const char*>(pad), sizeof pad));
   sodium_memzero(block, sizeof block);
   sodium_memzero(pad, sizeof pad);
+}
+
+void HmacSha256Key::tag(std::string_view message, unsigned char out[32]) const {
+#ifdef FINFUSION_SHA_NI
+  if (inner_.hardware_) {  // the stored-hash path: two midstates copied, no buffering
+    std::uint32_t state[8];
+    unsigned char inner[32];
+    std::memcpy(state, inner_.hw_.h, sizeof state);
+    finish_blocks(state, 64, message, inner);
+    std::memcpy(state, outer_.hw_.h, sizeof state);
+    finish_blocks(state, 64, std::string_view(reinterpret_cast<const char*>(inner), sizeof inner), out);
+    sodium_memzero(inner, sizeof inner);
+    sodium_memzero(state, sizeof state);
+    return;
+  }
+#endif
+  tag({message}, out);
 }
 
 void HmacSha256Key::tag(std::initializer_list<std::string_view> parts, unsigned char out[32]) const {

@@ -60,7 +60,7 @@ class HmacSha256Key {
 
   // The tag of the message given in parts, concatenated.
   void tag(std::initializer_list<std::string_view> parts, unsigned char out[32]) const;
-  void tag(std::string_view message, unsigned char out[32]) const { tag({message}, out); }
+  void tag(std::string_view message, unsigned char out[32]) const;
 
  private:
   Sha256 inner_, outer_;  // after absorbing the pads
