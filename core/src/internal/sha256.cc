@@ -132,6 +132,7 @@ void Sha256::update(std::string_view data) {
     return;
   }
 #ifdef FINFUSION_SHA_NI
+  if (data.empty()) return;  // its data() may be null, which memcpy must not see
   const unsigned char* p = bytes_of(data);
   std::size_t n = data.size();
   hw_.bytes += n;
