@@ -546,9 +546,17 @@ const pack = {
   },
 };
 
-// Reads an answer of a packed export (at `address`): throws its failure, else returns a
-// reader of its items.
-function unpack(address) {
+// Reads the answer of a packed export (at `address`) with `read`, given a reader of its
+// items, or throws its failure; then has the core wipe it.
+function unpacked(address, read) {
+  try {
+    return read(answerReader(address));
+  } finally {
+    need()._ff_packed_done();
+  }
+}
+
+function answerReader(address) {
   const heap = need().HEAPU8;
   let at = address;
   const word = () => {
@@ -588,14 +596,15 @@ function signWith(message, request, key, opts) {
   pack.item(nonceText);
   pack.item(tagText);
   pack.item(digestText);
-  const out = unpack(need()._ff_sign(keyAddress(native), pack.at, at, message.status, request === null ? 0 : 1,
-    expires, nonce === true ? 1 : 0, includeAlg ? 1 : 0));
-  const headers = {};
-  for (let n = out.word(); n > 0; n--) {
-    const name = out.item();
-    headers[name] = out.item();
-  }
-  return headers;
+  return unpacked(need()._ff_sign(keyAddress(native), pack.at, at, message.status, request === null ? 0 : 1,
+    expires, nonce === true ? 1 : 0, includeAlg ? 1 : 0), (out) => {
+    const headers = {};
+    for (let n = out.word(); n > 0; n--) {
+      const name = out.item();
+      headers[name] = out.item();
+    }
+    return headers;
+  });
 }
 
 function verifyWith(message, request, keys, opts) {
@@ -615,15 +624,16 @@ function verifyWith(message, request, keys, opts) {
     if (request !== null) pack.message(request);
     pack.items(required);
     pack.item(labelText);
-    const out = unpack(need()._ff_verify(keyAddress(ring.native()), nonces === null ? 0 : keyAddress(nonces.native()),
+    return unpacked(need()._ff_verify(keyAddress(ring.native()), nonces === null ? 0 : keyAddress(nonces.native()),
       pack.at, at, message.status, request === null ? 0 : 1, toleranceSeconds, requireNonce ? 1 : 0,
-      requireContentDigest ? 1 : 0));
-    const valid = out.word() === 1;
-    const code = CODES[out.word()];
-    const [why, labelOut, keyId, alg, nonce, tag, created, expires] = Array.from({ length: 8 }, out.item);
-    return Object.freeze({
-      valid, code, message: why, label: labelOut, keyId, alg, nonce, tag, created: Number(created),
-      expires: expires === null ? null : Number(expires), covered: out.items(), signatureBase: out.item(), signer: out.item(),
+      requireContentDigest ? 1 : 0), (out) => {
+      const valid = out.word() === 1;
+      const code = CODES[out.word()];
+      const [why, labelOut, keyId, alg, nonce, tag, created, expires] = Array.from({ length: 8 }, out.item);
+      return Object.freeze({
+        valid, code, message: why, label: labelOut, keyId, alg, nonce, tag, created: Number(created),
+        expires: expires === null ? null : Number(expires), covered: out.items(), signatureBase: out.item(), signer: out.item(),
+      });
     });
   } finally {
     if (ring !== keys) ring.dispose();

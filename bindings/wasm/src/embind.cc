@@ -790,9 +790,11 @@ void put(std::string& out, std::string_view item) {
 }
 
 // The answer's head: its length (filled in by finish), then 0 or the failure's code index
-// and message.
+// and message. The call's input is wiped first: a request's headers may hold a key.
 std::string& answer(const ff::Status& status) {
-  std::string& out = packed().out;
+  Packed& p = packed();
+  sodium_memzero(p.in.data(), p.in.size());
+  std::string& out = p.out;
   out.clear();
   put_word(out, 0);
   put_word(out, static_cast<std::uint32_t>(status.code()));
@@ -820,6 +822,12 @@ bool unpack_messages(Unpack& in, int status, bool related, Messages& m) {
 }
 
 }  // namespace
+
+// Wipes the last answer (a signature base may hold a key), once the facade has read it.
+extern "C" EMSCRIPTEN_KEEPALIVE void ff_packed_done() {
+  std::string& out = packed().out;
+  sodium_memzero(out.data(), out.size());
+}
 
 extern "C" EMSCRIPTEN_KEEPALIVE char* ff_packed_reserve(int size) {
   std::string& in = packed().in;
