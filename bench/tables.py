@@ -10,6 +10,7 @@ With the Java package's jar, key verification gets Java columns too (bench/Bench
 
 from __future__ import annotations
 
+import gzip
 import json
 import pathlib
 import subprocess
@@ -79,6 +80,10 @@ def main() -> None:
         java = f" {v[op]:8.0f} {v[op] / ns:6.2f} {v[op + '/peer']:8.0f} {v[op + '/peer'] / v[op]:7.2f}" if v else ""
         print(f"{op:14} {ns:8.0f} {py:8.0f} {py / ns:6.2f} {pp:8.0f} {pp / py:7.2f} "
               f"{js:8.0f} {js / ns:6.2f} {jp:8.0f} {jp / js:7.2f}" + java)
+
+    core = (ROOT / "bindings" / "node" / "dist" / "finfusion_core.mjs").read_bytes()
+    print(f"\nThe WebAssembly package's core (dist/finfusion_core.mjs): {len(gzip.compress(core, 9)) / 1024:.0f} KiB "
+          f"gzipped; instantiated in Node (the first await ready()) in {j['instantiate_ms']:.1f} ms.")
 
 
 if __name__ == "__main__":
