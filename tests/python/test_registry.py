@@ -48,6 +48,15 @@ def test_refusals_are_values_and_bad_arguments_raise():
     assert reg.verify("garbage", now=NOW).code == "malformed_key"
     assert reg.verify(key, now=NOW, environment="sandbox").code == "environment_mismatch"
     assert reg.verify(key, now=NOW, required=["payouts"]).code == "insufficient_scope"
+    # Any iterable of str names the required scopes; the same list again reuses its parse.
+    for required in (("payments:charge",), {"payments:charge"}, (s for s in ["payments:charge"]),
+                     {"payments:charge": 1}.keys(), ["payments:charge"], ["payments:charge"]):
+        assert reg.verify(key, now=NOW, required=required).valid
+    assert reg.verify(key, now=NOW, required=iter(["payments:charge", "payouts"])).code == "insufficient_scope"
+    with pytest.raises(TypeError):
+        reg.verify(key, now=NOW, required=5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="each required scope must be str"):
+        reg.verify(key, now=NOW, required=[b"payments"])  # type: ignore[list-item]
     revoked = reg.revoke(created.record.id, now=NOW, reason="leaked")
     assert revoked.status == "revoked" and revoked.revoked_at == NOW
     assert reg.verify(key, now=NOW).code == "revoked"

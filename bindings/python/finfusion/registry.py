@@ -19,7 +19,7 @@ import dataclasses
 import datetime as _dt
 import json
 import re
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Type, TypeVar, Union, cast
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Type, TypeVar, Union
 
 from . import _core
 from .hashing import Hasher
@@ -279,10 +279,8 @@ class Registry:
         ``latency_ms`` (the request's measured latency) feeds :meth:`get_usage`.
         ``signed_by`` is the ``signer`` of the request's verified RFC 9421 signature: key types
         whose policy requires signed requests are valid only when it is the key's own id."""
-        if not isinstance(required, (list, tuple)):
-            required = list(required)
-        return cast(Decision, _core.registry_verify(self._verify, key, now, required, environment, service, cost,
-                                                    actor, latency_ms, signed_by))
+        return _registry_verify(self._verify, key, now, required, environment, service, cost, actor, latency_ms,
+                                signed_by)
 
     def get_usage(self, key_id: str, *, start: Union[str, _dt.datetime], end: Union[str, _dt.datetime],
                   metrics: Optional[Sequence[str]] = None) -> Dict[str, Any]:
@@ -428,3 +426,5 @@ class Registry:
 
 # The hot path builds Decision values itself (register_registry.cc).
 _core.configure_verify(Decision, to_millis, from_millis)
+# The hot call, typed once here (not cast on every call): required may be any iterable of str.
+_registry_verify: Callable[..., Decision] = _core.registry_verify

@@ -198,9 +198,13 @@ PyObject* registry_verify(PyObject*, PyObject* const* args, Py_ssize_t nargs) {
     if (nargs != 10) throw py::type_error("registry_verify takes 10 arguments");
     if (verify_types == nullptr) throw std::logic_error("configure_verify was not called");
     VerifyState& state = py::cast<VerifyState&>(py::handle(args[0]));
-    const py::handle key(args[1]), now(args[2]), required(args[3]), cost(args[6]), latency_ms(args[8]);
+    const py::handle key(args[1]), now(args[2]), cost(args[6]), latency_ms(args[8]);
+    py::handle required(args[3]);
+    py::object listed;  // another iterable, as a list (a list or tuple is read as it is)
     if (!PyList_CheckExact(required.ptr()) && !PyTuple_CheckExact(required.ptr())) {
-      throw py::type_error("required must be a list or tuple of str");
+      listed = py::reinterpret_steal<py::object>(PySequence_List(required.ptr()));
+      if (!listed) throw py::error_already_set();
+      required = listed;
     }
     if (!PyLong_Check(cost.ptr()) || PyBool_Check(cost.ptr())) throw py::type_error("cost must be int");
     const long long units = PyLong_AsLongLong(cost.ptr());

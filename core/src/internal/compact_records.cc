@@ -1,6 +1,7 @@
 #include "internal/compact_records.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <new>
 #include <utility>
 
@@ -37,6 +38,34 @@ std::string_view next_text(const char*& p) noexcept {
   p += n;
   return text;
 }
+
+// How many fields an aggregate has: the most initializers it takes in braces. A new field of
+// KeyRecord must be kept here too, or a record would lose it in this store without a sound.
+struct AnyField {
+  template <class T>
+  operator T() const;  // NOLINT(google-explicit-constructor): only named in unevaluated contexts
+};
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+template <class T, std::size_t... I>
+constexpr auto initializable(std::index_sequence<I...>, int) -> decltype(T{(void(I), AnyField{})...}, true) {
+  return true;
+}
+#pragma GCC diagnostic pop
+template <class T, std::size_t... I>
+constexpr bool initializable(std::index_sequence<I...>, long) {
+  return false;
+}
+template <class T, std::size_t N = 0>
+constexpr std::size_t field_count() {
+  if constexpr (initializable<T>(std::make_index_sequence<N + 1>(), 0)) {
+    return field_count<T, N + 1>();
+  } else {
+    return N;
+  }
+}
+static_assert(field_count<KeyRecord>() == 21,
+              "KeyRecord's fields changed: keep every one in CompactRecord (its fixed fields, kTexts, read)");
 
 }  // namespace
 

@@ -158,8 +158,7 @@ void Sha256::update(std::string_view data) {
 
 void Sha256::finish(unsigned char out[32]) {
   if (!hardware_) {
-    crypto_hash_sha256_final(&sodium_, out);
-    sodium_memzero(&sodium_, sizeof sodium_);
+    crypto_hash_sha256_final(&sodium_, out);  // which wipes the state
     return;
   }
 #ifdef FINFUSION_SHA_NI
