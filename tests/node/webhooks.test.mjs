@@ -36,8 +36,16 @@ test('rotation and the time window', () => {
   assert.equal(webhooks.verify(newS, headers, '{}', { now: now + 301000 }).code, 'signature_expired');
   assert.equal(webhooks.verify(newS, headers, '{}', { now: now + 301000, tolerance: 600 }).code, 'valid');
   assert.equal(webhooks.verify(newS, {}, '{}', { now }).code, 'invalid_request');
+  // Several secrets, a binary payload of 1 MiB and header values in any case cross in one buffer.
+  const big = new Uint8Array(1 << 20).map((_, i) => i & 0xFF);
+  const signed = webhooks.sign([oldS, newS], 'msg_2KWPBgLl', big, { timestamp: now });
+  const shouted = Object.fromEntries(Object.entries(signed).map(([k, v]) => [k.toUpperCase(), v]));
+  const v = webhooks.verify([webhooks.WebhookSecret.generate(), newS], shouted, big, { now });
+  assert.deepEqual([v.valid, v.code, v.msgId, v.timestamp], [true, 'valid', 'msg_2KWPBgLl', now / 1000]);
   oldS.dispose();
   newS.dispose();
+  assert.throws(() => webhooks.sign(oldS, 'msg_1', '{}'), (e) => e instanceof FinFusionError && e.code === 'precondition_failed');
+  assert.throws(() => webhooks.verify([newS], headers, '{}', { now }), (e) => e instanceof FinFusionError && e.code === 'precondition_failed');
 });
 
 test('secrets are typed and never shown', () => {

@@ -486,7 +486,8 @@ function ringOf(keys) {
 function nowOf(now) { return now === undefined ? Date.now() : toMillis(now); }
 
 // A call's texts and bytes, written straight into the core's memory for one of its packed
-// exports (ff_sign, ff_verify; embind.cc describes the form): each item a little-endian u32
+// exports (ff_sign, ff_verify, ff_webhook_headers, ff_webhook_verify; embind.cc describes the
+// form): each item a little-endian u32
 // length then its bytes (NONE for an absent one), counts as bare u32 words.
 const NONE = 0xFFFFFFFF;
 const pack = {
@@ -533,6 +534,11 @@ const pack = {
   items(values) {
     this.word(values.length);
     for (const v of values) this.item(v);
+  },
+  // Native objects by address (embind.cc reads them in place).
+  addresses(natives) {
+    this.word(natives.length);
+    for (const n of natives) this.word(nativeAddress(n));
   },
   message(m) {
     this.item(m.method);
@@ -596,7 +602,7 @@ function signWith(message, request, key, opts) {
   pack.item(nonceText);
   pack.item(tagText);
   pack.item(digestText);
-  return unpacked(need()._ff_sign(keyAddress(native), pack.at, at, message.status, request === null ? 0 : 1,
+  return unpacked(need()._ff_sign(nativeAddress(native), pack.at, at, message.status, request === null ? 0 : 1,
     expires, nonce === true ? 1 : 0, includeAlg ? 1 : 0), (out) => {
     const headers = {};
     for (let n = out.word(); n > 0; n--) {
@@ -624,7 +630,7 @@ function verifyWith(message, request, keys, opts) {
     if (request !== null) pack.message(request);
     pack.items(required);
     pack.item(labelText);
-    return unpacked(need()._ff_verify(keyAddress(ring.native()), nonces === null ? 0 : keyAddress(nonces.native()),
+    return unpacked(need()._ff_verify(nativeAddress(ring.native()), nonces === null ? 0 : nativeAddress(nonces.native()),
       pack.at, at, message.status, request === null ? 0 : 1, toleranceSeconds, requireNonce ? 1 : 0,
       requireContentDigest ? 1 : 0), (out) => {
       const valid = out.word() === 1;
@@ -640,10 +646,10 @@ function verifyWith(message, request, keys, opts) {
   }
 }
 
-// The address of a native object (SigningKey, KeyRing, NonceCache) for the packed exports,
-// asked once per object.
+// The address of a native object (SigningKey, KeyRing, NonceCache, WebhookSecret) for the
+// packed exports, asked once per object.
 const addresses = new WeakMap();
-function keyAddress(native) {
+function nativeAddress(native) {
   let address = addresses.get(native);
   if (address === undefined) {
     address = native.address();
@@ -721,11 +727,17 @@ function withSecrets(secrets, fn) {
   }
 }
 
-function header(headers, name) {
+// The first value of each of `wanted` (lowercase names) among the headers, '' when absent.
+function headerValues(headers, wanted) {
   const { names, values } = headerLists(headers);
-  const i = names.findIndex((n) => typeof n === 'string' && n.toLowerCase() === name);
-  return i < 0 ? '' : values[i];
+  return wanted.map((name) => {
+    const i = names.findIndex((n) => typeof n === 'string' && n.toLowerCase() === name);
+    return i < 0 ? '' : values[i];
+  });
 }
+
+const NO_BYTES = new Uint8Array(0);
+const WEBHOOK_HEADERS = ['webhook-id', 'webhook-timestamp', 'webhook-signature'];
 
 const webhooks = {
   WebhookSecret,
@@ -733,8 +745,21 @@ const webhooks = {
   /** The headers to send: webhook-id, webhook-timestamp (now by default), webhook-signature (one entry per secret). */
   sign(secrets, msgId, payload, { timestamp } = {}) {
     const ts = Math.floor(nowOf(timestamp) / 1000);
-    return withSecrets(secrets, (natives) => unwrap(need().webhook_headers(natives, text(msgId, 'msgId'), ts,
-      bodyBytes(payload, 'payload') ?? new Uint8Array(0))));
+    const id = text(msgId, 'msgId'), body = bodyBytes(payload, 'payload') ?? NO_BYTES;
+    return withSecrets(secrets, (natives) => {
+      pack.start();
+      pack.addresses(natives);
+      pack.item(id);
+      pack.item(body);
+      return unpacked(need()._ff_webhook_headers(pack.at, ts), (out) => {
+        const headers = {};
+        for (let n = out.word(); n > 0; n--) {
+          const name = out.item();
+          headers[name] = out.item();
+        }
+        return headers;
+      });
+    });
   },
   /** The `v1,<base64>` entry for one secret. */
   signature(secret, msgId, timestamp, payload) {
@@ -743,9 +768,21 @@ const webhooks = {
   },
   /** Checks a received webhook's headers and raw payload; never throws for a bad signature. */
   verify(secrets, headers, payload, { now, tolerance = 300 } = {}) {
-    return withSecrets(secrets, (natives) => Object.freeze(need().webhook_verify(natives, header(headers, 'webhook-id'),
-      header(headers, 'webhook-timestamp'), header(headers, 'webhook-signature'),
-      bodyBytes(payload, 'payload') ?? new Uint8Array(0), nowOf(now), seconds(tolerance, 'tolerance'))));
+    const values = headerValues(headers, WEBHOOK_HEADERS);
+    const body = bodyBytes(payload, 'payload') ?? NO_BYTES;
+    const at = nowOf(now), toleranceSeconds = seconds(tolerance, 'tolerance');
+    return withSecrets(secrets, (natives) => {
+      pack.start();
+      pack.addresses(natives);
+      for (const value of values) pack.item(value);
+      pack.item(body);
+      return unpacked(need()._ff_webhook_verify(pack.at, at, toleranceSeconds), (out) => {
+        const valid = out.word() === 1;
+        const code = CODES[out.word()];
+        const message = out.item(), msgId = out.item(), timestamp = Number(out.item());
+        return Object.freeze({ valid, code, message, msgId, timestamp });
+      });
+    });
   },
 };
 

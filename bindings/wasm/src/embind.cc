@@ -712,7 +712,7 @@ double sg_nonces_max(const sg::NonceCache& c) { return static_cast<double>(c.max
 template <class T>
 double sg_address(const T& object) { return address_of(&object); }
 
-// ---- request signing through one buffer each way ----
+// ---- request signing and webhooks through one buffer each way ----
 // Through embind, each field of a message, each header and each option is a round trip into
 // JavaScript (about a microsecond each; some sixty for a typical request, most of a signing's
 // time). Instead, the facade writes a call's texts and bytes into `Packed::in` (api.js's
@@ -931,37 +931,62 @@ val wh_secret_from_bytes(const val& raw) { return wh_secret(wh::Secret::FromByte
 val wh_secret_generate() { return wh_secret(wh::Secret::Generate()); }
 std::string wh_secret_reveal(const wh::Secret& s) { return s.reveal(); }
 
-std::vector<wh::Secret> wh_secrets(const val& array) {
+// Secrets named in `in` by the addresses of the facade's WebhookSecret objects: a count, then
+// each address.
+std::vector<wh::Secret> unpack_secrets(Unpack& in) {
   std::vector<wh::Secret> out;
-  auto n = array["length"].as<std::size_t>();
-  for (std::size_t i = 0; i < n; ++i) out.push_back(array[i].as<wh::Secret>());
+  for (std::uint32_t n = in.word(); n > 0; --n) {
+    const std::uintptr_t address = in.word();
+    if (in.bad()) break;  // a malformed call: the caller answers it as such
+    out.push_back(*reinterpret_cast<const wh::Secret*>(address));
+  }
   return out;
 }
 
-val wh_headers(const val& secrets, const val& id, double timestamp, const val& payload) {
-  return result(wh::headers(wh_secrets(secrets), text_arg(id), static_cast<std::int64_t>(timestamp), plain_bytes(payload)),
-                [](const std::vector<std::pair<std::string, std::string>>& headers) {
-                  val o = val::object();
-                  for (const auto& [name, value] : headers) o.set(name, value);
-                  return o;
-                });
-}
 val wh_sign(const wh::Secret& secret, const val& id, double timestamp, const val& payload) {
   return result(wh::sign(secret, text_arg(id), static_cast<std::int64_t>(timestamp), plain_bytes(payload)));
 }
-val wh_verify(const val& secrets, const val& id, const val& timestamp, const val& signature, const val& payload, double now,
-              double tolerance) {
-  wh::Verification v = wh::verify(wh_secrets(secrets), text_arg(id), text_arg(timestamp), text_arg(signature),
-                                   plain_bytes(payload), static_cast<ff::time::Millis>(now),
-                                   static_cast<std::int64_t>(tolerance));
-  val o = val::object();
-  o.set("valid", v.valid);
-  o.set("code", std::string(ff::code_name(v.code)));
-  o.set("message", v.message);
-  o.set("msgId", v.msg_id);
-  o.set("timestamp", static_cast<double>(v.timestamp));
-  return o;
+
+}  // namespace
+
+// Webhooks through one buffer each way, as request signing (ff_sign): in holds the secrets,
+// the message id and the payload; the answer, the headers to send (count, names, values).
+extern "C" EMSCRIPTEN_KEEPALIVE const char* ff_webhook_headers(int length, double timestamp) {
+  Unpack in(std::string_view(packed().in).substr(0, static_cast<std::size_t>(length)));
+  const std::vector<wh::Secret> secrets = unpack_secrets(in);
+  const std::string_view id = in.text(), payload = in.text();
+  if (in.bad()) return malformed();
+  auto headers = wh::headers(secrets, id, static_cast<std::int64_t>(timestamp), payload);
+  if (!headers.ok()) return finish(answer(headers.status()));
+  std::string& out = answer(ff::Status::Ok());
+  put_word(out, static_cast<std::uint32_t>(headers->size()));
+  for (const auto& [name, value] : *headers) {
+    put(out, name);
+    put(out, value);
+  }
+  return finish(out);
 }
+
+// in holds the secrets, the webhook-id, webhook-timestamp and webhook-signature values and the
+// payload; the answer: valid, code (words), the message, the message id and the timestamp
+// (decimal seconds).
+extern "C" EMSCRIPTEN_KEEPALIVE const char* ff_webhook_verify(int length, double now, double tolerance) {
+  Unpack in(std::string_view(packed().in).substr(0, static_cast<std::size_t>(length)));
+  const std::vector<wh::Secret> secrets = unpack_secrets(in);
+  const std::string_view id = in.text(), timestamp = in.text(), signature = in.text(), payload = in.text();
+  if (in.bad()) return malformed();
+  const wh::Verification v = wh::verify(secrets, id, timestamp, signature, payload, static_cast<ff::time::Millis>(now),
+                                        static_cast<std::int64_t>(tolerance));
+  std::string& out = answer(ff::Status::Ok());
+  put_word(out, v.valid ? 1 : 0);
+  put_word(out, static_cast<std::uint32_t>(v.code));
+  put(out, v.message);
+  put(out, v.msg_id);
+  put(out, std::to_string(v.timestamp));
+  return finish(out);
+}
+
+namespace {
 
 // ---- the registry's sealed secrets ----
 val registry_set_master_keys(ff::registry::Registry& r, const val& ids, const val& keys, const val& current) {
@@ -1097,11 +1122,11 @@ EMSCRIPTEN_BINDINGS(finfusion) {
   function("verifying_key_ed25519", &sg_vkey_ed25519);
   function("signing_content_digest", &sg_content_digest);
   function("signing_verify_content_digest", &sg_verify_content_digest);
-  emscripten::class_<wh::Secret>("WebhookSecret").function("reveal", &wh_secret_reveal);
+  emscripten::class_<wh::Secret>("WebhookSecret")
+      .function("reveal", &wh_secret_reveal)
+      .function("address", &sg_address<wh::Secret>);
   function("webhook_secret_parse", &wh_secret_parse);
   function("webhook_secret_from_bytes", &wh_secret_from_bytes);
   function("webhook_secret_generate", &wh_secret_generate);
   function("webhook_sign", &wh_sign);
-  function("webhook_headers", &wh_headers);
-  function("webhook_verify", &wh_verify);
 }
