@@ -118,12 +118,12 @@ def _sign(method: str, url: str, status: int, headers: Headers, body: Body, requ
           tag: Optional[str], include_alg: bool, digest: str, now: Optional[Instant]) -> Dict[str, str]:
     # Headers and body go as given: the core reads str pairs and bytes itself, and hands
     # other shapes to _pairs.
-    added, _base, _input = _core.signing_sign(
+    added: Dict[str, str] = _core.signing_sign(
         method, url, status, headers, body, _request(request), key, label,
         None if components is None else list(components),
         None if expires_in is None else _seconds(expires_in, "expires_in"),
         nonce if isinstance(nonce, str) else "", nonce is True, tag or "", include_alg, digest, _now(now))
-    return dict(added)
+    return added
 
 
 def sign_request(method: str, url: str, headers: Headers = None, body: Body = None, *, key: "_core.SigningKey",

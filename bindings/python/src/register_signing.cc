@@ -215,7 +215,9 @@ void register_signing(py::module_& m) {
           o.include_alg = include_alg;
           o.digest = unwrap(signing::digest_from_name(Text(digest, "digest").view()));
           signing::Signed s = unwrap(signing::sign(msg.message, key, o, now));
-          return py::make_tuple(s.headers, s.signature_base, s.signature_input);
+          py::dict added;  // the headers to add, as the facade returns them
+          for (const auto& [name, value] : s.headers) added[py::str(name)] = py::str(value);
+          return added;
         },
         py::arg("method"), py::arg("url"), py::arg("status"), py::arg("headers"), py::arg("body"), py::arg("request"),
         py::arg("key"), py::arg("label"), py::arg("components"), py::arg("expires_in"), py::arg("nonce"),
