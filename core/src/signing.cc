@@ -157,6 +157,22 @@ Result<std::vector<Component>> parse_components(const std::vector<std::string>& 
   return out;
 }
 
+// The default components (SignOptions::components empty), parsed once: sign() otherwise
+// parses the same few identifiers on every call.
+const Component& default_component(std::string_view name) {
+  static const std::vector<Component> parsed = [] {
+    std::vector<Component> out;
+    for (const char* text : {"@method", "@status", "@target-uri", "content-digest", "content-type", "authorization"}) {
+      out.push_back(*parse_component(text));  // valid identifiers: checked by the tests of the defaults
+    }
+    return out;
+  }();
+  for (const Component& c : parsed) {
+    if (c.name == name) return c;
+  }
+  return parsed.front();  // not reached: callers name one of the above
+}
+
 // ---- Component values ----
 
 // A covered component the message does not have: signing refuses (invalid_request), a
@@ -617,18 +633,17 @@ Result<Signed> sign(const Message& message, const SigningKey& key, const SignOpt
     }
   }
 
-  std::vector<std::string> defaults;
-  const std::vector<std::string>* texts = &options.components;
-  if (texts->empty()) {
-    defaults.push_back(m.status == 0 ? "@method" : "@status");
-    if (m.status == 0) defaults.push_back("@target-uri");
-    if (m.body) defaults.push_back("content-digest");
-    if (has_field(m, "content-type")) defaults.push_back("content-type");
-    if (m.status == 0 && has_field(m, "authorization")) defaults.push_back("authorization");
-    texts = &defaults;
+  Result<std::vector<Component>> components = std::vector<Component>();
+  if (options.components.empty()) {
+    components->push_back(default_component(m.status == 0 ? "@method" : "@status"));
+    if (m.status == 0) components->push_back(default_component("@target-uri"));
+    if (m.body) components->push_back(default_component("content-digest"));
+    if (has_field(m, "content-type")) components->push_back(default_component("content-type"));
+    if (m.status == 0 && has_field(m, "authorization")) components->push_back(default_component("authorization"));
+  } else {
+    components = parse_components(options.components);
+    if (!components.ok()) return components.status();
   }
-  Result<std::vector<Component>> components = parse_components(*texts);
-  if (!components.ok()) return components.status();
 
   if (std::optional<std::string> inputs = joined_field(m, "signature-input")) {
     Result<sf::Dictionary> d = sf::parse_dictionary(*inputs);
