@@ -579,7 +579,15 @@ function answerReader(address) {
   word();  // the answer's length
   const code = word();
   if (code !== 0) throw new FinFusionError(CODES[code], item());
-  return { word, item, items: () => Array.from({ length: word() }, item) };
+  const headers = () => {  // a count, then each name and value
+    const out = {};
+    for (let n = word(); n > 0; n--) {
+      const name = item();
+      out[name] = item();
+    }
+    return out;
+  };
+  return { word, item, items: () => Array.from({ length: word() }, item), headers };
 }
 
 function signWith(message, request, key, opts) {
@@ -603,14 +611,7 @@ function signWith(message, request, key, opts) {
   pack.item(tagText);
   pack.item(digestText);
   return unpacked(need()._ff_sign(nativeAddress(native), pack.at, at, message.status, request === null ? 0 : 1,
-    expires, nonce === true ? 1 : 0, includeAlg ? 1 : 0), (out) => {
-    const headers = {};
-    for (let n = out.word(); n > 0; n--) {
-      const name = out.item();
-      headers[name] = out.item();
-    }
-    return headers;
-  });
+    expires, nonce === true ? 1 : 0, includeAlg ? 1 : 0), (out) => out.headers());
 }
 
 function verifyWith(message, request, keys, opts) {
@@ -751,14 +752,7 @@ const webhooks = {
       pack.addresses(natives);
       pack.item(id);
       pack.item(body);
-      return unpacked(need()._ff_webhook_headers(pack.at, ts), (out) => {
-        const headers = {};
-        for (let n = out.word(); n > 0; n--) {
-          const name = out.item();
-          headers[name] = out.item();
-        }
-        return headers;
-      });
+      return unpacked(need()._ff_webhook_headers(pack.at, ts), (out) => out.headers());
     });
   },
   /** The `v1,<base64>` entry for one secret. */

@@ -733,7 +733,10 @@ Packed& packed() {
 
 class Unpack {
  public:
-  explicit Unpack(std::string_view data) : data_(data) {}
+  // The call's input: the first `length` bytes the facade wrote.
+  static Unpack Input(int length) {
+    return Unpack(std::string_view(packed().in).substr(0, static_cast<std::size_t>(length)));
+  }
   bool bad() const { return bad_; }
   std::uint32_t word() {
     if (data_.size() - at_ < 4) {
@@ -744,6 +747,13 @@ class Unpack {
     for (int i = 3; i >= 0; --i) w = w << 8 | static_cast<unsigned char>(data_[at_ + static_cast<std::size_t>(i)]);
     at_ += 4;
     return w;
+  }
+  // A count of items still to come: each takes at least a word, so a larger one is malformed
+  // (and would otherwise be allocated for).
+  std::uint32_t count() {
+    const std::uint32_t n = word();
+    if (n > (data_.size() - at_) / 4) bad_ = true;
+    return bad_ ? 0 : n;
   }
   std::optional<std::string_view> item() {
     const std::uint32_t n = word();
@@ -758,7 +768,7 @@ class Unpack {
   }
   std::string_view text() { return item().value_or(std::string_view()); }
   std::vector<std::string> texts() {
-    std::vector<std::string> out(word());
+    std::vector<std::string> out(count());
     for (auto& t : out) t = text();
     return out;
   }
@@ -768,7 +778,7 @@ class Unpack {
     m.method = text();
     m.target_uri = text();
     m.body = item();
-    m.headers.resize(word());
+    m.headers.resize(count());
     for (sg::Field& f : m.headers) {
       f.name = text();
       f.value = text();
@@ -776,6 +786,7 @@ class Unpack {
   }
 
  private:
+  explicit Unpack(std::string_view data) : data_(data) {}
   std::string_view data_;
   std::size_t at_ = 0;
   bool bad_ = false;
@@ -787,6 +798,14 @@ void put_word(std::string& out, std::uint32_t w) {
 void put(std::string& out, std::string_view item) {
   put_word(out, static_cast<std::uint32_t>(item.size()));
   out.append(item);
+}
+// Headers to send: their count, then each name and value.
+void put_headers(std::string& out, const std::vector<std::pair<std::string, std::string>>& headers) {
+  put_word(out, static_cast<std::uint32_t>(headers.size()));
+  for (const auto& [name, value] : headers) {
+    put(out, name);
+    put(out, value);
+  }
 }
 
 // The answer's head: its length (filled in by finish), then 0 or the failure's code index
@@ -836,12 +855,11 @@ extern "C" EMSCRIPTEN_KEEPALIVE char* ff_packed_reserve(int size) {
 }
 
 // Signs: in holds the message (and the request), the label, components, nonce, tag and
-// digest algorithm. The answer: the headers to add (count, then names and values), the
-// signature base and the Signature-Input member.
+// digest algorithm. The answer: the headers to add (count, then names and values).
 extern "C" EMSCRIPTEN_KEEPALIVE const char* ff_sign(const sg::SigningKey* key, int length, double now, int status,
                                                    int related, double expires_in, int generate_nonce,
                                                    int include_alg) {
-  Unpack in(std::string_view(packed().in).substr(0, static_cast<std::size_t>(length)));
+  Unpack in = Unpack::Input(length);
   Messages m;
   if (!unpack_messages(in, status, related != 0, m)) return malformed();
   sg::SignOptions options;
@@ -860,13 +878,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* ff_sign(const sg::SigningKey* key, i
   auto signed_ = sg::sign(m.message, *key, options, static_cast<ff::time::Millis>(now));
   if (!signed_.ok()) return finish(answer(signed_.status()));
   std::string& out = answer(ff::Status::Ok());
-  put_word(out, static_cast<std::uint32_t>(signed_->headers.size()));
-  for (const auto& [name, value] : signed_->headers) {
-    put(out, name);
-    put(out, value);
-  }
-  put(out, signed_->signature_base);
-  put(out, signed_->signature_input);
+  put_headers(out, signed_->headers);
   return finish(out);
 }
 
@@ -877,7 +889,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* ff_sign(const sg::SigningKey* key, i
 extern "C" EMSCRIPTEN_KEEPALIVE const char* ff_verify(const sg::KeyRing* keys, sg::NonceCache* nonces, int length,
                                                      double now, int status, int related, double tolerance,
                                                      int require_nonce, int require_content_digest) {
-  Unpack in(std::string_view(packed().in).substr(0, static_cast<std::size_t>(length)));
+  Unpack in = Unpack::Input(length);
   Messages m;
   if (!unpack_messages(in, status, related != 0, m)) return malformed();
   sg::VerifyPolicy policy;
@@ -935,10 +947,8 @@ std::string wh_secret_reveal(const wh::Secret& s) { return s.reveal(); }
 // each address.
 std::vector<wh::Secret> unpack_secrets(Unpack& in) {
   std::vector<wh::Secret> out;
-  for (std::uint32_t n = in.word(); n > 0; --n) {
-    const std::uintptr_t address = in.word();
-    if (in.bad()) break;  // a malformed call: the caller answers it as such
-    out.push_back(*reinterpret_cast<const wh::Secret*>(address));
+  for (std::uint32_t n = in.count(); n > 0; --n) {
+    out.push_back(*reinterpret_cast<const wh::Secret*>(static_cast<std::uintptr_t>(in.word())));
   }
   return out;
 }
@@ -952,18 +962,14 @@ val wh_sign(const wh::Secret& secret, const val& id, double timestamp, const val
 // Webhooks through one buffer each way, as request signing (ff_sign): in holds the secrets,
 // the message id and the payload; the answer, the headers to send (count, names, values).
 extern "C" EMSCRIPTEN_KEEPALIVE const char* ff_webhook_headers(int length, double timestamp) {
-  Unpack in(std::string_view(packed().in).substr(0, static_cast<std::size_t>(length)));
+  Unpack in = Unpack::Input(length);
   const std::vector<wh::Secret> secrets = unpack_secrets(in);
   const std::string_view id = in.text(), payload = in.text();
   if (in.bad()) return malformed();
   auto headers = wh::headers(secrets, id, static_cast<std::int64_t>(timestamp), payload);
   if (!headers.ok()) return finish(answer(headers.status()));
   std::string& out = answer(ff::Status::Ok());
-  put_word(out, static_cast<std::uint32_t>(headers->size()));
-  for (const auto& [name, value] : *headers) {
-    put(out, name);
-    put(out, value);
-  }
+  put_headers(out, *headers);
   return finish(out);
 }
 
@@ -971,7 +977,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* ff_webhook_headers(int length, doubl
 // payload; the answer: valid, code (words), the message, the message id and the timestamp
 // (decimal seconds).
 extern "C" EMSCRIPTEN_KEEPALIVE const char* ff_webhook_verify(int length, double now, double tolerance) {
-  Unpack in(std::string_view(packed().in).substr(0, static_cast<std::size_t>(length)));
+  Unpack in = Unpack::Input(length);
   const std::vector<wh::Secret> secrets = unpack_secrets(in);
   const std::string_view id = in.text(), timestamp = in.text(), signature = in.text(), payload = in.text();
   if (in.bad()) return malformed();
