@@ -6,6 +6,7 @@
 
 #include "finfusion/key.h"
 #include "internal/base62.h"
+#include "internal/base64.h"
 #include "internal/sha256.h"
 #include "internal/sodium_init.h"
 #include "internal/text.h"
@@ -56,33 +57,11 @@ Result<Parts> split(std::string_view stored) {
   return Parts{fields[2], fields[3], fields[4]};
 }
 
-// base64url without padding, as libsodium's sodium_bin2base64 writes it, with no branch or
-// table lookup on the (secret) digest.
+// base64url without padding (internal/base64.h: no branch or table lookup on the digest).
 void encode_digest(const std::array<unsigned char, kDigestBytes>& digest, std::array<char, kDigestText>& out) {
-  // First the 43 six-bit values, then one mapping loop over bytes that the compiler
-  // vectorises (compare masks, no branches).
-  std::array<unsigned char, kDigestText + 1> sextets{};
-  std::size_t o = 0;
-  for (std::size_t i = 0; i < digest.size(); i += 3) {
-    unsigned n = static_cast<unsigned>(digest[i]) << 16;
-    if (i + 1 < digest.size()) n |= static_cast<unsigned>(digest[i + 1]) << 8;
-    if (i + 2 < digest.size()) n |= digest[i + 2];
-    sextets[o++] = static_cast<unsigned char>(n >> 18);
-    sextets[o++] = static_cast<unsigned char>((n >> 12) & 63);
-    sextets[o++] = static_cast<unsigned char>((n >> 6) & 63);
-    if (o < sextets.size()) sextets[o++] = static_cast<unsigned char>(n & 63);
-  }
-  for (std::size_t k = 0; k < kDigestText; ++k) {
-    unsigned char x = sextets[k];
-    auto mask = [x](unsigned char above) { return static_cast<unsigned char>(-static_cast<int>(x > above)); };
-    auto c = static_cast<unsigned char>(x + 'A');
-    c = static_cast<unsigned char>(c + (mask(25) & 6));    // 26..51 -> 'a'..'z'
-    c = static_cast<unsigned char>(c - (mask(51) & 75));   // 52..61 -> '0'..'9'
-    c = static_cast<unsigned char>(c - (mask(61) & 13));   // 62 -> '-'
-    c = static_cast<unsigned char>(c + (mask(62) & 49));   // 63 -> '_'
-    out[k] = static_cast<char>(c);
-  }
-  sodium_memzero(sextets.data(), sextets.size());
+  static_assert(internal::base64_length(kDigestBytes, internal::Base64::kUrlNoPadding) == kDigestText);
+  internal::encode_base64_into(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()),
+                               internal::Base64::kUrlNoPadding, out.data());
 }
 
 }  // namespace

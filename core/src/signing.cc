@@ -66,7 +66,7 @@ struct Component {
   bool sf = false, bs = false, req = false;
   std::optional<std::string> key;    // ;key="member"
   std::optional<std::string> param;  // @query-param;name="..."
-  sf::Item item;                     // as written, for the signature base and the input
+  sf::Item item;                     // as written, for a signature's input (parse_component only)
   std::string id;                    // serialised identifier
 };
 
@@ -76,7 +76,7 @@ bool is_field_name_char(char c) {
          c == '`' || c == '|' || c == '~';
 }
 
-Result<Component> component_from_item(sf::Item item) {
+Result<Component> component_from_item(const sf::Item& item) {
   const std::string* name = std::get_if<std::string>(&item.value);
   if (name == nullptr) return invalid("a component identifier must be a string");
   Component c;
@@ -121,7 +121,6 @@ Result<Component> component_from_item(sf::Item item) {
   Result<std::string> id = sf::serialize(item);
   if (!id.ok()) return id.status();
   c.id = std::move(*id);
-  c.item = std::move(item);
   return c;
 }
 
@@ -140,7 +139,9 @@ Result<Component> parse_component(std::string_view text) {
   }
   Result<sf::Item> item = sf::parse_item(quoted);
   if (!item.ok()) return invalid("malformed component identifier");
-  return component_from_item(std::move(*item));
+  Result<Component> c = component_from_item(*item);
+  if (c.ok()) c->item = std::move(*item);
+  return c;
 }
 
 Result<std::vector<Component>> parse_components(const std::vector<std::string>& texts) {
@@ -155,6 +156,20 @@ Result<std::vector<Component>> parse_components(const std::vector<std::string>& 
     out.push_back(std::move(*c));
   }
   return out;
+}
+
+// The serialised identifier parse_component gives `text`, without parsing a plain name (a
+// field name, or a derived component that takes no parameter): what a policy's required
+// components are compared by on every verification.
+Result<std::string> component_id(std::string_view text) {
+  const bool plain = !text.empty() && text.size() <= 1024 &&
+                     (text[0] == '@' ? derived_from_name(text) != Derived::kNone &&
+                                           derived_from_name(text) != Derived::kQueryParam
+                                     : std::all_of(text.begin(), text.end(), is_field_name_char));
+  if (plain) return "\"" + std::string(text) + "\"";
+  Result<Component> c = parse_component(text);
+  if (!c.ok()) return c.status();
+  return std::move(c->id);
 }
 
 // The default components (SignOptions::components empty), parsed once: sign() otherwise
@@ -197,31 +212,31 @@ std::string_view trim_ows(std::string_view v) {
 }
 
 Status check_field_value(std::string_view v) {
-  for (char c : v) {
-    if (c == '\r' || c == '\n' || c == '\0') return invalid("a header value holds CR, LF or NUL");
-  }
-  return Status::Ok();
+  bool clean = true;  // one pass with no branch per character
+  for (char c : v) clean &= c != '\r' && c != '\n' && c != '\0';
+  return clean ? Status::Ok() : invalid("a header value holds CR, LF or NUL");
 }
 
-// The field's lines, trimmed; nothing when the message has no such field.
-Result<std::vector<std::string_view>> field_lines(const Message& m, std::string_view name) {
-  std::vector<std::string_view> lines;
+// The field's lines, trimmed and joined with ", " (RFC 9110 section 5.3): a view of the
+// message's own text when it has one line, else of `storage`; nothing when the message has
+// no such field.
+Result<std::optional<std::string_view>> join_field(const Message& m, std::string_view name, std::string& storage) {
+  std::optional<std::string_view> first;
+  bool joined = false;
   for (const Field& f : m.headers) {
     if (!equals_ignore_case(f.name, name)) continue;
-    Status s = check_field_value(f.value);
-    if (!s.ok()) return s;
-    lines.push_back(trim_ows(f.value));
+    if (Status s = check_field_value(f.value); !s.ok()) return s;
+    const std::string_view line = trim_ows(f.value);
+    if (!first) {
+      first = line;
+      continue;
+    }
+    if (!joined) storage.assign(*first);
+    joined = true;
+    storage.append(", ").append(line);
   }
-  return lines;
-}
-
-std::string join(const std::vector<std::string_view>& lines) {
-  std::string out;
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    if (i > 0) out += ", ";
-    out += lines[i];
-  }
-  return out;
+  if (joined) return std::optional<std::string_view>(storage);
+  return first;
 }
 
 enum class FieldType { kUnknown, kDictionary, kList, kItem };
@@ -242,7 +257,7 @@ FieldType field_type(std::string_view name) {
   return FieldType::kUnknown;
 }
 
-Result<std::string> reserialize(std::string_view name, const std::string& value) {
+Result<std::string> reserialize(std::string_view name, std::string_view value) {
   FieldType type = field_type(name);
   if (type == FieldType::kDictionary || type == FieldType::kUnknown) {
     Result<sf::Dictionary> d = sf::parse_dictionary(value);
@@ -365,12 +380,14 @@ Result<std::string> query_param(const Uri& uri, std::string_view wanted) {
   return *found;
 }
 
-Result<std::string> derived_value(const Component& c, const Message& m) {
+// Appends a derived component's value (RFC 9421 section 2.2) to `out`.
+Status append_derived(const Component& c, const Message& m, std::string& out) {
   bool is_request = m.status == 0;
   if (c.derived == Derived::kStatus) {
     if (is_request) return absent("@status belongs to responses");
     if (m.status < 100 || m.status > 999) return invalid("a response status must be 100 to 999");
-    return std::to_string(m.status);
+    out += std::to_string(m.status);
+    return Status::Ok();
   }
   if (!is_request) return absent(c.name + " belongs to requests (use ;req on a response)");
   if (c.derived == Derived::kMethod) {
@@ -378,67 +395,87 @@ Result<std::string> derived_value(const Component& c, const Message& m) {
     for (char ch : m.method) {
       if (!is_field_name_char(ch) && !(ch >= 'A' && ch <= 'Z')) return invalid("the method is not a token");
     }
-    return std::string(m.method);
+    out += m.method;
+    return Status::Ok();
   }
   Result<Uri> uri = parse_uri(m.target_uri);
   if (!uri.ok()) return uri.status();
-  std::string path = uri->path.empty() ? std::string("/") : std::string(uri->path);
+  const std::string_view path = uri->path.empty() ? std::string_view("/") : uri->path;
   switch (c.derived) {
-    case Derived::kTargetUri: return std::string(uri->without_fragment);
-    case Derived::kAuthority: return uri->authority;
-    case Derived::kScheme: return uri->scheme;
-    case Derived::kPath: return path;
-    case Derived::kRequestTarget: return uri->query ? path + "?" + std::string(*uri->query) : path;
-    case Derived::kQuery: return "?" + std::string(uri->query.value_or(std::string_view()));
-    case Derived::kQueryParam: return query_param(*uri, *c.param);
+    case Derived::kTargetUri: out += uri->without_fragment; break;
+    case Derived::kAuthority: out += uri->authority; break;
+    case Derived::kScheme: out += uri->scheme; break;
+    case Derived::kPath: out += path; break;
+    case Derived::kRequestTarget:
+      out += path;
+      if (uri->query) out.append("?").append(*uri->query);
+      break;
+    case Derived::kQuery: out.append("?").append(uri->query.value_or(std::string_view())); break;
+    case Derived::kQueryParam: {
+      Result<std::string> value = query_param(*uri, *c.param);
+      if (!value.ok()) return value.status();
+      out += *value;
+      break;
+    }
     default: return Status(Code::kInternal, "unhandled derived component");
   }
+  return Status::Ok();
 }
 
-Result<std::string> field_value(const Component& c, const Message& m) {
-  Result<std::vector<std::string_view>> lines = field_lines(m, c.name);
-  if (!lines.ok()) return lines.status();
-  if (lines->empty()) return absent("the message has no " + c.name + " field");
+// Appends a field component's value (RFC 9421 section 2.1) to `out`.
+Status append_field(const Component& c, const Message& m, std::string& out) {
   if (c.bs) {
-    std::string out;
-    for (std::size_t i = 0; i < lines->size(); ++i) {
-      if (i > 0) out += ", ";
-      out += ":" + internal::encode_base64((*lines)[i], Base64::kStandard) + ":";
+    bool any = false;
+    for (const Field& f : m.headers) {
+      if (!equals_ignore_case(f.name, c.name)) continue;
+      if (Status s = check_field_value(f.value); !s.ok()) return s;
+      if (any) out += ", ";
+      any = true;
+      out.append(":").append(internal::encode_base64(trim_ows(f.value), Base64::kStandard)).append(":");
     }
-    return out;
+    return any ? Status::Ok() : absent("the message has no " + c.name + " field");
   }
-  std::string joined = join(*lines);
+  std::string storage;
+  Result<std::optional<std::string_view>> joined = join_field(m, c.name, storage);
+  if (!joined.ok()) return joined.status();
+  if (!*joined) return absent("the message has no " + c.name + " field");
+  const std::string_view value = **joined;
   if (c.key) {
-    Result<sf::Dictionary> d = sf::parse_dictionary(joined);
+    Result<sf::Dictionary> d = sf::parse_dictionary(value);
     if (!d.ok()) return invalid("field " + c.name + " is not a structured dictionary");
     const sf::Member* member = sf::find(*d, *c.key);
     if (member == nullptr) return absent("field " + c.name + " has no member " + *c.key);
-    if (const sf::Item* item = std::get_if<sf::Item>(member)) return sf::serialize(*item);
-    return sf::serialize(std::get<sf::InnerList>(*member));
+    const sf::Item* item = std::get_if<sf::Item>(member);
+    Result<std::string> text = item != nullptr ? sf::serialize(*item) : sf::serialize(std::get<sf::InnerList>(*member));
+    if (!text.ok()) return text.status();
+    out += *text;
+    return Status::Ok();
   }
-  if (c.sf) return reserialize(c.name, joined);
-  return joined;
-}
-
-Result<std::string> component_value(const Component& c, const Message& m) {
-  const Message* source = &m;
-  if (c.req) {
-    if (m.status == 0 || m.request == nullptr) return absent(c.id + " needs the request this response answers");
-    source = m.request;
+  if (c.sf) {
+    Result<std::string> text = reserialize(c.name, value);
+    if (!text.ok()) return text.status();
+    out += *text;
+    return Status::Ok();
   }
-  return c.derived != Derived::kNone ? derived_value(c, *source) : field_value(c, *source);
+  out += value;
+  return Status::Ok();
 }
 
 // RFC 9421 section 2.5: one line per component, then the @signature-params line.
 Result<std::string> build_base(const Message& m, const std::vector<Component>& components,
                                std::string_view params_line) {
   std::string base;
+  base.reserve(512);
   for (const Component& c : components) {
-    Result<std::string> value = component_value(c, m);
-    if (!value.ok()) return value.status();
+    const Message* source = &m;
+    if (c.req) {
+      if (m.status == 0 || m.request == nullptr) return absent(c.id + " needs the request this response answers");
+      source = m.request;
+    }
     base += c.id;
     base += ": ";
-    base += *value;
+    Status s = c.derived != Derived::kNone ? append_derived(c, *source, base) : append_field(c, *source, base);
+    if (!s.ok()) return s;
     base.push_back('\n');
   }
   base += "\"@signature-params\": ";
@@ -454,10 +491,10 @@ Status printable(std::string_view what, std::string_view text, std::size_t max) 
   return Status::Ok();
 }
 
-std::optional<std::string> joined_field(const Message& m, std::string_view name) {
-  Result<std::vector<std::string_view>> lines = field_lines(m, name);
-  if (!lines.ok() || lines->empty()) return std::nullopt;
-  return join(*lines);
+// join_field without its error: a field holding CR, LF or NUL counts as absent.
+std::optional<std::string_view> joined_field(const Message& m, std::string_view name, std::string& storage) {
+  Result<std::optional<std::string_view>> joined = join_field(m, name, storage);
+  return joined.ok() ? *joined : std::nullopt;
 }
 
 bool has_field(const Message& m, std::string_view name) {
@@ -480,6 +517,31 @@ Result<Algorithm> algorithm_from_name(std::string_view name) {
   if (name == "ed25519") return Algorithm::kEd25519;
   return invalid("unknown signature algorithm (hmac-sha256 or ed25519)");
 }
+
+namespace {
+
+std::shared_ptr<const internal::HmacSha256Key> hmac_key(Algorithm algorithm, const SecretBytes& secret) {
+  if (algorithm != Algorithm::kHmacSha256) return nullptr;
+  return std::make_shared<const internal::HmacSha256Key>(secret.view());
+}
+
+}  // namespace
+
+SigningKey::SigningKey(Algorithm algorithm, std::string key_id, SecretBytes secret, SecretBytes private_key,
+                       std::string public_key)
+    : algorithm_(algorithm),
+      key_id_(std::move(key_id)),
+      secret_(std::move(secret)),
+      private_key_(std::move(private_key)),
+      public_key_(std::move(public_key)),
+      hmac_(hmac_key(algorithm_, secret_)) {}
+
+VerifyingKey::VerifyingKey(Algorithm algorithm, std::string key_id, SecretBytes material,
+                           std::shared_ptr<const internal::HmacSha256Key> hmac)
+    : algorithm_(algorithm),
+      key_id_(std::move(key_id)),
+      material_(std::move(material)),
+      hmac_(hmac ? std::move(hmac) : hmac_key(algorithm_, material_)) {}
 
 Result<SigningKey> SigningKey::Hmac(std::string key_id, SecretBytes secret) {
   if (Status s = check_key_id(key_id); !s.ok()) return s;
@@ -509,14 +571,16 @@ Result<SigningKey> SigningKey::Generate(std::string key_id, Algorithm algorithm)
 
 VerifyingKey SigningKey::verifying_key() const {
   if (algorithm_ == Algorithm::kEd25519) {
-    return VerifyingKey(algorithm_, key_id_, SecretBytes::FromView(public_key_));
+    return VerifyingKey(algorithm_, key_id_, SecretBytes::FromView(public_key_), nullptr);
   }
-  return VerifyingKey(algorithm_, key_id_, secret_);
+  return VerifyingKey(algorithm_, key_id_, secret_, hmac_);  // the pads shared
 }
 
 std::string SigningKey::sign(std::string_view message) const {
   if (algorithm_ == Algorithm::kHmacSha256) {
-    return internal::hmac_sha256(secret_.view(), {message});
+    std::string tag(crypto_auth_hmacsha256_BYTES, '\0');
+    hmac_->tag(message, reinterpret_cast<unsigned char*>(tag.data()));
+    return tag;
   }
   std::string sig(crypto_sign_BYTES, '\0');
   crypto_sign_detached(reinterpret_cast<unsigned char*>(sig.data()), nullptr,
@@ -527,7 +591,7 @@ std::string SigningKey::sign(std::string_view message) const {
 Result<VerifyingKey> VerifyingKey::Hmac(std::string key_id, SecretBytes secret) {
   if (Status s = check_key_id(key_id); !s.ok()) return s;
   if (Status s = check_hmac_secret(secret); !s.ok()) return s;
-  return VerifyingKey(Algorithm::kHmacSha256, std::move(key_id), std::move(secret));
+  return VerifyingKey(Algorithm::kHmacSha256, std::move(key_id), std::move(secret), nullptr);
 }
 
 Result<VerifyingKey> VerifyingKey::Ed25519(std::string key_id, std::string_view public_key) {
@@ -535,15 +599,16 @@ Result<VerifyingKey> VerifyingKey::Ed25519(std::string key_id, std::string_view 
   if (public_key.size() != kEd25519PublicKeyBytes) {
     return invalid("an ed25519 public key must be 32 bytes, not " + std::to_string(public_key.size()));
   }
-  return VerifyingKey(Algorithm::kEd25519, std::move(key_id), SecretBytes::FromView(public_key));
+  return VerifyingKey(Algorithm::kEd25519, std::move(key_id), SecretBytes::FromView(public_key), nullptr);
 }
 
 bool VerifyingKey::verify(std::string_view message, std::string_view signature) const {
   if (algorithm_ == Algorithm::kHmacSha256) {
     if (signature.size() != crypto_auth_hmacsha256_BYTES) return false;
-    std::string expected = internal::hmac_sha256(material_.view(), {message});
-    bool same = constant_time_equals(expected, signature);
-    sodium_memzero(expected.data(), expected.size());
+    unsigned char expected[crypto_auth_hmacsha256_BYTES];
+    hmac_->tag(message, expected);
+    bool same = constant_time_equals(std::string_view(reinterpret_cast<const char*>(expected), sizeof expected), signature);
+    sodium_memzero(expected, sizeof expected);
     return same;
   }
   if (signature.size() != crypto_sign_BYTES || !internal::sodium_ready()) return false;
@@ -623,7 +688,8 @@ Result<Signed> sign(const Message& message, const SigningKey& key, const SignOpt
   Message m = message;
   std::string digest;
   if (m.body) {
-    if (std::optional<std::string> existing = joined_field(m, "content-digest")) {
+    std::string storage;
+    if (std::optional<std::string_view> existing = joined_field(m, "content-digest", storage)) {
       Status s = verify_content_digest(*existing, *m.body);
       if (!s.ok()) return invalid("the Content-Digest present does not match the body");
     } else {
@@ -645,7 +711,8 @@ Result<Signed> sign(const Message& message, const SigningKey& key, const SignOpt
     if (!components.ok()) return components.status();
   }
 
-  if (std::optional<std::string> inputs = joined_field(m, "signature-input")) {
+  std::string inputs_storage;
+  if (std::optional<std::string_view> inputs = joined_field(m, "signature-input", inputs_storage)) {
     Result<sf::Dictionary> d = sf::parse_dictionary(*inputs);
     if (!d.ok()) return invalid("the message's Signature-Input is malformed");
     if (sf::find(*d, options.label) != nullptr) return invalid("the message already has a signature labelled " + options.label);
@@ -781,6 +848,7 @@ Status read_params(const sf::Parameters& params, Verification& v, bool& has_crea
 
 Result<std::vector<Component>> components_of(const sf::InnerList& input) {
   std::vector<Component> out;
+  out.reserve(input.items.size());
   for (const sf::Item& item : input.items) {
     Result<Component> c = component_from_item(item);
     if (!c.ok()) return c.status();
@@ -822,8 +890,9 @@ Verification verify(const Message& message, const KeyRing& keys, const VerifyPol
   if (policy.require_nonce && nonces == nullptr) {
     return rejected(v, Code::kInvalidRequest, "a policy that requires a nonce needs a nonce cache");
   }
-  std::optional<std::string> inputs_text = joined_field(message, "signature-input");
-  std::optional<std::string> signatures_text = joined_field(message, "signature");
+  std::string inputs_storage, signatures_storage;
+  std::optional<std::string_view> inputs_text = joined_field(message, "signature-input", inputs_storage);
+  std::optional<std::string_view> signatures_text = joined_field(message, "signature", signatures_storage);
   if (!inputs_text || !signatures_text) {
     return rejected(v, Code::kSignatureInvalid, "the message carries no Signature-Input and Signature");
   }
@@ -888,14 +957,16 @@ Verification verify(const Message& message, const KeyRing& keys, const VerifyPol
   if (v.created * 1000 < now - tolerance_ms) return rejected(v, Code::kSignatureExpired, "the signature is too old");
   if (v.expires && *v.expires * 1000 < now) return rejected(v, Code::kSignatureExpired, "the signature has expired");
 
-  // Coverage the policy asks for.
-  std::vector<std::string> required = policy.required_components;
-  if (message.body && policy.require_content_digest) required.emplace_back("content-digest");
-  Result<std::vector<Component>> wanted = parse_components(required);
-  if (!wanted.ok()) return rejected(v, Code::kInvalidRequest, "policy: " + wanted.status().message());
-  for (const Component& w : *wanted) {
-    if (std::find(v.covered.begin(), v.covered.end(), w.id) == v.covered.end()) {
-      return rejected(v, Code::kSignatureInvalid, "the signature does not cover " + w.id);
+  // Coverage the policy asks for (a set: a component named twice, or content-digest named
+  // as well as required by require_content_digest, is asked for once).
+  const std::size_t required = policy.required_components.size();
+  const bool digest_required = message.body && policy.require_content_digest;
+  for (std::size_t i = 0; i < required + (digest_required ? 1 : 0); ++i) {
+    Result<std::string> id = component_id(i < required ? std::string_view(policy.required_components[i])
+                                                       : std::string_view("content-digest"));
+    if (!id.ok()) return rejected(v, Code::kInvalidRequest, "policy: " + id.status().message());
+    if (std::find(v.covered.begin(), v.covered.end(), *id) == v.covered.end()) {
+      return rejected(v, Code::kSignatureInvalid, "the signature does not cover " + *id);
     }
   }
 
@@ -926,8 +997,9 @@ Verification verify(const Message& message, const KeyRing& keys, const VerifyPol
     if (!message.body) {
       return rejected(v, Code::kSignatureInvalid, "content-digest is covered but no body was given to check");
     }
-    std::optional<std::string> digest = joined_field(message, "content-digest");
-    Status s = verify_content_digest(digest.value_or(std::string()), *message.body);
+    std::string storage;
+    std::optional<std::string_view> digest = joined_field(message, "content-digest", storage);
+    Status s = verify_content_digest(digest.value_or(std::string_view()), *message.body);
     if (!s.ok()) return rejected(v, s.code(), s.message());
   }
 

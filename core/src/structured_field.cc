@@ -170,6 +170,18 @@ class Parser {
   Result<BareItem> string() {
     ++pos_;
     std::string out;
+    // The run up to the closing quote, taken whole when it holds no escape and only
+    // printable ASCII (the usual case); otherwise character by character below.
+    const std::size_t close = in_.find('"', pos_);
+    if (close != std::string_view::npos) {
+      bool plain = true;
+      for (std::size_t i = pos_; i < close; ++i) plain &= in_[i] >= 0x20 && in_[i] <= 0x7e && in_[i] != '\\';
+      if (plain) {
+        out.assign(in_.substr(pos_, close - pos_));
+        pos_ = close + 1;
+        return BareItem(std::move(out));
+      }
+    }
     while (!done()) {
       char c = in_[pos_++];
       if (c == '\\') {
@@ -263,11 +275,21 @@ Status write_bare(const BareItem& item, std::string& out) {
     while (f.size() > 1 && f.back() == '0') f.remove_suffix(1);
     out += f;
   } else if (const std::string* s = std::get_if<std::string>(&item)) {
-    out.push_back('"');
+    // Checked in one pass, then written whole when nothing needs escaping (the usual case).
+    bool printable = true, plain = true;
     for (char c : *s) {
-      if (c < 0x20 || c > 0x7e) return unwritable("string holds a character outside printable ASCII");
-      if (c == '"' || c == '\\') out.push_back('\\');
-      out.push_back(c);
+      printable &= c >= 0x20 && c <= 0x7e;
+      plain &= c != '"' && c != '\\';
+    }
+    if (!printable) return unwritable("string holds a character outside printable ASCII");
+    out.push_back('"');
+    if (plain) {
+      out += *s;
+    } else {
+      for (char c : *s) {
+        if (c == '"' || c == '\\') out.push_back('\\');
+        out.push_back(c);
+      }
     }
     out.push_back('"');
   } else if (const Token* t = std::get_if<Token>(&item)) {

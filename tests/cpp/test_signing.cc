@@ -466,6 +466,16 @@ TEST_CASE("verify: time window, keys, algorithms and labels", "[signing]") {
   CHECK(at(kCreated, ring, coverage).code == Code::kValid);
   coverage.required_components = {"@bogus"};
   CHECK(at(kCreated, ring, coverage).code == Code::kInvalidRequest);
+  // Required components are a set: content-digest named as well as required for the body,
+  // and a component named with and without its quotes, are each asked for once.
+  coverage.required_components = {"content-digest", "@method", "\"@method\""};
+  CHECK(at(kCreated, ring, coverage).code == Code::kValid);
+  for (const char* bad : {"@query-param", "@signature-params", "Content-Type", "content type", ""}) {
+    coverage.required_components = {bad};
+    CHECK(at(kCreated, ring, coverage).code == Code::kInvalidRequest);
+  }
+  coverage.required_components = {"@query-param;name=\"x\""};
+  CHECK(at(kCreated, ring, coverage).code == Code::kSignatureInvalid);  // valid, but not covered
 
   // A second signature by another key: each verifies under its own label.
   signing::SigningKey second = hmac_key("key-2");

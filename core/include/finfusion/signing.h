@@ -34,6 +34,10 @@
 #include "finfusion/status.h"
 #include "finfusion/time.h"
 
+namespace finfusion::internal {
+class HmacSha256Key;  // internal/sha256.h
+}  // namespace finfusion::internal
+
 namespace finfusion::signing {
 
 enum class Algorithm : std::uint8_t { kHmacSha256 = 0, kEd25519 = 1 };
@@ -79,15 +83,14 @@ class SigningKey {
 
  private:
   SigningKey(Algorithm algorithm, std::string key_id, SecretBytes secret, SecretBytes private_key,
-             std::string public_key)
-      : algorithm_(algorithm), key_id_(std::move(key_id)), secret_(std::move(secret)),
-        private_key_(std::move(private_key)), public_key_(std::move(public_key)) {}
+             std::string public_key);
 
   Algorithm algorithm_;
   std::string key_id_;
   SecretBytes secret_;       // HMAC secret or Ed25519 seed
   SecretBytes private_key_;  // Ed25519: libsodium's 64-byte secret key
   std::string public_key_;
+  std::shared_ptr<const finfusion::internal::HmacSha256Key> hmac_;  // HMAC: the secret's pads, compressed once
 };
 
 // A key that verifies: an HMAC secret or an Ed25519 public key, under its keyid.
@@ -107,12 +110,13 @@ class VerifyingKey {
 
  private:
   friend class SigningKey;
-  VerifyingKey(Algorithm algorithm, std::string key_id, SecretBytes material)
-      : algorithm_(algorithm), key_id_(std::move(key_id)), material_(std::move(material)) {}
+  VerifyingKey(Algorithm algorithm, std::string key_id, SecretBytes material,
+               std::shared_ptr<const finfusion::internal::HmacSha256Key> hmac);
 
   Algorithm algorithm_;
   std::string key_id_;
   SecretBytes material_;  // HMAC secret, or the Ed25519 public key (not secret, kept alike)
+  std::shared_ptr<const finfusion::internal::HmacSha256Key> hmac_;  // HMAC: as SigningKey's
 };
 
 // The keys a verifier trusts, found by keyid. Several keys may share a keyid (a secret
