@@ -701,6 +701,7 @@ Result<Signed> sign(const Message& message, const SigningKey& key, const SignOpt
 
   Result<std::vector<Component>> components = std::vector<Component>();
   if (options.components.empty()) {
+    components->reserve(5);
     components->push_back(default_component(m.status == 0 ? "@method" : "@status"));
     if (m.status == 0) components->push_back(default_component("@target-uri"));
     if (m.body) components->push_back(default_component("content-digest"));
@@ -719,6 +720,7 @@ Result<Signed> sign(const Message& message, const SigningKey& key, const SignOpt
   }
 
   sf::InnerList input;
+  input.items.reserve(components->size());
   for (const Component& c : *components) input.items.push_back(c.item);
   const std::int64_t created = now / 1000;
   input.params.emplace_back("created", created);
