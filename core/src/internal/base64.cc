@@ -83,7 +83,7 @@ std::optional<std::string> decode_base64(std::string_view text, Base64 variant) 
   // Padding and length are public (they follow from the length of what was encoded).
   if (variant == Base64::kStandard) {
     if (text.size() % 4 != 0) return std::nullopt;
-    if (!text.empty() && text.back() == '=') text.remove_suffix(text.back() == '=' && text[text.size() - 2] == '=' ? 2 : 1);
+    if (!text.empty() && text.back() == '=') text.remove_suffix(text[text.size() - 2] == '=' ? 2 : 1);
   }
   if (text.size() % 4 == 1) return std::nullopt;
   const auto* in = reinterpret_cast<const unsigned char*>(text.data());
