@@ -128,6 +128,9 @@ def test_time_window_and_replay():
     assert signing.verify_request("GET", URL, plain, keys=key, nonces=nonces, require_nonce=True, now=NOW).code == \
         "signature_invalid"
     assert signing.verify_request("GET", URL, plain, keys=key, require_nonce=True, now=NOW).code == "invalid_request"
+    # Anything but a NonceCache or None is a TypeError that names the type.
+    with pytest.raises(TypeError, match="nonces must be a NonceCache or None, not dict"):
+        signing.verify_request("GET", URL, headers, keys=key, nonces={}, now=NOW)  # type: ignore[arg-type]
 
 
 def test_responses_cover_their_request():

@@ -118,11 +118,14 @@ def _sign(method: str, url: str, status: int, headers: Headers, body: Body, requ
           tag: Optional[str], include_alg: bool, digest: str, now: Optional[Instant]) -> Dict[str, str]:
     # Headers and body go as given: the core reads str pairs and bytes itself, and hands
     # other shapes to _pairs.
+    # The common argument types pass straight through (a Python call each saved, on every
+    # request); the helpers convert and check the rest.
     added: Dict[str, str] = _core.signing_sign(
-        method, url, status, headers, body, _request(request), key, label,
+        method, url, status, headers, body, None if request is None else _request(request), key, label,
         None if components is None else list(components),
         None if expires_in is None else _seconds(expires_in, "expires_in"),
-        nonce if isinstance(nonce, str) else "", nonce is True, tag or "", include_alg, digest, _now(now))
+        nonce if isinstance(nonce, str) else "", nonce is True, tag or "", include_alg, digest,
+        now if type(now) is int else _now(now))
     return added
 
 
@@ -155,9 +158,14 @@ def _verify(method: str, url: str, status: int, headers: Headers, body: Body, re
             nonces: Optional["_core.NonceCache"], tolerance: Seconds, require_nonce: bool,
             required_components: Sequence[str], label: Optional[str], require_content_digest: bool,
             now: Optional[Instant]) -> "_core.Verification":
-    return _core.signing_verify(method, url, status, headers, body, _request(request), _ring(keys),
-                                _seconds(tolerance, "tolerance"), require_nonce, list(required_components),
-                                label or "", require_content_digest, nonces, _now(now))
+    # As in _sign: the common argument types pass straight through.
+    return _core.signing_verify(method, url, status, headers, body, None if request is None else _request(request),
+                                keys if type(keys) is _core.KeyRing else _ring(keys),
+                                tolerance if type(tolerance) is int else _seconds(tolerance, "tolerance"),
+                                require_nonce,
+                                required_components if type(required_components) in (list, tuple)
+                                else list(required_components),
+                                label or "", require_content_digest, nonces, now if type(now) is int else _now(now))
 
 
 def verify_request(method: str, url: str, headers: Headers = None, body: Body = None, *, keys: Keys,
