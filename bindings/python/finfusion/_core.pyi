@@ -474,10 +474,14 @@ def scope_parse(scopes: collections.abc.Sequence[str]) -> ScopeSet:
     ...
 def signing_content_digest(body: bytes, algorithm: str) -> str:
     ...
-def signing_sign(method: str, url: str, status: typing.SupportsInt | typing.SupportsIndex, headers: typing.Any, body: typing.Any, request: typing.Any, key: SigningKey, label: str, components: typing.Any, expires_in: typing.SupportsInt | typing.SupportsIndex | None, nonce: str, generate_nonce: bool, tag: str, include_alg: bool, digest: str, now_ms: typing.SupportsInt | typing.SupportsIndex) -> dict:
-    ...
-def signing_verify(method: str, url: str, status: typing.SupportsInt | typing.SupportsIndex, headers: typing.Any, body: typing.Any, request: typing.Any, keys: KeyRing, tolerance: typing.SupportsInt | typing.SupportsIndex, require_nonce: bool, required_components: typing.Any, label: str, require_content_digest: bool, nonces: typing.Any, now_ms: typing.SupportsInt | typing.SupportsIndex) -> Verification:
-    ...
+def signing_sign(method, url, status, headers, body, request, key, label, components, expires_in, nonce, generate_nonce, tag, include_alg, digest, now_ms):
+    """
+    The headers that sign the message (finfusion.signing's sign_request and sign_response).
+    """
+def signing_verify(method, url, status, headers, body, request, keys, tolerance, require_nonce, required_components, label, require_content_digest, nonces, now_ms):
+    """
+    The Verification of the message's signature (finfusion.signing's verify_request and verify_response).
+    """
 def signing_verify_content_digest(field: str, body: bytes) -> bool:
     """
     True when the digests match; False when one does not; raises for a malformed field.

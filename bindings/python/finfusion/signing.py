@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import time as _time
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _core
 from .time import Instant, duration_millis, to_millis
@@ -113,20 +113,24 @@ def _request(request: Optional[Mapping[str, Any]]) -> Optional[Tuple[str, str, L
     return (method, url, _pairs(request.get("headers")), _body(request.get("body")))
 
 
+# The core's two entry points for signing are plain CPython functions (no pybind11
+# dispatcher on every request); their result types, declared once here.
+_core_sign: Callable[..., Dict[str, str]] = _core.signing_sign
+_core_verify: Callable[..., "_core.Verification"] = _core.signing_verify
+
+
 def _sign(method: str, url: str, status: int, headers: Headers, body: Body, request: Any, key: Any, label: str,
           components: Optional[Sequence[str]], expires_in: Optional[Seconds], nonce: Union[str, bool, None],
           tag: Optional[str], include_alg: bool, digest: str, now: Optional[Instant]) -> Dict[str, str]:
     # Headers and body go as given: the core reads str pairs and bytes itself, and hands
-    # other shapes to _pairs.
-    # The common argument types pass straight through (a Python call each saved, on every
-    # request); the helpers convert and check the rest.
-    added: Dict[str, str] = _core.signing_sign(
+    # other shapes to _pairs. The other common argument types pass straight through too (a
+    # Python call each saved, on every request); the helpers convert and check the rest.
+    return _core_sign(
         method, url, status, headers, body, None if request is None else _request(request), key, label,
         None if components is None else list(components),
         None if expires_in is None else _seconds(expires_in, "expires_in"),
         nonce if isinstance(nonce, str) else "", nonce is True, tag or "", include_alg, digest,
         now if type(now) is int else _now(now))
-    return added
 
 
 def sign_request(method: str, url: str, headers: Headers = None, body: Body = None, *, key: "_core.SigningKey",
@@ -159,13 +163,12 @@ def _verify(method: str, url: str, status: int, headers: Headers, body: Body, re
             required_components: Sequence[str], label: Optional[str], require_content_digest: bool,
             now: Optional[Instant]) -> "_core.Verification":
     # As in _sign: the common argument types pass straight through.
-    return _core.signing_verify(method, url, status, headers, body, None if request is None else _request(request),
-                                keys if type(keys) is _core.KeyRing else _ring(keys),
-                                tolerance if type(tolerance) is int else _seconds(tolerance, "tolerance"),
-                                require_nonce,
-                                required_components if type(required_components) in (list, tuple)
-                                else list(required_components),
-                                label or "", require_content_digest, nonces, now if type(now) is int else _now(now))
+    return _core_verify(method, url, status, headers, body, None if request is None else _request(request),
+                        keys if type(keys) is _core.KeyRing else _ring(keys),
+                        tolerance if type(tolerance) is int else _seconds(tolerance, "tolerance"), require_nonce,
+                        required_components if type(required_components) in (list, tuple)
+                        else list(required_components),
+                        label or "", require_content_digest, nonces, now if type(now) is int else _now(now))
 
 
 def verify_request(method: str, url: str, headers: Headers = None, body: Body = None, *, keys: Keys,

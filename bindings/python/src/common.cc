@@ -6,8 +6,7 @@ namespace finfusion::python {
 
 Text::Text(py::handle value, const char* what) {
   if (!PyUnicode_Check(value.ptr())) {
-    throw py::type_error(std::string(what) + " must be str, not " +
-                         std::string(py::str(py::type::handle_of(value).attr("__name__"))));
+    throw py::type_error(std::string(what) + " must be str, not " + type_name(value));
   }
   Py_ssize_t size = 0;
   const char* data = PyUnicode_AsUTF8AndSize(value.ptr(), &size);
@@ -26,8 +25,7 @@ Text::Text(py::handle value, const char* what) {
 
 ByteView::ByteView(py::handle value, const char* what) {
   if (!PyObject_CheckBuffer(value.ptr()) || PyUnicode_Check(value.ptr())) {
-    throw py::type_error(std::string(what) + " must be bytes, not " +
-                         std::string(py::str(py::type::handle_of(value).attr("__name__"))));
+    throw py::type_error(std::string(what) + " must be bytes, not " + type_name(value));
   }
   if (PyObject_GetBuffer(value.ptr(), &buffer_, PyBUF_SIMPLE) != 0) throw py::error_already_set();
   view_ = std::string_view(static_cast<const char*>(buffer_.buf), static_cast<std::size_t>(buffer_.len));
@@ -37,8 +35,7 @@ ByteView::~ByteView() { PyBuffer_Release(&buffer_); }
 
 SecretBytes secret_bytes(py::handle value, const char* what) {
   if (!PyObject_CheckBuffer(value.ptr()) || PyUnicode_Check(value.ptr())) {
-    throw py::type_error(std::string(what) + " must be bytes, not " +
-                         std::string(py::str(py::type::handle_of(value).attr("__name__"))));
+    throw py::type_error(std::string(what) + " must be bytes, not " + type_name(value));
   }
   Py_buffer view;
   if (PyObject_GetBuffer(value.ptr(), &view, PyBUF_SIMPLE) != 0) throw py::error_already_set();
@@ -46,6 +43,27 @@ SecretBytes secret_bytes(py::handle value, const char* what) {
       std::string_view(static_cast<const char*>(view.buf), static_cast<std::size_t>(view.len)));
   PyBuffer_Release(&view);
   return out;
+}
+
+std::string type_name(py::handle value) { return py::str(py::type::handle_of(value).attr("__name__")); }
+
+void add_fastcall(py::module_& m, PyMethodDef& def) {
+  m.add_object(def.ml_name, py::reinterpret_steal<py::object>(PyCFunction_NewEx(&def, nullptr, m.attr("__name__").ptr())));
+}
+
+std::int64_t int_arg(py::handle value, const char* what) {
+  if (!PyLong_Check(value.ptr())) throw py::type_error(std::string(what) + " must be int, not " + type_name(value));
+  const long long v = PyLong_AsLongLong(value.ptr());
+  if (v == -1 && PyErr_Occurred()) throw py::error_already_set();
+  return v;
+}
+
+bool flag_arg(py::handle value) {
+  if (value.ptr() == Py_True) return true;
+  if (value.ptr() == Py_False || value.is_none()) return false;
+  const int truth = PyObject_IsTrue(value.ptr());
+  if (truth < 0) throw py::error_already_set();
+  return truth == 1;
 }
 
 py::dict& error_classes() {

@@ -79,6 +79,40 @@ T unwrap(Result<T>&& result) {
 // The table finfusion.errors fills: code name -> exception class.
 py::dict& error_classes();
 
+// The name of a value's type, for TypeErrors that name the type and never the value.
+std::string type_name(py::handle value);
+
+// A plain CPython entry point (METH_FASTCALL) that runs `Body` with C++ exceptions turned
+// into Python ones: for the calls made on every request, without pybind11's dispatcher
+// (its argument vectors and casters cost about a microsecond on a call of a dozen
+// arguments). Add one to a module with add_fastcall; its docstring's first line is the
+// signature the stubs show.
+template <PyObject* (*Body)(PyObject* const* args, Py_ssize_t nargs)>
+PyObject* fastcall(PyObject*, PyObject* const* args, Py_ssize_t nargs) noexcept {
+  try {
+    return Body(args, nargs);
+  } catch (py::error_already_set& e) {
+    e.restore();
+  } catch (py::builtin_exception& e) {
+    e.set_error();
+  } catch (const std::exception& e) {
+    PyErr_SetString(PyExc_RuntimeError, e.what());
+  }
+  return nullptr;
+}
+void add_fastcall(py::module_& m, PyMethodDef& def);  // `def` outlives the module: a static
+
+// fastcall arguments, converted as pybind11 would, with TypeErrors that name the argument:
+// an int (OverflowError outside int64), a flag (True, False, None, or a value's truth) and
+// a class the module binds (a reference to the instance's C++ object).
+std::int64_t int_arg(py::handle value, const char* what);
+bool flag_arg(py::handle value);
+template <typename T>
+T& instance_arg(py::handle value, const char* what, const char* type) {
+  if (!py::isinstance<T>(value)) throw py::type_error(std::string(what) + " must be a " + type + ", not " + type_name(value));
+  return value.cast<T&>();
+}
+
 void register_status(py::module_& m);
 void register_keys(py::module_& m);
 void register_scopes(py::module_& m);

@@ -192,48 +192,40 @@ py::object decision_object(const registry::Decision& d, VerifyState& s) {
 }
 
 // registry_verify(state, key, now, required, environment, service, cost, actor, latency_ms,
-// signed_by): a plain CPython entry point (METH_FASTCALL), for the call made on every request.
-PyObject* registry_verify(PyObject*, PyObject* const* args, Py_ssize_t nargs) {
-  try {
-    if (nargs != 10) throw py::type_error("registry_verify takes 10 arguments");
-    if (verify_types == nullptr) throw std::logic_error("configure_verify was not called");
-    VerifyState& state = py::cast<VerifyState&>(py::handle(args[0]));
-    const py::handle key(args[1]), now(args[2]), cost(args[6]), latency_ms(args[8]);
-    py::handle required(args[3]);
-    py::object listed;  // another iterable, as a list (a list or tuple is read as it is)
-    if (!PyList_CheckExact(required.ptr()) && !PyTuple_CheckExact(required.ptr())) {
-      listed = py::reinterpret_steal<py::object>(PySequence_List(required.ptr()));
-      if (!listed) throw py::error_already_set();
-      required = listed;
-    }
-    if (!PyLong_Check(cost.ptr()) || PyBool_Check(cost.ptr())) throw py::type_error("cost must be int");
-    const long long units = PyLong_AsLongLong(cost.ptr());
-    if (units == -1 && PyErr_Occurred()) throw py::error_already_set();
-    double latency = -1.0;
-    if (!latency_ms.is_none()) {
-      latency = PyFloat_AsDouble(latency_ms.ptr());
-      if (latency == -1.0 && PyErr_Occurred()) throw py::error_already_set();
-    }
-    const time::Millis at = now_of(now);
-    prime(state, required, args[4], args[5], args[7], args[9]);
-    state.context.cost = units;
-    state.context.latency_ms = latency;
-    if (Status s = state.registry->verify(Text(key, "key").view(), state.context, at, state.decision); !s.ok()) {
-      raise(s);
-    }
-    return decision_object(state.decision, state).release().ptr();
-  } catch (py::error_already_set& e) {
-    e.restore();
-  } catch (py::builtin_exception& e) {
-    e.set_error();
-  } catch (const std::exception& e) {
-    PyErr_SetString(PyExc_RuntimeError, e.what());
+// signed_by): a plain CPython entry point (fastcall), for the call made on every request.
+PyObject* registry_verify(PyObject* const* args, Py_ssize_t nargs) {
+  if (nargs != 10) throw py::type_error("registry_verify takes 10 arguments");
+  if (verify_types == nullptr) throw std::logic_error("configure_verify was not called");
+  VerifyState& state = py::cast<VerifyState&>(py::handle(args[0]));
+  const py::handle key(args[1]), now(args[2]), cost(args[6]), latency_ms(args[8]);
+  py::handle required(args[3]);
+  py::object listed;  // another iterable, as a list (a list or tuple is read as it is)
+  if (!PyList_CheckExact(required.ptr()) && !PyTuple_CheckExact(required.ptr())) {
+    listed = py::reinterpret_steal<py::object>(PySequence_List(required.ptr()));
+    if (!listed) throw py::error_already_set();
+    required = listed;
   }
-  return nullptr;
+  if (!PyLong_Check(cost.ptr()) || PyBool_Check(cost.ptr())) throw py::type_error("cost must be int");
+  const long long units = PyLong_AsLongLong(cost.ptr());
+  if (units == -1 && PyErr_Occurred()) throw py::error_already_set();
+  double latency = -1.0;
+  if (!latency_ms.is_none()) {
+    latency = PyFloat_AsDouble(latency_ms.ptr());
+    if (latency == -1.0 && PyErr_Occurred()) throw py::error_already_set();
+  }
+  const time::Millis at = now_of(now);
+  prime(state, required, args[4], args[5], args[7], args[9]);
+  state.context.cost = units;
+  state.context.latency_ms = latency;
+  if (Status s = state.registry->verify(Text(key, "key").view(), state.context, at, state.decision); !s.ok()) {
+    raise(s);
+  }
+  return decision_object(state.decision, state).release().ptr();
 }
 
 PyMethodDef registry_verify_def = {
-    "registry_verify", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&registry_verify)), METH_FASTCALL,
+    "registry_verify", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&fastcall<registry_verify>)),
+    METH_FASTCALL,
     "registry_verify(state, key, now, required, environment, service, cost, actor, latency_ms, signed_by, /)\n--\n\n"
     "The Decision (the class configure_verify named) for a presented key, from the registry `state` was made for."};
 
@@ -415,8 +407,7 @@ void register_registry(py::module_& m) {
       });
   py::class_<VerifyState>(m, "VerifyState", "What one registry's verifications carry from call to call.")
       .def(py::init<registry::Registry&>(), py::arg("registry"), py::keep_alive<1, 2>());
-  m.add_object("registry_verify", py::reinterpret_steal<py::object>(
-                                      PyCFunction_NewEx(&registry_verify_def, nullptr, m.attr("__name__").ptr())));
+  add_fastcall(m, registry_verify_def);
 }
 
 }  // namespace finfusion::python

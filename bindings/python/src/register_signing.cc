@@ -80,8 +80,7 @@ class MessageArg {
       body_ = std::make_unique<ByteView>(body, "body");
       message.body = body_->view();
     } else if (!body.is_none()) {
-      throw py::type_error("body must be bytes, str or None, not " +
-                           std::string(py::str(py::type::handle_of(body).attr("__name__"))));
+      throw py::type_error("body must be bytes, str or None, not " + type_name(body));
     }
     message.method = texts_[0].view();
     message.target_uri = texts_[1].view();
@@ -110,6 +109,77 @@ std::unique_ptr<MessageArg> request_arg(py::handle request) {
 Algorithm algorithm_arg(py::handle name) { return unwrap(signing::algorithm_from_name(Text(name, "algorithm").view())); }
 
 py::bytes to_bytes(std::string_view s) { return py::bytes(s.data(), s.size()); }
+
+// A response's status (0 for a request). One out of int's range is passed as -1, which the
+// core refuses like any status outside 100 to 999, never wrapped (it could read as 0, a
+// request, or as another status).
+int status_arg(py::handle value) {
+  const std::int64_t status = int_arg(value, "status");
+  return status < 0 || status > 0xFFFF ? -1 : static_cast<int>(status);
+}
+
+// The message (and a response's request) from a call's first six arguments: method, url,
+// status, headers, body, request.
+struct Call {
+  explicit Call(PyObject* const* args)
+      : msg(args[0], args[1], status_arg(args[2]), args[3], args[4]), req(request_arg(args[5])) {
+    if (req) msg.message.request = &req->message;
+  }
+  MessageArg msg;
+  std::unique_ptr<MessageArg> req;
+};
+
+// signing_sign(method, url, status, headers, body, request, key, label, components,
+// expires_in, nonce, generate_nonce, tag, include_alg, digest, now_ms): the headers to add.
+PyObject* signing_sign(PyObject* const* args, Py_ssize_t nargs) {
+  if (nargs != 16) throw py::type_error("signing_sign takes 16 arguments");
+  Call call(args);
+  const auto& key = instance_arg<signing::SigningKey>(args[6], "key", "SigningKey");
+  signing::SignOptions o;
+  o.label = std::string(Text(args[7], "label").view());
+  o.components = str_list(args[8], "components");
+  if (args[9] != Py_None) o.expires_in_seconds = int_arg(args[9], "expires_in");
+  o.nonce = std::string(Text(args[10], "nonce").view());
+  o.generate_nonce = flag_arg(args[11]);
+  o.tag = std::string(Text(args[12], "tag").view());
+  o.include_alg = flag_arg(args[13]);
+  o.digest = unwrap(signing::digest_from_name(Text(args[14], "digest").view()));
+  signing::Signed signed_ = unwrap(signing::sign(call.msg.message, key, o, int_arg(args[15], "now_ms")));
+  py::dict added;  // the headers to add, as the facade returns them
+  for (const auto& [name, value] : signed_.headers) added[py::str(name)] = py::str(value);
+  return added.release().ptr();
+}
+
+// signing_verify(method, url, status, headers, body, request, keys, tolerance, require_nonce,
+// required_components, label, require_content_digest, nonces, now_ms): a Verification.
+PyObject* signing_verify(PyObject* const* args, Py_ssize_t nargs) {
+  if (nargs != 14) throw py::type_error("signing_verify takes 14 arguments");
+  Call call(args);
+  const auto& keys = instance_arg<signing::KeyRing>(args[6], "keys", "KeyRing");
+  signing::VerifyPolicy p;
+  p.tolerance_seconds = int_arg(args[7], "tolerance");
+  p.require_nonce = flag_arg(args[8]);
+  p.required_components = str_list(args[9], "required_components");
+  p.label = std::string(Text(args[10], "label").view());
+  p.require_content_digest = flag_arg(args[11]);
+  signing::NonceCache* nonces =
+      args[12] == Py_None ? nullptr : &instance_arg<signing::NonceCache>(args[12], "nonces", "NonceCache or None");
+  signing::Verification v = signing::verify(call.msg.message, keys, p, nonces, int_arg(args[13], "now_ms"));
+  return py::cast(std::move(v)).release().ptr();
+}
+
+PyMethodDef signing_sign_def = {
+    "signing_sign", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&fastcall<signing_sign>)), METH_FASTCALL,
+    "signing_sign(method, url, status, headers, body, request, key, label, components, expires_in, nonce, "
+    "generate_nonce, tag, include_alg, digest, now_ms, /)\n--\n\n"
+    "The headers that sign the message (finfusion.signing's sign_request and sign_response)."};
+
+PyMethodDef signing_verify_def = {
+    "signing_verify", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&fastcall<signing_verify>)),
+    METH_FASTCALL,
+    "signing_verify(method, url, status, headers, body, request, keys, tolerance, require_nonce, "
+    "required_components, label, require_content_digest, nonces, now_ms, /)\n--\n\n"
+    "The Verification of the message's signature (finfusion.signing's verify_request and verify_response)."};
 
 }  // namespace
 
@@ -197,62 +267,8 @@ void register_signing(py::module_& m) {
                std::string(code_name(v.code)) + "', key_id='" + v.key_id + "', label='" + v.label + "')";
       });
 
-  m.def("signing_sign",
-        [](const StrArg& method, const StrArg& url, int status, py::object headers, py::object body, py::object request,
-           const signing::SigningKey& key, const StrArg& label, py::object components, std::optional<std::int64_t> expires_in,
-           const StrArg& nonce, bool generate_nonce, const StrArg& tag, bool include_alg, const StrArg& digest,
-           time::Millis now) {
-          MessageArg msg(method, url, status, headers, body);
-          std::unique_ptr<MessageArg> req = request_arg(request);
-          if (req) msg.message.request = &req->message;
-          signing::SignOptions o;
-          o.label = std::string(Text(label, "label").view());
-          o.components = str_list(components, "components");
-          o.expires_in_seconds = expires_in;
-          o.nonce = std::string(Text(nonce, "nonce").view());
-          o.generate_nonce = generate_nonce;
-          o.tag = std::string(Text(tag, "tag").view());
-          o.include_alg = include_alg;
-          o.digest = unwrap(signing::digest_from_name(Text(digest, "digest").view()));
-          signing::Signed s = unwrap(signing::sign(msg.message, key, o, now));
-          py::dict added;  // the headers to add, as the facade returns them
-          for (const auto& [name, value] : s.headers) added[py::str(name)] = py::str(value);
-          return added;
-        },
-        py::arg("method"), py::arg("url"), py::arg("status"), py::arg("headers"), py::arg("body"), py::arg("request"),
-        py::arg("key"), py::arg("label"), py::arg("components"), py::arg("expires_in"), py::arg("nonce"),
-        py::arg("generate_nonce"), py::arg("tag"), py::arg("include_alg"), py::arg("digest"), py::arg("now_ms"));
-
-  m.def("signing_verify",
-        [](const StrArg& method, const StrArg& url, int status, py::object headers, py::object body, py::object request,
-           const signing::KeyRing& keys, std::int64_t tolerance, bool require_nonce, py::object required_components,
-           const StrArg& label, bool require_content_digest, py::object nonces, time::Millis now) {
-          MessageArg msg(method, url, status, headers, body);
-          std::unique_ptr<MessageArg> req = request_arg(request);
-          if (req) msg.message.request = &req->message;
-          signing::VerifyPolicy p;
-          p.tolerance_seconds = tolerance;
-          p.require_nonce = require_nonce;
-          p.required_components = str_list(required_components, "required_components");
-          p.label = std::string(Text(label, "label").view());
-          p.require_content_digest = require_content_digest;
-          // Taken as an object: pybind11's caster for a class pointer looks None up as a
-          // foreign module's class first, which raises and clears an AttributeError (about
-          // 0.6 us, on every verification without a nonce cache).
-          signing::NonceCache* cache = nullptr;
-          if (!nonces.is_none()) {
-            if (!py::isinstance<signing::NonceCache>(nonces)) {
-              throw py::type_error("nonces must be a NonceCache or None, not " +
-                                   std::string(py::str(py::type::handle_of(nonces).attr("__name__"))));
-            }
-            cache = &nonces.cast<signing::NonceCache&>();
-          }
-          return signing::verify(msg.message, keys, p, cache, now);
-        },
-        py::arg("method"), py::arg("url"), py::arg("status"), py::arg("headers"), py::arg("body"), py::arg("request"),
-        py::arg("keys"), py::arg("tolerance"), py::arg("require_nonce"), py::arg("required_components"),
-        py::arg("label"), py::arg("require_content_digest"), py::arg("nonces"), py::arg("now_ms"));
-
+  add_fastcall(m, signing_sign_def);
+  add_fastcall(m, signing_verify_def);
   m.def("signing_content_digest", [](const BytesArg& body, const StrArg& algorithm) {
           ByteView b(body, "body");
           return signing::content_digest(b.view(), unwrap(signing::digest_from_name(Text(algorithm, "algorithm").view())));
