@@ -93,6 +93,20 @@ def test_every_header_and_body_shape_signs_the_same():
         signing.verify_request("POST", URL, headers, [1], keys=key, now=NOW)
     with pytest.raises(UnicodeEncodeError):
         signing.sign_request("POST", URL, HEADERS, "\ud800", key=key, now=NOW)
+    # The core's entry points check every argument's type and name it, never its value.
+    with pytest.raises(TypeError, match="key must be a SigningKey, not VerifyingKey"):
+        signing.sign_request("POST", URL, HEADERS, BODY, key=key.verifying_key(), now=NOW)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="label must be str, not int"):
+        signing.sign_request("POST", URL, HEADERS, BODY, key=key, label=1, now=NOW)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="instant must be a datetime or epoch milliseconds, not float"):
+        signing.verify_request("POST", URL, headers, BODY, keys=key, now=1.5)  # type: ignore[arg-type]
+    # A status out of int's range is refused like any other outside 100 to 999, never wrapped
+    # (2**32 would wrap to 0, which means a request).
+    for status in (2**32, 2**63 - 1, -1, 99, 1000):
+        with pytest.raises(finfusion.InvalidRequestError, match="status must be 100 to 999"):
+            signing.sign_response(status, HEADERS, BODY, key=key, now=NOW)
+    with pytest.raises(OverflowError):
+        signing.sign_response(2**64, HEADERS, BODY, key=key, now=NOW)
 
 
 def test_every_one_byte_change_of_a_covered_component_fails():
