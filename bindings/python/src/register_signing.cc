@@ -57,19 +57,31 @@ py::object header_pairs(py::handle headers) {
   return py::module_::import("finfusion.signing").attr("_pairs")(headers);
 }
 
+// A str argument's UTF-8, viewed in the str object itself when it is ASCII (what headers
+// nearly always are: no reference or conversion; the caller's objects live through the
+// call), else through a Text kept in `keep`.
+std::string_view text_view(PyObject* value, const char* what, std::vector<Text>& keep) {
+  if (PyUnicode_CheckExact(value) && PyUnicode_IS_ASCII(value)) {
+    return std::string_view(static_cast<const char*>(PyUnicode_DATA(value)),
+                            static_cast<std::size_t>(PyUnicode_GET_LENGTH(value)));
+  }
+  return keep.emplace_back(value, what).view();
+}
+
 // One message's text borrowed from Python for the call: method, target URI, status,
 // headers (any shape header_pairs takes, None for none), body as bytes-like, str or None.
 class MessageArg {
  public:
   MessageArg(py::handle method, py::handle uri, int status, py::handle headers, py::handle body)
       : headers_(headers.is_none() ? py::object(py::list()) : header_pairs(headers)) {
+    message.method = text_view(method.ptr(), "method", texts_);
+    message.target_uri = text_view(uri.ptr(), "url", texts_);
+    message.status = status;
     auto seq = py::reinterpret_borrow<py::sequence>(headers_);
-    texts_.reserve(2 + 2 * seq.size());
-    texts_.emplace_back(method, "method");
-    texts_.emplace_back(uri, "url");
+    message.headers.reserve(seq.size());
     for (py::handle pair : seq) {
-      texts_.emplace_back(PyTuple_GET_ITEM(pair.ptr(), 0), "header name");
-      texts_.emplace_back(PyTuple_GET_ITEM(pair.ptr(), 1), "header value");
+      message.headers.push_back({text_view(PyTuple_GET_ITEM(pair.ptr(), 0), "header name", texts_),
+                                 text_view(PyTuple_GET_ITEM(pair.ptr(), 1), "header value", texts_)});
     }
     if (PyUnicode_Check(body.ptr())) {
       Py_ssize_t size = 0;
@@ -82,17 +94,13 @@ class MessageArg {
     } else if (!body.is_none()) {
       throw py::type_error("body must be bytes, str or None, not " + type_name(body));
     }
-    message.method = texts_[0].view();
-    message.target_uri = texts_[1].view();
-    message.status = status;
-    for (std::size_t i = 2; i + 1 < texts_.size(); i += 2) message.headers.push_back({texts_[i].view(), texts_[i + 1].view()});
   }
 
   signing::Message message;
 
  private:
-  py::object headers_;  // the pairs the texts view (when made here)
-  std::vector<Text> texts_;
+  py::object headers_;       // the pairs the views are into (when made here)
+  std::vector<Text> texts_;  // the UTF-8 of non-ASCII texts
   std::unique_ptr<ByteView> body_;
 };
 
