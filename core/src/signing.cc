@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <cstring>
 #include <mutex>
 #include <queue>
 #include <unordered_map>
@@ -212,8 +213,10 @@ std::string_view trim_ows(std::string_view v) {
 }
 
 Status check_field_value(std::string_view v) {
-  bool clean = true;  // one pass with no branch per character
-  for (char c : v) clean &= c != '\r' && c != '\n' && c != '\0';
+  // memchr (vectorised by the C library) three times beats one loop over the three bytes.
+  const bool clean = v.empty() || (std::memchr(v.data(), '\r', v.size()) == nullptr &&
+                                   std::memchr(v.data(), '\n', v.size()) == nullptr &&
+                                   std::memchr(v.data(), '\0', v.size()) == nullptr);
   return clean ? Status::Ok() : invalid("a header value holds CR, LF or NUL");
 }
 
