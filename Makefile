@@ -133,7 +133,7 @@ test-examples: wasm python-install bindings/node/node_modules/.installed \
 	$(WITH_POSTGRES) $(PY) -m pytest -q tests/examples
 
 package-size:
-	@cd bindings/node && for f in dist/index.mjs dist/finfusion_core.mjs dist/index.cjs dist/finfusion_core.cjs; do \
+	@cd bindings/node && for f in dist/index.mjs dist/finfusion_core.mjs dist/finfusion_core.wasm dist/index.cjs dist/finfusion_core.cjs; do \
 	  printf '%-26s %8d bytes raw %8d gzipped\n' $$f $$(wc -c < $$f) $$(gzip -9c $$f | wc -c); done
 
 # Each libFuzzer harness for FUZZ_SECONDS (default 60) under ASan+UBSan, starting from the

@@ -18,5 +18,12 @@ writeFileSync(join(dist, 'index.mjs'), banner + read('header.mjs') + '\n' + body
 writeFileSync(join(dist, 'index.cjs'), banner + read('header.cjs') + '\n' + body + '\n' + read('footer.cjs'));
 copyFileSync(join(wasmDir, 'esm', 'finfusion_core.mjs'), join(dist, 'finfusion_core.mjs'));
 copyFileSync(join(wasmDir, 'cjs', 'finfusion_core.cjs'), join(dist, 'finfusion_core.cjs'));
+// One WebAssembly module serves both entries: the two links build the same code, and only
+// their JavaScript differs (checked here, so that a difference cannot ship unnoticed).
+const esmWasm = readFileSync(join(wasmDir, 'esm', 'finfusion_core.wasm'));
+if (!esmWasm.equals(readFileSync(join(wasmDir, 'cjs', 'finfusion_core.wasm')))) {
+  throw new Error('the ES module and CommonJS builds made different WebAssembly modules');
+}
+writeFileSync(join(dist, 'finfusion_core.wasm'), esmWasm);
 copyFileSync(join(here, 'src', 'postgres_worker.cjs'), join(dist, 'postgres_worker.cjs'));
 copyFileSync(join(here, 'index.d.ts'), join(here, 'index.d.cts'));

@@ -46,9 +46,12 @@ async function randomSource() {
 function ready() {
   if (!loading) {
     loading = (async () => {
-      const getRandomValue = await randomSource();
-      if (globalThis.process?.versions?.node) threads = await loadNodeThreads().catch(() => null);
-      core = await createFinFusionCore({ getRandomValue });
+      // The module's bytes, the random source and (on Node) worker threads load at once.
+      const [wasmBinary, getRandomValue, nodeThreads] = await Promise.all([
+        loadWasmBinary(), randomSource(),
+        globalThis.process?.versions?.node ? loadNodeThreads().catch(() => null) : null]);
+      threads = nodeThreads;
+      core = await createFinFusionCore(wasmBinary ? { getRandomValue, wasmBinary } : { getRandomValue });
     })();
     loading.catch(() => { loading = null; });
   }
