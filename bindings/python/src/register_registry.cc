@@ -124,11 +124,7 @@ std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
 // anything else through the facade's to_millis (its checks and messages).
 time::Millis now_of(py::handle now) {
   PyObject* p = now.ptr();
-  if (PyLong_CheckExact(p)) {
-    const long long v = PyLong_AsLongLong(p);
-    if (v == -1 && PyErr_Occurred()) throw py::error_already_set();
-    return v;
-  }
+  if (PyLong_CheckExact(p)) return int_arg(now, "now");
 #if PY_VERSION_HEX >= 0x030A0000
   if (PyDateTime_CheckExact(p) && PyDateTime_DATE_GET_TZINFO(p) == verify_types->utc.ptr()) {
     const std::int64_t days = days_from_civil(PyDateTime_GET_YEAR(p), static_cast<unsigned>(PyDateTime_GET_MONTH(p)),
@@ -205,9 +201,8 @@ PyObject* registry_verify(PyObject* const* args, Py_ssize_t nargs) {
     if (!listed) throw py::error_already_set();
     required = listed;
   }
-  if (!PyLong_Check(cost.ptr()) || PyBool_Check(cost.ptr())) throw py::type_error("cost must be int");
-  const long long units = PyLong_AsLongLong(cost.ptr());
-  if (units == -1 && PyErr_Occurred()) throw py::error_already_set();
+  if (PyBool_Check(cost.ptr())) throw py::type_error("cost must be int, not bool");
+  const std::int64_t units = int_arg(cost, "cost");
   double latency = -1.0;
   if (!latency_ms.is_none()) {
     latency = PyFloat_AsDouble(latency_ms.ptr());
