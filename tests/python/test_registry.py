@@ -1,3 +1,4 @@
+import copy
 import dataclasses
 import datetime as dt
 import pickle
@@ -179,3 +180,10 @@ def test_verification_reads_every_form_of_now_and_follows_each_change_of_context
     with pytest.raises(dataclasses.FrozenInstanceError):
         d.valid = False  # type: ignore[misc]
     assert '"keyId":"' + created.record.id + '"' in d.to_json()
+    # Decisions are slotted values built in C: they compare, copy and pickle as dataclasses do.
+    assert not hasattr(d, "__dict__") and repr(d).startswith("Decision(valid=True, code='valid'")
+    assert dataclasses.asdict(d)["rate_limit"] == d.rate_limit and dataclasses.replace(d, valid=False).valid is False
+    for twin in (pickle.loads(pickle.dumps(d)), copy.copy(d), copy.deepcopy(d)):
+        assert twin == d and twin.to_json() == d.to_json()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        pickle.loads(pickle.dumps(d)).code = "valid"  # type: ignore[misc]

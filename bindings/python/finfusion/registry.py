@@ -86,6 +86,7 @@ def _typed(cls: Type[T], text: str, **extra: Any) -> T:
 class _CoreJson:
     """The core's canonical JSON behind a value (kept in its ``_json`` field)."""
 
+    __slots__ = ()
     _json: str
 
     def to_json(self) -> str:
@@ -122,6 +123,9 @@ class KeyRecord(_CoreJson):
 class Decision(_CoreJson):
     """The outcome of a verification; ``code`` is "valid" or why not."""
 
+    # Slots, not a __dict__: the hot path (register_registry.cc) stores each field in its slot.
+    __slots__ = ("valid", "code", "key_id", "type", "environment", "permissions", "expires_at", "in_grace",
+                 "replaced_by", "grace_until", "rate_limit")
     valid: bool
     code: str
     key_id: str
@@ -133,6 +137,15 @@ class Decision(_CoreJson):
     replaced_by: str
     grace_until: Optional[_dt.datetime]
     rate_limit: Dict[str, int]
+
+    # Pickle and copy set the fields back past the frozen __setattr__ (a slotted class has no
+    # __dict__ for them to fill).
+    def __getstate__(self) -> Tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __setstate__(self, state: Tuple[Any, ...]) -> None:
+        for name, value in zip(self.__slots__, state):
+            object.__setattr__(self, name, value)
 
     @property
     def retry_after(self) -> _dt.timedelta:

@@ -1,5 +1,6 @@
 #include <pybind11/stl.h>
 #include <datetime.h>
+#include <structmember.h>
 #include <pybind11/typing.h>
 
 #include <optional>
@@ -30,16 +31,24 @@ std::vector<std::string> to_json_list(const std::vector<T>& values) {
 }
 
 // ---- The verification hot path ----
-// Registry.verify builds the facade's frozen Decision itself (its __dict__ filled in field
-// order, as the dataclass's __init__ would), reads `now` from an aware UTC datetime without
+// Registry.verify builds the facade's frozen Decision itself: the class has __slots__, and
+// each field is stored straight into its slot (at the offset its member descriptor gives),
+// without a __dict__ or a call into Python. It reads `now` from an aware UTC datetime without
 // a Python call, and converts the context (required scopes, environment, service, actor,
 // signer) only when it differs from the last call's objects. What it needs of the facade is
 // handed over once at import (configure_verify).
+enum DecisionField : std::size_t {
+  kValid, kCode, kKeyId, kType, kEnvironment, kPermissions, kExpiresAt, kInGrace, kReplacedBy, kGraceUntil,
+  kRateLimit, kDecisionFields
+};
+constexpr const char* kDecisionFieldNames[kDecisionFields] = {
+    "valid", "code", "key_id", "type", "environment", "permissions", "expires_at", "in_grace", "replaced_by",
+    "grace_until", "rate_limit"};
 struct VerifyTypes {
-  py::object decision, to_millis, from_millis, utc, empty;
+  py::object decision, to_millis, from_millis, utc;
+  Py_ssize_t offsets[kDecisionFields] = {};  // of each field's slot in a Decision
   std::vector<py::object> codes;  // code names as str, by code index
-  py::object k_valid, k_code, k_key_id, k_type, k_environment, k_permissions, k_expires_at, k_in_grace,
-      k_replaced_by, k_grace_until, k_rate_limit, k_limit, k_remaining, k_retry_after;
+  py::object k_limit, k_remaining, k_retry_after;
 };
 VerifyTypes* verify_types = nullptr;  // set once, never freed (it outlives the interpreter's teardown)
 
@@ -146,20 +155,20 @@ const py::object& instant_of(time::Millis ms, time::Millis& kept_ms, py::object&
   return kept;
 }
 
-void set_item(PyObject* dict, const py::object& key, PyObject* value) {
-  if (value == nullptr || PyDict_SetItem(dict, key.ptr(), value) != 0) throw py::error_already_set();
+void set_item(PyObject* dict, const py::object& key, py::object&& value) {
+  if (!value || PyDict_SetItem(dict, key.ptr(), value.ptr()) != 0) throw py::error_already_set();
 }
-void set_item(PyObject* dict, const py::object& key, const py::object& value) { set_item(dict, key, value.ptr()); }
-void set_item(PyObject* dict, const py::object& key, py::object&& value) { set_item(dict, key, value.ptr()); }
 
 py::object decision_object(const registry::Decision& d, VerifyState& s) {
   const VerifyTypes& t = *verify_types;
   auto* cls = reinterpret_cast<PyTypeObject*>(t.decision.ptr());
-  py::object obj = py::reinterpret_steal<py::object>(cls->tp_new(cls, t.empty.ptr(), nullptr));
+  py::object obj = py::reinterpret_steal<py::object>(cls->tp_alloc(cls, 0));  // every slot empty
   if (!obj) throw py::error_already_set();
-  py::object dict = py::reinterpret_steal<py::object>(PyObject_GenericGetDict(obj.ptr(), nullptr));
-  if (!dict) throw py::error_already_set();
-  PyObject* out = dict.ptr();
+  // Gives the field its value (a new reference); `obj` releases whatever was set if a later
+  // field fails.
+  const auto set = [&](DecisionField field, py::object value) {
+    *reinterpret_cast<PyObject**>(reinterpret_cast<char*>(obj.ptr()) + t.offsets[field]) = value.release().ptr();
+  };
   if (d.scopes != s.scopes) {
     s.scopes = d.scopes;
     s.scope_objects.clear();
@@ -173,17 +182,17 @@ py::object decision_object(const registry::Decision& d, VerifyState& s) {
   set_item(rate.ptr(), t.k_limit, py::int_(d.rate_limit));
   set_item(rate.ptr(), t.k_remaining, py::int_(d.rate_remaining));
   set_item(rate.ptr(), t.k_retry_after, py::int_(d.retry_after));
-  set_item(out, t.k_valid, d.valid ? Py_True : Py_False);
-  set_item(out, t.k_code, t.codes[static_cast<std::size_t>(d.code)]);
-  set_item(out, t.k_key_id, s.key_id_text.of(d.key_id));
-  set_item(out, t.k_type, s.type_text.of(d.type));
-  set_item(out, t.k_environment, s.environment_text.of(d.environment));
-  set_item(out, t.k_permissions, permissions);
-  set_item(out, t.k_expires_at, d.has_expiry() ? instant_of(d.expires_at, s.expires_ms, s.expires_at) : py::none());
-  set_item(out, t.k_in_grace, d.in_grace ? Py_True : Py_False);
-  set_item(out, t.k_replaced_by, s.replaced_by_text.of(d.replaced_by));
-  set_item(out, t.k_grace_until, d.has_grace() ? instant_of(d.grace_until, s.grace_ms, s.grace_until) : py::none());
-  set_item(out, t.k_rate_limit, rate);
+  set(kValid, py::bool_(d.valid));
+  set(kCode, t.codes[static_cast<std::size_t>(d.code)]);
+  set(kKeyId, s.key_id_text.of(d.key_id));
+  set(kType, s.type_text.of(d.type));
+  set(kEnvironment, s.environment_text.of(d.environment));
+  set(kPermissions, std::move(permissions));
+  set(kExpiresAt, d.has_expiry() ? instant_of(d.expires_at, s.expires_ms, s.expires_at) : py::none());
+  set(kInGrace, py::bool_(d.in_grace));
+  set(kReplacedBy, s.replaced_by_text.of(d.replaced_by));
+  set(kGraceUntil, d.has_grace() ? instant_of(d.grace_until, s.grace_ms, s.grace_until) : py::none());
+  set(kRateLimit, std::move(rate));
   return obj;
 }
 
@@ -236,15 +245,18 @@ void register_registry(py::module_& m) {
         t->to_millis = std::move(to_millis);
         t->from_millis = std::move(from_millis);
         t->utc = py::module_::import("datetime").attr("timezone").attr("utc");
-        t->empty = py::tuple();
         t->codes.clear();
         for (Code c : all_codes()) t->codes.push_back(py::str(std::string(code_name(c))));  // indexed by value
-        for (auto [slot, name] : {std::pair{&t->k_valid, "valid"}, {&t->k_code, "code"}, {&t->k_key_id, "key_id"},
-                                  {&t->k_type, "type"}, {&t->k_environment, "environment"},
-                                  {&t->k_permissions, "permissions"}, {&t->k_expires_at, "expires_at"},
-                                  {&t->k_in_grace, "in_grace"}, {&t->k_replaced_by, "replaced_by"},
-                                  {&t->k_grace_until, "grace_until"}, {&t->k_rate_limit, "rate_limit"},
-                                  {&t->k_limit, "limit"}, {&t->k_remaining, "remaining"},
+        for (std::size_t field = 0; field < kDecisionFields; ++field) {
+          py::object member = t->decision.attr(kDecisionFieldNames[field]);
+          if (!Py_IS_TYPE(member.ptr(), &PyMemberDescr_Type)) {
+            throw py::type_error(std::string("decision has no slot named ") + kDecisionFieldNames[field]);
+          }
+          const PyMemberDef* def = reinterpret_cast<PyMemberDescrObject*>(member.ptr())->d_member;
+          if (def->type != T_OBJECT_EX) throw py::type_error("decision's slots must hold objects");
+          t->offsets[field] = def->offset;
+        }
+        for (auto [slot, name] : {std::pair{&t->k_limit, "limit"}, {&t->k_remaining, "remaining"},
                                   {&t->k_retry_after, "retryAfterMs"}}) {
           *slot = py::reinterpret_steal<py::object>(PyUnicode_InternFromString(name));
         }
