@@ -32,7 +32,9 @@ Status check_id(std::string_view id) {
 
 // HMAC-SHA256(secret, "id.timestamp.payload").
 std::string mac(const Secret& secret, std::string_view id, std::string_view timestamp, std::string_view payload) {
-  return internal::hmac_sha256(secret.bytes().view(), {id, ".", timestamp, ".", payload});
+  std::string tag(32, '\0');
+  secret.hmac().tag({id, ".", timestamp, ".", payload}, reinterpret_cast<unsigned char*>(tag.data()));
+  return tag;
 }
 
 Verification rejected(Verification v, Code code, std::string message) {
@@ -42,6 +44,9 @@ Verification rejected(Verification v, Code code, std::string message) {
 }
 
 }  // namespace
+
+Secret::Secret(SecretBytes bytes)
+    : bytes_(std::move(bytes)), hmac_(std::make_shared<const internal::HmacSha256Key>(bytes_.view())) {}
 
 Result<Secret> Secret::Parse(std::string_view text) {
   if (text.substr(0, kSecretPrefix.size()) == kSecretPrefix) text.remove_prefix(kSecretPrefix.size());

@@ -116,9 +116,6 @@ TEST_CASE("HMAC-SHA256 and SHA-256: a million random inputs against libsodium", 
       if (std::memcmp(out, digest, 32) != 0) FAIL("streamed SHA-256 differs at input " << i);
       k.tag({m.substr(0, a), m.substr(a, b - a), m.substr(b)}, out);
       if (std::memcmp(out, expected, 32) != 0) FAIL("HMAC over parts differs at input " << i);
-      if (internal::hmac_sha256(key, {m.substr(0, b), m.substr(b)}) != std::string(reinterpret_cast<char*>(expected), 32)) {
-        FAIL("hmac_sha256 over parts differs at input " << i);
-      }
     }
   }
   SUCCEED("a million agree");

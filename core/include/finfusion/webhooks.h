@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -22,6 +23,10 @@
 #include "finfusion/secret.h"
 #include "finfusion/status.h"
 #include "finfusion/time.h"
+
+namespace finfusion::internal {
+class HmacSha256Key;  // internal/sha256.h
+}  // namespace finfusion::internal
 
 namespace finfusion::webhooks {
 
@@ -48,10 +53,13 @@ class Secret {
   // The "whsec_..." text, for the one-time display to the endpoint's owner.
   std::string reveal() const;
   const SecretBytes& bytes() const noexcept { return bytes_; }
+  // The secret's HMAC key, its pads compressed once (copies of a Secret share it).
+  const finfusion::internal::HmacSha256Key& hmac() const noexcept { return *hmac_; }
 
  private:
-  explicit Secret(SecretBytes bytes) : bytes_(std::move(bytes)) {}
+  explicit Secret(SecretBytes bytes);
   SecretBytes bytes_;
+  std::shared_ptr<const finfusion::internal::HmacSha256Key> hmac_;
 };
 
 // The `webhook-signature` entry `v1,<base64>` for this message. Errors: invalid_request

@@ -238,10 +238,4 @@ void HmacSha256Key::tag(std::initializer_list<std::string_view> parts, unsigned 
   sodium_memzero(digest, sizeof digest);
 }
 
-std::string hmac_sha256(std::string_view key, std::initializer_list<std::string_view> parts) {
-  std::string tag(32, '\0');
-  HmacSha256Key(key).tag(parts, reinterpret_cast<unsigned char*>(tag.data()));
-  return tag;
-}
-
 }  // namespace finfusion::internal

@@ -10,7 +10,6 @@
 #include <array>
 #include <cstdint>
 #include <initializer_list>
-#include <string>
 #include <string_view>
 
 namespace finfusion::internal {
@@ -65,9 +64,5 @@ class HmacSha256Key {
  private:
   Sha256 inner_, outer_;  // after absorbing the pads
 };
-
-// The 32-byte tag of the concatenated parts under `key` (any length), for keys used once
-// (a request signature, a webhook's "id.timestamp.payload" without building it).
-std::string hmac_sha256(std::string_view key, std::initializer_list<std::string_view> parts);
 
 }  // namespace finfusion::internal
