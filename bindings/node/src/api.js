@@ -192,7 +192,11 @@ const keys = {
     return new ApiKey(unwrap(need().key_generate_from_entropy(text(type, 'type'), bytes(entropy, 'entropy'))));
   },
   /** 'valid' or the reason; never throws for a bad key. */
-  checkFormat(key) { return need().key_check_format(text(key, 'key')); },
+  checkFormat(key) {
+    pack.start();
+    pack.item(text(key, 'key'));
+    return unpacked(need()._ff_check_format(pack.at), (out) => CODES[out.word()]);
+  },
   parse(key) { return parsedKey(unwrap(need().key_parse(text(key, 'key')))); },
   parseId(id) { return parsedKey(unwrap(need().key_parse_id(text(id, 'key id')))); },
   mask(key) { return unwrap(need().key_mask(text(key, 'key'))); },
@@ -266,8 +270,19 @@ class Hasher {
   get currentPepperId() { return this.#live().currentPepperId(); }
   /** What new hashes use: 'hs256' (HMAC-SHA256) or 'b2b256' (keyed BLAKE2b-256). */
   get algorithm() { return this.#live().algorithm(); }
-  hash(key) { return unwrap(this.#live().hash(text(key, 'key'))); }
-  verify(key, stored) { return unwrap(this.#live().verify(text(key, 'key'), text(stored, 'stored'))); }
+  hash(key) {
+    const address = nativeAddress(this.#live());
+    pack.start();
+    pack.item(text(key, 'key'));
+    return unpacked(need()._ff_hash(address, pack.at), (out) => out.item());
+  }
+  verify(key, stored) {
+    const address = nativeAddress(this.#live());
+    pack.start();
+    pack.item(text(key, 'key'));
+    pack.item(text(stored, 'stored'));
+    return unpacked(need()._ff_hash_verify(address, pack.at), (out) => out.word() === 1);
+  }
   needsRehash(stored) { return unwrap(this.#live().needsRehash(text(stored, 'stored'))); }
   /** Frees the native hasher now and wipes its peppers. */
   dispose() {
@@ -555,43 +570,52 @@ const pack = {
   },
 };
 
-// Reads the answer of a packed export (at `address`) with `read`, given a reader of its
-// items, or throws its failure; then has the core wipe it.
+// Reads the answer of a packed export (at `address`) with `read`, given the reader of its
+// items (one object, reused: calls do not overlap), or throws its failure; then has the core
+// wipe it.
 function unpacked(address, read) {
   try {
-    return read(answerReader(address));
+    return read(answer.open(address));
   } finally {
     need()._ff_packed_done();
   }
 }
 
-function answerReader(address) {
-  const heap = need().HEAPU8;
-  let at = address;
-  const word = () => {
-    const w = (heap[at] | (heap[at + 1] << 8) | (heap[at + 2] << 16) | (heap[at + 3] << 24)) >>> 0;
-    at += 4;
-    return w;
-  };
-  const item = () => {
-    const n = word();
+const answer = {
+  heap: null,
+  at: 0,
+  open(address) {
+    this.heap = need().HEAPU8;
+    this.at = address + 4;  // past the answer's length
+    const code = this.word();
+    if (code !== 0) throw new FinFusionError(CODES[code], this.item());
+    return this;
+  },
+  word() {
+    const heap = this.heap, at = this.at;
+    this.at = at + 4;
+    return (heap[at] | (heap[at + 1] << 8) | (heap[at + 2] << 16) | (heap[at + 3] << 24)) >>> 0;
+  },
+  item() {
+    const n = this.word();
     if (n === NONE) return null;
-    at += n;
-    return n === 0 ? '' : DECODER.decode(heap.subarray(at - n, at));
-  };
-  word();  // the answer's length
-  const code = word();
-  if (code !== 0) throw new FinFusionError(CODES[code], item());
-  const headers = () => {  // a count, then each name and value
+    this.at += n;
+    return n === 0 ? '' : DECODER.decode(this.heap.subarray(this.at - n, this.at));
+  },
+  items() {
+    const out = new Array(this.word());
+    for (let i = 0; i < out.length; i++) out[i] = this.item();
+    return out;
+  },
+  headers() {  // a count, then each name and value
     const out = {};
-    for (let n = word(); n > 0; n--) {
-      const name = item();
-      out[name] = item();
+    for (let n = this.word(); n > 0; n--) {
+      const name = this.item();
+      out[name] = this.item();
     }
     return out;
-  };
-  return { word, item, items: () => Array.from({ length: word() }, item), headers };
-}
+  },
+};
 
 function signWith(message, request, key, opts) {
   if (!(key instanceof SigningKey)) throw new TypeError(`key must be a SigningKey, not ${typeName(key)}`);
@@ -639,7 +663,7 @@ function verifyWith(message, request, keys, opts) {
       requireContentDigest ? 1 : 0), (out) => {
       const valid = out.word() === 1;
       const code = CODES[out.word()];
-      const [why, labelOut, keyId, alg, nonce, tag, created, expires] = Array.from({ length: 8 }, out.item);
+      const [why, labelOut, keyId, alg, nonce, tag, created, expires] = Array.from({ length: 8 }, () => out.item());
       return Object.freeze({
         valid, code, message: why, label: labelOut, keyId, alg, nonce, tag, created: Number(created),
         expires: expires === null ? null : Number(expires), covered: out.items(), signatureBase: out.item(), signer: out.item(),
@@ -1021,13 +1045,39 @@ function instantText(date) {
   return year >= 0 && year <= 9999 ? date.toISOString() : unwrap(need().time_format_timestamp(date.getTime()));
 }
 
-// A decision's canonical JSON, as the core writes it (what fromCore's toJSON returns).
-function decisionJson() {
-  return {
-    valid: this.valid, code: this.code, keyId: this.keyId, type: this.type, environment: this.environment,
-    permissions: [...this.permissions], expiresAt: instantText(this.expiresAt), inGrace: this.inGrace,
-    replacedBy: this.replacedBy, graceUntil: instantText(this.graceUntil), rateLimit: { ...this.rateLimit },
-  };
+// A verification's outcome: frozen fields, and toJSON on the class (one defined on each
+// decision, as fromCore does for other values, costs more than the rest of the object).
+class Decision {
+  constructor(valid, code, keyId, type, environment, permissions, expiresAt, inGrace, replacedBy, graceUntil, rateLimit) {
+    this.valid = valid;
+    this.code = code;
+    this.keyId = keyId;
+    this.type = type;
+    this.environment = environment;
+    this.permissions = permissions;
+    this.expiresAt = expiresAt;
+    this.inGrace = inGrace;
+    this.replacedBy = replacedBy;
+    this.graceUntil = graceUntil;
+    this.rateLimit = rateLimit;
+    Object.freeze(this);
+  }
+
+  // The canonical JSON, as the core writes it.
+  toJSON() {
+    return {
+      valid: this.valid, code: this.code, keyId: this.keyId, type: this.type, environment: this.environment,
+      permissions: [...this.permissions], expiresAt: instantText(this.expiresAt), inGrace: this.inGrace,
+      replacedBy: this.replacedBy, graceUntil: instantText(this.graceUntil), rateLimit: { ...this.rateLimit },
+    };
+  }
+
+  // From the core's JSON (the verifications that do not take the fast path).
+  static fromCore(textValue) {
+    const v = fromCore(textValue);
+    return new Decision(v.valid, v.code, v.keyId, v.type, v.environment, v.permissions, v.expiresAt ?? null, v.inGrace,
+      v.replacedBy, v.graceUntil ?? null, v.rateLimit);
+  }
 }
 
 function sameTexts(a, b) {
@@ -1125,7 +1175,7 @@ class Registry {
     const { read, written } = ENCODER.encodeInto(key, this.#keyView);
     if (read !== key.length || written !== key.length) {
       this.#keyView.fill(0, 0, written);
-      return fromCore(unwrap(native.verify(text(key, 'key'), textList(required, 'required'),
+      return Decision.fromCore(unwrap(native.verify(text(key, 'key'), textList(required, 'required'),
         optionalText(environment, 'environment'), optionalText(service, 'service'), units,
         optionalText(actor, 'actor'), latencyMs ?? -1, optionalText(signedBy, 'signedBy'), at)));
     }
@@ -1156,21 +1206,18 @@ class Registry {
     }
     const replacedLength = i32[(r + 80) >> 2];
     const replacedFrom = i32[(r + 76) >> 2] >>> 0;
-    const decision = {
-      valid: i32[(r + 44) >> 2] !== 0,
-      code: CODES[i32[(r + 48) >> 2]],
-      keyId: key.slice(0, i32[(r + 56) >> 2]),
-      type: FAST_TYPES[i32[(r + 60) >> 2]],
-      environment: FAST_ENVIRONMENTS[i32[(r + 64) >> 2]],
+    return new Decision(
+      i32[(r + 44) >> 2] !== 0,
+      CODES[i32[(r + 48) >> 2]],
+      key.slice(0, i32[(r + 56) >> 2]),
+      FAST_TYPES[i32[(r + 60) >> 2]],
+      FAST_ENVIRONMENTS[i32[(r + 64) >> 2]],
       permissions,
-      expiresAt: i32[(r + 68) >> 2] !== 0 ? new Date(f64[r >> 3]) : null,
-      inGrace: i32[(r + 52) >> 2] !== 0,
-      replacedBy: replacedLength === 0 ? '' : DECODER.decode(core.HEAPU8.subarray(replacedFrom, replacedFrom + replacedLength)),
-      graceUntil: i32[(r + 72) >> 2] !== 0 ? new Date(f64[(r + 8) >> 3]) : null,
-      rateLimit: { limit: f64[(r + 16) >> 3], remaining: f64[(r + 24) >> 3], retryAfterMs: f64[(r + 32) >> 3] },
-    };
-    Object.defineProperty(decision, 'toJSON', { value: decisionJson });
-    return Object.freeze(decision);
+      i32[(r + 68) >> 2] !== 0 ? new Date(f64[r >> 3]) : null,
+      i32[(r + 52) >> 2] !== 0,
+      replacedLength === 0 ? '' : DECODER.decode(core.HEAPU8.subarray(replacedFrom, replacedFrom + replacedLength)),
+      i32[(r + 72) >> 2] !== 0 ? new Date(f64[(r + 8) >> 3]) : null,
+      { limit: f64[(r + 16) >> 3], remaining: f64[(r + 24) >> 3], retryAfterMs: f64[(r + 32) >> 3] });
   }
   /** The seed's getUsage({keyId, timeframe: {start, end}, metrics: ['requests', 'errors', 'latency']}). */
   getUsage(query) {

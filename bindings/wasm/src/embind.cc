@@ -143,10 +143,6 @@ val key_generate_from_entropy(const val& type_js, const val& entropy) {
   ff::SecretBytes bytes = bytes_from(entropy);
   return result(ff::keys::generate_from_entropy(*t, bytes.view()), api_key);
 }
-std::string key_check_format(const val& key_js) {
-  const std::string key = text_arg(key_js);
-  return std::string(ff::code_name(ff::keys::check_format(key)));
-}
 val key_parse(const val& key_js) {
   const std::string key = text_arg(key_js);
   return result(ff::keys::parse(key), parsed_key);
@@ -243,15 +239,6 @@ val hasher_create(const val& ids, const val& peppers, const val& current_js, con
   }
   return result(ff::hashing::Hasher::Create(std::move(list), current, algorithm),
                 [](const ff::hashing::Hasher& h) { return val(h); });
-}
-val hasher_hash(const ff::hashing::Hasher& h, const val& key_js) {
-  const std::string key = text_arg(key_js);
-  return result(h.hash(key));
-}
-val hasher_verify(const ff::hashing::Hasher& h, const val& key_js, const val& stored_js) {
-  const std::string key = text_arg(key_js);
-  const std::string stored = text_arg(stored_js);
-  return result(h.verify(key, stored));
 }
 val hasher_needs_rehash(const ff::hashing::Hasher& h, const val& stored_js) {
   const std::string stored = text_arg(stored_js);
@@ -854,6 +841,43 @@ extern "C" EMSCRIPTEN_KEEPALIVE char* ff_packed_reserve(int size) {
   return in.data();
 }
 
+// A presented key's format and checksum: in holds the key; the answer, the code (a word).
+// Keys cross this way, not as embind strings: check_format and hashing are per-request calls.
+extern "C" EMSCRIPTEN_KEEPALIVE const char* ff_check_format(int length) {
+  Unpack in = Unpack::Input(length);
+  const std::string_view key = in.text();
+  if (in.bad()) return malformed();
+  const ff::Code code = ff::keys::check_format(key);
+  std::string& out = answer(ff::Status::Ok());  // which wipes the input, the key with it
+  put_word(out, static_cast<std::uint32_t>(code));
+  return finish(out);
+}
+
+// A key's stored hash under `hasher`: in holds the key; the answer, the stored form.
+extern "C" EMSCRIPTEN_KEEPALIVE const char* ff_hash(const ff::hashing::Hasher* hasher, int length) {
+  Unpack in = Unpack::Input(length);
+  const std::string_view key = in.text();
+  if (in.bad()) return malformed();
+  ff::Result<std::string> stored = hasher->hash(key);
+  if (!stored.ok()) return finish(answer(stored.status()));
+  std::string& out = answer(ff::Status::Ok());
+  put(out, *stored);
+  return finish(out);
+}
+
+// Whether a key matches a stored hash: in holds the key and the stored form; the answer, 1
+// or 0 (a word).
+extern "C" EMSCRIPTEN_KEEPALIVE const char* ff_hash_verify(const ff::hashing::Hasher* hasher, int length) {
+  Unpack in = Unpack::Input(length);
+  const std::string_view key = in.text(), stored = in.text();
+  if (in.bad()) return malformed();
+  ff::Result<bool> matches = hasher->verify(key, stored);
+  if (!matches.ok()) return finish(answer(matches.status()));
+  std::string& out = answer(ff::Status::Ok());
+  put_word(out, *matches ? 1 : 0);
+  return finish(out);
+}
+
 // Signs: in holds the message (and the request), the label, components, nonce, tag and
 // digest algorithm. The answer: the headers to add (count, then names and values).
 extern "C" EMSCRIPTEN_KEEPALIVE const char* ff_sign(const sg::SigningKey* key, int length, double now, int status,
@@ -1033,7 +1057,6 @@ EMSCRIPTEN_BINDINGS(finfusion) {
   function("version", &version);
   function("key_generate", &key_generate);
   function("key_generate_from_entropy", &key_generate_from_entropy);
-  function("key_check_format", &key_check_format);
   function("key_parse", &key_parse);
   function("key_parse_id", &key_parse_id);
   function("key_mask", &key_mask);
@@ -1046,8 +1069,7 @@ EMSCRIPTEN_BINDINGS(finfusion) {
   function("scope_allows_all", &scope_allows_all);
   function("scope_is_subset", &scope_is_subset);
   emscripten::class_<ff::hashing::Hasher>("Hasher")
-      .function("hash", &hasher_hash)
-      .function("verify", &hasher_verify)
+      .function("address", &sg_address<ff::hashing::Hasher>)
       .function("needsRehash", &hasher_needs_rehash)
       .function("currentPepperId", &hasher_current)
       .function("algorithm", &hasher_algorithm);
