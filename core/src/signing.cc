@@ -119,6 +119,11 @@ Result<Component> component_from_item(const sf::Item& item) {
     return invalid(c.param ? "only @query-param takes ;name" : "@query-param needs ;name");
   }
   if (c.bs && (c.sf || c.key)) return invalid(";bs cannot be combined with ;sf or ;key");
+  if (item.params.empty()) {  // the usual case: the identifier is the name (checked above) quoted
+    c.id.reserve(c.name.size() + 2);
+    c.id.append(1, '"').append(c.name).append(1, '"');
+    return c;
+  }
   Result<std::string> id = sf::serialize(item);
   if (!id.ok()) return id.status();
   c.id = std::move(*id);

@@ -57,72 +57,60 @@ class Parser {
     while (!done() && (in_[pos_] == ' ' || in_[pos_] == '\t')) ++pos_;
   }
 
-  Result<std::string> key() {
+  // Each step parses into the value it is given (an element already in its container), so
+  // that nothing is built twice or moved through a Result.
+  Status key_into(std::string& out) {
     if (!(is_lcalpha(peek()) || peek() == '*')) return error("expected a key");
     std::size_t start = pos_;
     while (!done() && is_key_char(in_[pos_])) ++pos_;
-    return std::string(in_.substr(start, pos_ - start));
+    out.assign(in_.substr(start, pos_ - start));
+    return Status::Ok();
   }
 
-  Result<BareItem> bare_item() {
+  Status bare_item_into(BareItem& out) {
     char c = peek();
-    if (c == '-' || is_digit(c)) return number();
-    if (c == '"') return string();
-    if (c == ':') return bytes();
-    if (c == '?') return boolean();
-    if (is_alpha(c) || c == '*') return token();
+    if (c == '-' || is_digit(c)) return number_into(out);
+    if (c == '"') return string_into(out.emplace<std::string>());
+    if (c == ':') return bytes_into(out.emplace<ByteSequence>().bytes);
+    if (c == '?') return boolean_into(out);
+    if (is_alpha(c) || c == '*') return token_into(out.emplace<Token>().value);
     return error("expected an item");
   }
 
-  Result<Parameters> parameters() {
-    Parameters params;
+  Status parameters_into(Parameters& params) {
     while (peek() == ';') {
       ++pos_;
       skip_sp();
-      Result<std::string> name = key();
-      if (!name.ok()) return name.status();
-      BareItem value = true;
+      auto& [name, value] = params.emplace_back(std::string(), true);
+      if (Status s = key_into(name); !s.ok()) return s;
       if (peek() == '=') {
         ++pos_;
-        Result<BareItem> v = bare_item();
-        if (!v.ok()) return v.status();
-        value = std::move(*v);
+        if (Status s = bare_item_into(value); !s.ok()) return s;
       }
-      if (find(params, *name) != nullptr) return error("duplicate parameter");
-      params.emplace_back(std::move(*name), std::move(value));
+      for (std::size_t i = 0; i + 1 < params.size(); ++i) {
+        if (params[i].first == name) return error("duplicate parameter");
+      }
     }
-    return params;
+    return Status::Ok();
   }
 
-  Result<Item> item() {
-    Result<BareItem> value = bare_item();
-    if (!value.ok()) return value.status();
-    Result<Parameters> params = parameters();
-    if (!params.ok()) return params.status();
-    return Item{std::move(*value), std::move(*params)};
+  Status item_into(Item& out) {
+    if (Status s = bare_item_into(out.value); !s.ok()) return s;
+    return parameters_into(out.params);
   }
 
-  Result<Member> member() {
-    if (peek() != '(') {
-      Result<Item> i = item();
-      if (!i.ok()) return i.status();
-      return Member(std::move(*i));
-    }
+  Status member_into(Member& out) {
+    if (peek() != '(') return item_into(out.emplace<Item>());
     ++pos_;
-    InnerList list;
+    InnerList& list = out.emplace<InnerList>();
     for (;;) {
       skip_sp();
       if (done()) return error("unterminated inner list");
       if (peek() == ')') {
         ++pos_;
-        Result<Parameters> params = parameters();
-        if (!params.ok()) return params.status();
-        list.params = std::move(*params);
-        return Member(std::move(list));
+        return parameters_into(list.params);
       }
-      Result<Item> i = item();
-      if (!i.ok()) return i.status();
-      list.items.push_back(std::move(*i));
+      if (Status s = item_into(list.items.emplace_back()); !s.ok()) return s;
       if (peek() != ' ' && peek() != ')') return error("expected a space or ')' in an inner list");
     }
   }
@@ -139,7 +127,7 @@ class Parser {
   }
 
  private:
-  Result<BareItem> number() {
+  Status number_into(BareItem& out) {
     bool negative = false;
     if (peek() == '-') {
       negative = true;
@@ -152,7 +140,10 @@ class Parser {
       if (++digits > 15) return error("integer has more than 15 digits");
       integer = integer * 10 + (in_[pos_++] - '0');
     }
-    if (peek() != '.') return BareItem(negative ? -integer : integer);
+    if (peek() != '.') {
+      out = negative ? -integer : integer;
+      return Status::Ok();
+    }
     if (digits > 12) return error("decimal has more than 12 integer digits");
     ++pos_;
     int fraction_digits = 0;
@@ -164,12 +155,12 @@ class Parser {
     if (fraction_digits == 0) return error("decimal ends in '.'");
     for (int i = fraction_digits; i < 3; ++i) fraction *= 10;
     std::int64_t thousandths = integer * 1000 + fraction;
-    return BareItem(Decimal{negative ? -thousandths : thousandths});
+    out = Decimal{negative ? -thousandths : thousandths};
+    return Status::Ok();
   }
 
-  Result<BareItem> string() {
+  Status string_into(std::string& out) {
     ++pos_;
-    std::string out;
     // The run up to the closing quote, taken whole when it holds no escape and only
     // printable ASCII (the usual case); otherwise character by character below.
     const std::size_t close = in_.find('"', pos_);
@@ -179,7 +170,7 @@ class Parser {
       if (plain) {
         out.assign(in_.substr(pos_, close - pos_));
         pos_ = close + 1;
-        return BareItem(std::move(out));
+        return Status::Ok();
       }
     }
     while (!done()) {
@@ -190,7 +181,7 @@ class Parser {
         if (e != '"' && e != '\\') return error("invalid escape in a string");
         out.push_back(e);
       } else if (c == '"') {
-        return BareItem(std::move(out));
+        return Status::Ok();
       } else if (c < 0x20 || c > 0x7e) {
         --pos_;
         return error("string holds a character outside printable ASCII");
@@ -201,7 +192,7 @@ class Parser {
     return error("unterminated string");
   }
 
-  Result<BareItem> bytes() {
+  Status bytes_into(std::string& out) {
     std::size_t start = ++pos_;
     while (!done() && in_[pos_] != ':') {
       if (!is_base64_char(in_[pos_])) return error("byte sequence holds a character outside base64");
@@ -212,21 +203,24 @@ class Parser {
         internal::decode_base64(in_.substr(start, pos_ - start), internal::Base64::kStandard);
     if (!decoded) return error("byte sequence is not canonical base64");
     ++pos_;
-    return BareItem(ByteSequence{std::move(*decoded)});
+    out = std::move(*decoded);
+    return Status::Ok();
   }
 
-  Result<BareItem> boolean() {
+  Status boolean_into(BareItem& out) {
     ++pos_;
     char c = peek();
     if (c != '0' && c != '1') return error("expected ?0 or ?1");
     ++pos_;
-    return BareItem(c == '1');
+    out = c == '1';
+    return Status::Ok();
   }
 
-  Result<BareItem> token() {
+  Status token_into(std::string& out) {
     std::size_t start = pos_++;
     while (!done() && (is_tchar(in_[pos_]) || in_[pos_] == ':' || in_[pos_] == '/')) ++pos_;
-    return BareItem(Token{std::string(in_.substr(start, pos_ - start))});
+    out.assign(in_.substr(start, pos_ - start));
+    return Status::Ok();
   }
 
   std::string_view in_;
@@ -368,7 +362,11 @@ bool is_key(std::string_view key) noexcept {
 }
 
 Result<Item> parse_item(std::string_view field) {
-  return parse_whole<Item>(field, [](Parser& p) { return p.item(); });
+  return parse_whole<Item>(field, [](Parser& p) -> Result<Item> {
+    Item item;
+    if (Status s = p.item_into(item); !s.ok()) return s;
+    return item;
+  });
 }
 
 Result<List> parse_list(std::string_view field) {
@@ -376,9 +374,7 @@ Result<List> parse_list(std::string_view field) {
     List list;
     if (p.done()) return list;
     for (;;) {
-      Result<Member> m = p.member();
-      if (!m.ok()) return m.status();
-      list.push_back(std::move(*m));
+      if (Status s = p.member_into(list.emplace_back()); !s.ok()) return s;
       Result<bool> more = p.next_member();
       if (!more.ok()) return more.status();
       if (!*more) return list;
@@ -391,20 +387,13 @@ Result<Dictionary> parse_dictionary(std::string_view field) {
     Dictionary dict;
     if (p.done()) return dict;
     for (;;) {
-      Result<std::string> key = p.key();
-      if (!key.ok()) return key.status();
-      if (find(dict, *key) != nullptr) return p.error("duplicate dictionary key");
-      Member value = Item{true, {}};
-      if (p.consume('=')) {
-        Result<Member> m = p.member();
-        if (!m.ok()) return m.status();
-        value = std::move(*m);
-      } else {
-        Result<Parameters> params = p.parameters();
-        if (!params.ok()) return params.status();
-        std::get<Item>(value).params = std::move(*params);
+      auto& [key, value] = dict.emplace_back(std::string(), Item{true, {}});
+      if (Status s = p.key_into(key); !s.ok()) return s;
+      for (std::size_t i = 0; i + 1 < dict.size(); ++i) {
+        if (dict[i].first == key) return p.error("duplicate dictionary key");
       }
-      dict.emplace_back(std::move(*key), std::move(value));
+      Status s = p.consume('=') ? p.member_into(value) : p.parameters_into(std::get<Item>(value).params);
+      if (!s.ok()) return s;
       Result<bool> more = p.next_member();
       if (!more.ok()) return more.status();
       if (!*more) return dict;
