@@ -67,7 +67,6 @@ struct Component {
   bool sf = false, bs = false, req = false;
   std::optional<std::string> key;    // ;key="member"
   std::optional<std::string> param;  // @query-param;name="..."
-  sf::Item item;                     // as written, for a signature's input (parse_component only)
   std::string id;                    // serialised identifier
 };
 
@@ -145,9 +144,7 @@ Result<Component> parse_component(std::string_view text) {
   }
   Result<sf::Item> item = sf::parse_item(quoted);
   if (!item.ok()) return invalid("malformed component identifier");
-  Result<Component> c = component_from_item(*item);
-  if (c.ok()) c->item = std::move(*item);
-  return c;
+  return component_from_item(*item);
 }
 
 Result<std::vector<Component>> parse_components(const std::vector<std::string>& texts) {
@@ -469,9 +466,28 @@ Status append_field(const Component& c, const Message& m, std::string& out) {
   return Status::Ok();
 }
 
+// The @signature-params value (RFC 9421 section 2.3): the inner list of the covered
+// components, then the signature's parameters. Each component's identifier is its item's
+// serialisation already, so the items are not written again.
+Result<std::string> params_line(const std::vector<Component>& components, const sf::Parameters& params) {
+  std::string line(1, '(');
+  for (const Component& c : components) {
+    if (line.size() > 1) line.push_back(' ');
+    line += c.id;
+  }
+  line.push_back(')');
+  Result<std::string> written = sf::serialize(params);
+  if (!written.ok()) return written.status();
+  line += *written;
+  if (line.size() > sf::kMaxFieldBytes) {
+    return invalid("the signature's parameters are longer than " + std::to_string(sf::kMaxFieldBytes) + " bytes");
+  }
+  return line;
+}
+
 // RFC 9421 section 2.5: one line per component, then the @signature-params line.
 Result<std::string> build_base(const Message& m, const std::vector<Component>& components,
-                               std::string_view params_line) {
+                               std::string_view signature_params) {
   std::string base;
   base.reserve(512);
   for (const Component& c : components) {
@@ -487,7 +503,7 @@ Result<std::string> build_base(const Message& m, const std::vector<Component>& c
     base.push_back('\n');
   }
   base += "\"@signature-params\": ";
-  base += params_line;
+  base += signature_params;
   return base;
 }
 
@@ -727,19 +743,17 @@ Result<Signed> sign(const Message& message, const SigningKey& key, const SignOpt
     if (sf::find(*d, options.label) != nullptr) return invalid("the message already has a signature labelled " + options.label);
   }
 
-  sf::InnerList input;
-  input.items.reserve(components->size());
-  for (const Component& c : *components) input.items.push_back(c.item);
+  sf::Parameters params;
   const std::int64_t created = now / 1000;
-  input.params.emplace_back("created", created);
+  params.emplace_back("created", created);
   if (options.expires_in_seconds) {
     if (*options.expires_in_seconds <= 0 || *options.expires_in_seconds > 366LL * 86400) {
       return invalid("expires_in must be 1 second to 366 days");
     }
-    input.params.emplace_back("expires", created + *options.expires_in_seconds);
+    params.emplace_back("expires", created + *options.expires_in_seconds);
   }
-  input.params.emplace_back("keyid", key.key_id());
-  if (options.include_alg) input.params.emplace_back("alg", std::string(algorithm_name(key.algorithm())));
+  params.emplace_back("keyid", key.key_id());
+  if (options.include_alg) params.emplace_back("alg", std::string(algorithm_name(key.algorithm())));
   std::string nonce = options.nonce;
   if (options.generate_nonce) {
     if (!nonce.empty()) return invalid("give a nonce or ask for one to be generated, not both");
@@ -749,26 +763,26 @@ Result<Signed> sign(const Message& message, const SigningKey& key, const SignOpt
   }
   if (!nonce.empty()) {
     if (Status s = printable("nonce", nonce, NonceCache::kMaxNonceBytes); !s.ok()) return s;
-    input.params.emplace_back("nonce", nonce);
+    params.emplace_back("nonce", nonce);
   }
   if (!options.tag.empty()) {
     if (Status s = printable("tag", options.tag, 256); !s.ok()) return s;
-    input.params.emplace_back("tag", options.tag);
+    params.emplace_back("tag", options.tag);
   }
-  Result<std::string> params_line = sf::serialize(input);
-  if (!params_line.ok()) return params_line.status();
+  Result<std::string> line = params_line(*components, params);
+  if (!line.ok()) return line.status();
 
-  Result<std::string> base = build_base(m, *components, *params_line);
+  Result<std::string> base = build_base(m, *components, *line);
   if (!base.ok()) {
     if (base.code() == Code::kNotFound) return invalid("cannot sign: " + base.status().message());
     return base.status();
   }
   std::string signature = key.sign(*base);
-  out.headers.emplace_back("Signature-Input", options.label + "=" + *params_line);
+  out.headers.emplace_back("Signature-Input", options.label + "=" + *line);
   out.headers.emplace_back("Signature",
                            options.label + "=:" + internal::encode_base64(signature, Base64::kStandard) + ":");
   out.signature_base = std::move(*base);
-  out.signature_input = std::move(*params_line);
+  out.signature_input = std::move(*line);
   return out;
 }
 
@@ -881,7 +895,7 @@ Result<std::string> signature_base(const Message& message, std::string_view sign
   const sf::InnerList& input = std::get<sf::InnerList>((*parsed)[0]);
   Result<std::vector<Component>> components = components_of(input);
   if (!components.ok()) return components.status();
-  Result<std::string> line = sf::serialize(input);
+  Result<std::string> line = params_line(*components, input.params);
   if (!line.ok()) return line.status();
   Result<std::string> base = build_base(message, *components, *line);
   if (!base.ok() && base.code() == Code::kNotFound) return invalid(base.status().message());
@@ -980,7 +994,7 @@ Verification verify(const Message& message, const KeyRing& keys, const VerifyPol
     }
   }
 
-  Result<std::string> line = sf::serialize(*input);
+  Result<std::string> line = params_line(*components, input->params);
   if (!line.ok()) return rejected(v, Code::kInvalidRequest, line.status().message());
   Result<std::string> base = build_base(message, *components, *line);
   if (!base.ok()) {
