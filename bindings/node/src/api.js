@@ -278,9 +278,10 @@ class Hasher {
   }
   verify(key, stored) {
     const address = nativeAddress(this.#live());
+    const keyText = text(key, 'key'), storedText = text(stored, 'stored');  // checked before the key is written
     pack.start();
-    pack.item(text(key, 'key'));
-    pack.item(text(stored, 'stored'));
+    pack.item(keyText);
+    pack.item(storedText);
     return unpacked(need()._ff_hash_verify(address, pack.at), (out) => out.word() === 1);
   }
   needsRehash(stored) { return unwrap(this.#live().needsRehash(text(stored, 'stored'))); }
