@@ -834,12 +834,6 @@ std::size_t NonceCache::size() const {
 
 namespace {
 
-struct Parsed {
-  std::vector<Component> components;
-  sf::InnerList input;
-  std::string signature;
-};
-
 Verification rejected(Verification v, Code code, std::string message) {
   v.valid = false;
   v.code = code;
