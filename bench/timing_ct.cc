@@ -38,7 +38,15 @@ int main(int argc, char** argv) {
   // alignment cannot tell the classes apart.
   const std::size_t first = stored.rfind('$') + 1, last = stored.size() - 1;
   std::string candidate = stored;
-  auto flip = [](char c) { return c == 'A' ? 'B' : 'A'; };
+  // A character of the same kind (capital, small, digit, symbol), so that only the
+  // mismatch's position tells the classes apart: flipping every mismatch to 'A' or 'B' made
+  // the text itself differ between them, which measured a steady 0.2 to 0.8 ns whichever
+  // position was flipped (t of 7 to 30).
+  auto flip = [](char c) -> char {
+    if (c == '-' || c == '_') return c == '-' ? '_' : '-';
+    const char base = c >= 'a' ? 'a' : c >= 'A' ? 'A' : '0';  // pairs within a kind: AB, CD, ..., 01, 23, ...
+    return static_cast<char>(base + ((c - base) ^ 1));
+  };
 
   std::mt19937_64 rng(42);
   std::vector<std::pair<int, double>> t;
