@@ -76,6 +76,15 @@ bool is_field_name_char(char c) {
          c == '`' || c == '|' || c == '~';
 }
 
+// A component name in quotes: the identifier of a component without parameters (a string
+// item; names hold neither '"' nor '\\', so nothing needs escaping).
+std::string quoted_name(std::string_view name) {
+  std::string out;
+  out.reserve(name.size() + 2);
+  out.append(1, '"').append(name).append(1, '"');
+  return out;
+}
+
 Result<Component> component_from_item(const sf::Item& item) {
   const std::string* name = std::get_if<std::string>(&item.value);
   if (name == nullptr) return invalid("a component identifier must be a string");
@@ -119,8 +128,7 @@ Result<Component> component_from_item(const sf::Item& item) {
   }
   if (c.bs && (c.sf || c.key)) return invalid(";bs cannot be combined with ;sf or ;key");
   if (item.params.empty()) {  // the usual case: the identifier is the name (checked above) quoted
-    c.id.reserve(c.name.size() + 2);
-    c.id.append(1, '"').append(c.name).append(1, '"');
+    c.id = quoted_name(c.name);
     return c;
   }
   Result<std::string> id = sf::serialize(item);
@@ -133,16 +141,16 @@ Result<Component> component_from_item(const sf::Item& item) {
 Result<Component> parse_component(std::string_view text) {
   if (text.empty()) return invalid("empty component identifier");
   if (text.size() > 1024) return invalid("component identifier too long");
-  std::string quoted;
+  std::string written;  // as an item: `"name"` and any parameters
   if (text[0] == '"') {
-    quoted = std::string(text);
+    written = std::string(text);
   } else {
     std::size_t semi = text.find(';');
     std::string_view name = text.substr(0, semi);
     if (name.find_first_of("\"\\ ") != std::string_view::npos) return invalid("malformed component identifier");
-    quoted = "\"" + std::string(name) + "\"" + std::string(semi == std::string_view::npos ? "" : text.substr(semi));
+    written = quoted_name(name).append(semi == std::string_view::npos ? std::string_view() : text.substr(semi));
   }
-  Result<sf::Item> item = sf::parse_item(quoted);
+  Result<sf::Item> item = sf::parse_item(written);
   if (!item.ok()) return invalid("malformed component identifier");
   return component_from_item(*item);
 }
@@ -165,11 +173,11 @@ Result<std::vector<Component>> parse_components(const std::vector<std::string>& 
 // field name, or a derived component that takes no parameter): what a policy's required
 // components are compared by on every verification.
 Result<std::string> component_id(std::string_view text) {
+  const Derived derived = !text.empty() && text[0] == '@' ? derived_from_name(text) : Derived::kNone;
   const bool plain = !text.empty() && text.size() <= 1024 &&
-                     (text[0] == '@' ? derived_from_name(text) != Derived::kNone &&
-                                           derived_from_name(text) != Derived::kQueryParam
+                     (text[0] == '@' ? derived != Derived::kNone && derived != Derived::kQueryParam
                                      : std::all_of(text.begin(), text.end(), is_field_name_char));
-  if (plain) return "\"" + std::string(text) + "\"";
+  if (plain) return quoted_name(text);
   Result<Component> c = parse_component(text);
   if (!c.ok()) return c.status();
   return std::move(c->id);

@@ -87,9 +87,7 @@ class Parser {
         ++pos_;
         if (Status s = bare_item_into(value); !s.ok()) return s;
       }
-      for (std::size_t i = 0; i + 1 < params.size(); ++i) {
-        if (params[i].first == name) return error("duplicate parameter");
-      }
+      if (find(params, name) != &value) return error("duplicate parameter");  // an earlier one has the name
     }
     return Status::Ok();
   }
@@ -389,9 +387,7 @@ Result<Dictionary> parse_dictionary(std::string_view field) {
     for (;;) {
       auto& [key, value] = dict.emplace_back(std::string(), Item{true, {}});
       if (Status s = p.key_into(key); !s.ok()) return s;
-      for (std::size_t i = 0; i + 1 < dict.size(); ++i) {
-        if (dict[i].first == key) return p.error("duplicate dictionary key");
-      }
+      if (find(dict, key) != &value) return p.error("duplicate dictionary key");  // an earlier one has the key
       Status s = p.consume('=') ? p.member_into(value) : p.parameters_into(std::get<Item>(value).params);
       if (!s.ok()) return s;
       Result<bool> more = p.next_member();

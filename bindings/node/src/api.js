@@ -193,9 +193,7 @@ const keys = {
   },
   /** 'valid' or the reason; never throws for a bad key. */
   checkFormat(key) {
-    pack.start();
-    pack.item(text(key, 'key'));
-    return unpacked(need()._ff_check_format(pack.at), (out) => CODES[out.word()]);
+    return packedTexts([text(key, 'key')], (length) => need()._ff_check_format(length), (out) => CODES[out.word()]);
   },
   parse(key) { return parsedKey(unwrap(need().key_parse(text(key, 'key')))); },
   parseId(id) { return parsedKey(unwrap(need().key_parse_id(text(id, 'key id')))); },
@@ -272,17 +270,12 @@ class Hasher {
   get algorithm() { return this.#live().algorithm(); }
   hash(key) {
     const address = nativeAddress(this.#live());
-    pack.start();
-    pack.item(text(key, 'key'));
-    return unpacked(need()._ff_hash(address, pack.at), (out) => out.item());
+    return packedTexts([text(key, 'key')], (length) => need()._ff_hash(address, length), (out) => out.item());
   }
   verify(key, stored) {
     const address = nativeAddress(this.#live());
-    const keyText = text(key, 'key'), storedText = text(stored, 'stored');  // checked before the key is written
-    pack.start();
-    pack.item(keyText);
-    pack.item(storedText);
-    return unpacked(need()._ff_hash_verify(address, pack.at), (out) => out.word() === 1);
+    return packedTexts([text(key, 'key'), text(stored, 'stored')], (length) => need()._ff_hash_verify(address, length),
+      (out) => out.word() === 1);
   }
   needsRehash(stored) { return unwrap(this.#live().needsRehash(text(stored, 'stored'))); }
   /** Frees the native hasher now and wipes its peppers. */
@@ -580,6 +573,15 @@ function unpacked(address, read) {
   } finally {
     need()._ff_packed_done();
   }
+}
+
+// A packed call whose input is only texts: all of them checked (text() above) before any is
+// written, so that a bad argument cannot leave a key in the buffer; `call` gets the input's
+// length and returns the answer's address.
+function packedTexts(texts, call, read) {
+  pack.start();
+  for (const t of texts) pack.item(t);
+  return unpacked(call(pack.at), read);
 }
 
 const answer = {
