@@ -152,3 +152,22 @@ TEST_CASE("stored strings are parsed strictly", "[hash]") {
   }
   CHECK(h.verify(k, "ffk$1$b2b256$p7$" + digest).code() == Code::kPreconditionFailed);
 }
+
+TEST_CASE("a stored digest takes exactly the base64url characters, at every position", "[hash]") {
+  Hasher h = hasher("p1");
+  const std::string k = key();
+  const std::string stored = *h.hash(k);
+  const std::size_t at = stored.rfind('$') + 1;
+  const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  for (std::size_t i = at; i < stored.size(); ++i) {
+    for (int c = 0; c < 256; ++c) {
+      std::string s = stored;
+      s[i] = static_cast<char>(c);
+      INFO("position " << i - at << ", byte " << c);
+      const bool b64 = alphabet.find(static_cast<char>(c)) != std::string::npos;
+      auto verified = h.verify(k, s);
+      REQUIRE(verified.ok() == b64);  // a digest with any other byte is refused, not compared
+      if (b64) CHECK(*verified == (s == stored));
+    }
+  }
+}
