@@ -34,7 +34,7 @@ class MemoryStore final : public Store {
   Status read(std::string_view id, FunctionRef<void(const KeyRecord*)> visit) override {
     // Into a record kept for it: its strings' storage is reused from one read to the next,
     // and a record read again, unchanged but for a verification's touch, is not copied again.
-    const CompactRecord* r = records_.find(id);
+    CompactRecord* r = records_.find(id);
     if (r != nullptr && r == read_from_) {
       reading_.rate = r->rate;
       reading_.last_used_at = r->last_used_at;
@@ -87,7 +87,9 @@ class MemoryStore final : public Store {
     for (const KeyRecord& r : plan.records) put(r);
     for (const Access& access : plan.accesses) {
       if (access.touch) {
-        CompactRecord* record = records_.find(access.key_id);
+        // Most often the record the verification just read: no second lookup.
+        CompactRecord* record = read_from_ != nullptr && reading_.id == access.key_id ? read_from_
+                                                                                      : records_.find(access.key_id);
         if (record != nullptr) {  // else removed since it was read
           record->rate = access.rate;
           record->last_used_at = access.at;
@@ -132,17 +134,17 @@ class MemoryStore final : public Store {
   }
   Result<std::vector<usage::Aggregate>> usage(std::string_view key_id, time::Millis start, time::Millis end) override {
     std::vector<usage::Aggregate> out;
-    auto it = usage_.find(key_id);
-    if (it == usage_.end()) return out;
-    const auto& intervals = it->second->intervals;
+    const KeyUsage* k = find_usage(key_id);
+    if (k == nullptr) return out;
+    const auto& intervals = k->intervals;
     for (auto a = intervals.lower_bound(start); a != intervals.end() && a->first < end; ++a) out.push_back(a->second);
     return out;
   }
   Result<UsageWindow> usage_window(std::string_view key_id, time::Millis minute) override {
     UsageWindow w;
-    auto it = usage_.find(key_id);
-    if (it == usage_.end()) return w;
-    KeyUsage& k = *it->second;
+    KeyUsage* found = find_usage(key_id);
+    if (found == nullptr) return w;
+    KeyUsage& k = *found;
     if (k.window_minute != minute) {
       // The hour before `minute` changes only when an older interval is written; sum it
       // once per minute, not on every verification.
@@ -201,7 +203,7 @@ class MemoryStore final : public Store {
   RecordIndex records_;
   ScopeSets scope_sets_;
   KeyRecord reading_;                         // what read() visits,
-  const CompactRecord* read_from_ = nullptr;  // read from this record (null: none, or replaced since)
+  CompactRecord* read_from_ = nullptr;  // read from this record (null: none, or replaced since)
   std::map<std::string, StoredSecret, std::less<>> secrets_;
   std::map<std::string, Notification, std::less<>> outbox_;
   struct Logged {
@@ -218,15 +220,23 @@ class MemoryStore final : public Store {
   std::size_t max_events_;
   // Usage by key id, hashed (a view of the KeyUsage's own copy of the id): no allocation to
   // look one up, and a few cache lines touched where a tree of a million ids touches twenty.
+  // Entries are never removed, so the last one found stays valid: a verification reads its
+  // key's window and then writes its access, and the second finds it without hashing the id.
   std::unordered_map<std::string_view, std::unique_ptr<KeyUsage>> usage_;
-  KeyUsage& usage_of(std::string_view key_id) {
+  KeyUsage* last_usage_ = nullptr;
+  KeyUsage* find_usage(std::string_view key_id) {
+    if (last_usage_ != nullptr && last_usage_->key_id == key_id) return last_usage_;
     auto it = usage_.find(key_id);
-    if (it != usage_.end()) return *it->second;
+    if (it == usage_.end()) return nullptr;
+    return last_usage_ = it->second.get();
+  }
+  KeyUsage& usage_of(std::string_view key_id) {
+    if (KeyUsage* k = find_usage(key_id)) return *k;
     auto owned = std::make_unique<KeyUsage>();
     owned->key_id.assign(key_id);
     KeyUsage& k = *owned;
     usage_.emplace(std::string_view(k.key_id), std::move(owned));
-    return k;
+    return *(last_usage_ = &k);
   }
 };
 
