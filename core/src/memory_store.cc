@@ -194,7 +194,7 @@ class MemoryStore final : public Store {
   // Writes a record whole, its scope set shared with the records that have the same.
   void put(const KeyRecord& r) {
     read_from_ = nullptr;  // the record reading_ holds may be the one replaced
-    records_.put(CompactRecord::Make(r, scope_sets_.intern(r.scopes)));
+    records_.put(r, scope_sets_.intern(r.scopes));
     scope_sets_.prune(records_);
   }
 

@@ -1036,3 +1036,46 @@ TEST_CASE("memory store: every field of a record comes back, replaced whole, wit
   same(read, changed);
   CHECK(store->list()->size() == 5001);
 }
+
+// Records live in size classes carved from shared chunks, each class with a free list of the
+// records replaced: rewriting records at other sizes, small and beyond the largest class,
+// must leave every record whole.
+TEST_CASE("memory store: records rewritten at every size stay whole", "[store][memory]") {
+  auto store = registry::make_memory_store();
+  constexpr int kRecords = 3000;
+  auto record = [](int i, int round) {
+    registry::KeyRecord r;
+    r.id = "rest_" + std::to_string(i);
+    r.name = "key " + std::to_string(i) + " round " + std::to_string(round);
+    r.type = keys::KeyType::kRestricted;
+    r.scopes = *scopes::parse({"payments:charge"});
+    r.created_at = kNow;
+    r.version = round;
+    // 0 to 6,000 bytes: every 16-byte class, and blocks larger than the largest
+    const auto length = static_cast<std::size_t>((i * 37 + round * 1009) % 6001);
+    r.purpose = std::string(length, static_cast<char>('a' + (i + round) % 26));
+    r.stored_hash = "ffk$1$hs256$p1$" + std::string(43, static_cast<char>('A' + round));
+    return r;
+  };
+  for (int round = 0; round < 4; ++round) {
+    registry::Plan plan;
+    for (int i = 0; i < kRecords; ++i) {
+      if (round == 0 || i % (round + 1) != 0) plan.records.push_back(record(i, round));
+    }
+    REQUIRE(store->apply(plan).ok());
+    for (int i = 0; i < kRecords; ++i) {
+      int written = round;
+      while (written > 0 && i % (written + 1) == 0) --written;  // the last round that wrote it
+      const registry::KeyRecord expected = record(i, written);
+      auto got = store->get(expected.id);
+      REQUIRE(got.ok());
+      REQUIRE(got->has_value());
+      INFO("record " << i << " round " << round);
+      CHECK((*got)->name == expected.name);
+      CHECK((*got)->purpose == expected.purpose);
+      CHECK((*got)->stored_hash == expected.stored_hash);
+      CHECK((*got)->version == expected.version);
+    }
+  }
+  CHECK(store->list()->size() == static_cast<std::size_t>(kRecords));
+}

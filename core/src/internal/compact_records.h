@@ -6,29 +6,54 @@
 // fixed fields, then the texts, each after its length as a varint; its scope set is shared with
 // every other record that has the same permissions. Records are found through an open-
 // addressing table of (hash, record) slots.
+//
+// At a million keys the records and the table span a quarter of a gigabyte, read at random:
+// with 4 KiB pages each lookup misses the TLB twice (the slot's page and the record's). So the
+// table, once it is larger than a huge page, and the records, carved from chunks that grow to
+// a huge page, are given to the kernel as candidates for transparent huge pages
+// (MADV_HUGEPAGE: Linux's default "madvise" mode gives them only to memory that asks).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "finfusion/registry.h"
 
 namespace finfusion::registry::internal {
 
+// Memory for records: blocks in 16-byte size classes, carved from chunks that double from
+// 16 KiB to 2 MiB (those in huge pages where the system has them), and kept on a free list
+// per class when a record is replaced. Larger blocks come from operator new.
+class RecordMemory {
+ public:
+  RecordMemory() = default;
+  ~RecordMemory();
+  RecordMemory(const RecordMemory&) = delete;
+  RecordMemory& operator=(const RecordMemory&) = delete;
+
+  void* allocate(std::size_t bytes);
+  void release(void* block, std::size_t bytes) noexcept;
+
+ private:
+  static constexpr std::size_t kGrain = 16, kLargest = 4096;
+  std::vector<void*> free_ = std::vector<void*>(kLargest / kGrain);  // by class: a list threaded through the blocks
+  std::vector<std::pair<void*, std::size_t>> chunks_;  // and their sizes
+  char* next_ = nullptr;
+  char* end_ = nullptr;
+  std::size_t chunk_bytes_ = std::size_t{16} << 10;
+};
+
 class CompactRecord {
  public:
-  struct Destroy {
-    void operator()(CompactRecord* record) const noexcept;
-  };
-  using Owned = std::unique_ptr<CompactRecord, Destroy>;
   // A new record holding `r`, with `scopes` in place of r.scopes (the store's shared copy).
-  static Owned Make(const KeyRecord& r, const scopes::ScopeSet& scopes);
+  static CompactRecord* Make(const KeyRecord& r, const scopes::ScopeSet& scopes, RecordMemory& memory);
+  static void Destroy(CompactRecord* record, RecordMemory& memory) noexcept;
 
   std::string_view id() const noexcept;
   const scopes::ScopeSet& scopes() const noexcept { return scopes_; }
@@ -40,7 +65,7 @@ class CompactRecord {
   time::Millis last_used_at;
 
  private:
-  CompactRecord(const KeyRecord& r, const scopes::ScopeSet& scopes);
+  CompactRecord(const KeyRecord& r, const scopes::ScopeSet& scopes, std::uint32_t bytes);
   ~CompactRecord() = default;
   const char* texts() const noexcept { return reinterpret_cast<const char*>(this + 1); }
 
@@ -50,6 +75,7 @@ class CompactRecord {
   keys::KeyType type_;
   KeyStatus status_;
   bool expiry_logged_;
+  std::uint32_t bytes_;  // the whole allocation's, texts included
 };
 
 // Records by id, owning them.
@@ -61,25 +87,30 @@ class RecordIndex {
   RecordIndex& operator=(const RecordIndex&) = delete;
 
   CompactRecord* find(std::string_view id) const noexcept;
-  // Takes `record`, in place of the one with its id if there is one (destroyed).
-  void put(CompactRecord::Owned record);
+  // A record holding `r` (with `scopes`, the store's shared copy), in place of the one with
+  // its id if there is one.
+  void put(const KeyRecord& r, const scopes::ScopeSet& scopes);
   std::size_t size() const noexcept { return count_; }
   template <class F>
   void each(F&& visit) const {
-    for (const Slot& s : slots_) {
-      if (s.record != nullptr) visit(*s.record);
+    for (std::size_t i = 0; i < capacity_; ++i) {
+      if (slots_[i].record != nullptr) visit(*slots_[i].record);
     }
   }
 
  private:
   struct Slot {
-    std::size_t hash = 0;
-    CompactRecord* record = nullptr;
+    std::size_t hash;
+    CompactRecord* record;
   };
   static std::size_t hash_of(std::string_view id) noexcept { return std::hash<std::string_view>()(id); }
+  static Slot* allocate_slots(std::size_t capacity);  // zeroed
+  static void free_slots(Slot* slots, std::size_t capacity) noexcept;
   void grow();
 
-  std::vector<Slot> slots_;  // a power of two, at most three quarters full
+  RecordMemory memory_;  // the records' (declared first: destroyed after them)
+  Slot* slots_ = nullptr;
+  std::size_t capacity_ = 0;  // a power of two, at most three quarters full
   std::size_t count_ = 0;
 };
 
