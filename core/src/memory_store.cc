@@ -17,8 +17,26 @@ namespace finfusion::registry {
 namespace {
 
 using internal::CompactRecord;
+using internal::KeyUsage;
 using internal::RecordIndex;
 using internal::ScopeSets;
+
+constexpr time::Millis kNoWindow = std::numeric_limits<time::Millis>::min();
+
+}  // namespace
+
+namespace internal {
+
+struct KeyUsage {
+  std::string key_id;
+  std::map<time::Millis, usage::Aggregate> intervals;
+  time::Millis window_minute = kNoWindow;  // the minute whose hour sums are cached
+  std::uint64_t hour_requests = 0, hour_errors = 0;
+};
+
+}  // namespace internal
+
+namespace {
 
 class MemoryStore final : public Store {
  public:
@@ -42,6 +60,8 @@ class MemoryStore final : public Store {
       r->read(reading_);
       read_from_ = r;
     }
+    // The verification reads the key's usage next: fetched while it checks the key.
+    if (r != nullptr && r->usage != nullptr) __builtin_prefetch(r->usage);
     visit(r == nullptr ? nullptr : &reading_);
     return Status::Ok();
   }
@@ -88,8 +108,8 @@ class MemoryStore final : public Store {
     for (const Access& access : plan.accesses) {
       if (access.touch) {
         // Most often the record the verification just read: no second lookup.
-        CompactRecord* record = read_from_ != nullptr && reading_.id == access.key_id ? read_from_
-                                                                                      : records_.find(access.key_id);
+        CompactRecord* record = read_record(access.key_id);
+        if (record == nullptr) record = records_.find(access.key_id);
         if (record != nullptr) {  // else removed since it was read
           record->rate = access.rate;
           record->last_used_at = access.at;
@@ -183,13 +203,6 @@ class MemoryStore final : public Store {
   }
 
  private:
-  static constexpr time::Millis kNoWindow = std::numeric_limits<time::Millis>::min();
-  struct KeyUsage {
-    std::string key_id;
-    std::map<time::Millis, usage::Aggregate> intervals;
-    time::Millis window_minute = kNoWindow;  // the minute whose hour sums are cached
-    std::uint64_t hour_requests = 0, hour_errors = 0;
-  };
 
   // Writes a record whole, its scope set shared with the records that have the same.
   void put(const KeyRecord& r) {
@@ -220,15 +233,21 @@ class MemoryStore final : public Store {
   std::size_t max_events_;
   // Usage by key id, hashed (a view of the KeyUsage's own copy of the id): no allocation to
   // look one up, and a few cache lines touched where a tree of a million ids touches twenty.
-  // Entries are never removed, so the last one found stays valid: a verification reads its
-  // key's window and then writes its access, and the second finds it without hashing the id.
+  // Entries are never removed, so a record keeps a pointer to its key's once it is found: a
+  // verification reads its key's usage window and writes its access without hashing the id,
+  // and without the misses of the hashed lookup at a million keys.
   std::unordered_map<std::string_view, std::unique_ptr<KeyUsage>> usage_;
-  KeyUsage* last_usage_ = nullptr;
+  // The record last read, if it is `key_id`'s (usage and accesses follow a read).
+  CompactRecord* read_record(std::string_view key_id) const {
+    return read_from_ != nullptr && reading_.id == key_id ? read_from_ : nullptr;
+  }
   KeyUsage* find_usage(std::string_view key_id) {
-    if (last_usage_ != nullptr && last_usage_->key_id == key_id) return last_usage_;
+    CompactRecord* record = read_record(key_id);
+    if (record != nullptr && record->usage != nullptr) return record->usage;
     auto it = usage_.find(key_id);
     if (it == usage_.end()) return nullptr;
-    return last_usage_ = it->second.get();
+    if (record != nullptr) record->usage = it->second.get();
+    return it->second.get();
   }
   KeyUsage& usage_of(std::string_view key_id) {
     if (KeyUsage* k = find_usage(key_id)) return *k;
@@ -236,7 +255,8 @@ class MemoryStore final : public Store {
     owned->key_id.assign(key_id);
     KeyUsage& k = *owned;
     usage_.emplace(std::string_view(k.key_id), std::move(owned));
-    return *(last_usage_ = &k);
+    if (CompactRecord* record = read_record(key_id)) record->usage = &k;
+    return k;
   }
 };
 

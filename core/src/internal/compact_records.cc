@@ -263,6 +263,7 @@ void RecordIndex::put(const KeyRecord& r, const scopes::ScopeSet& scopes) {
       return;
     }
     if (s.hash == hash && s.record->id() == id) {
+      record->usage = s.record->usage;
       CompactRecord::Destroy(std::exchange(s.record, record), memory_);
       return;
     }

@@ -27,6 +27,8 @@
 
 namespace finfusion::registry::internal {
 
+struct KeyUsage;  // the in-memory store's usage counters of one key (memory_store.cc)
+
 // Memory for records: blocks in 16-byte size classes, carved from chunks that double from
 // 16 KiB to 2 MiB (those in huge pages where the system has them), and kept on a free list
 // per class when a record is replaced. Larger blocks come from operator new.
@@ -63,6 +65,8 @@ class CompactRecord {
   // What a verification changes in place.
   ratelimit::State rate;
   time::Millis last_used_at;
+  // The key's usage entry, once the store has found it (kept when the record is replaced).
+  KeyUsage* usage = nullptr;
 
  private:
   CompactRecord(const KeyRecord& r, const scopes::ScopeSet& scopes, std::uint32_t bytes);
