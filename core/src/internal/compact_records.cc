@@ -18,6 +18,15 @@ namespace {
 
 constexpr std::size_t kHugePage = std::size_t{2} << 20;
 
+// As operator new fails: std::bad_alloc, or where exceptions are off (WebAssembly) an abort.
+[[noreturn]] void out_of_memory() {
+#if defined(__cpp_exceptions)
+  throw std::bad_alloc();
+#else
+  std::abort();
+#endif
+}
+
 // `bytes` (a multiple of kHugePage) of zeroes aligned to a huge page, which the kernel is
 // asked to back with huge pages (only advice: without them the memory works the same).
 // Mapped apart from malloc's heap: aligning there leaves a free fragment before each block,
@@ -26,7 +35,7 @@ void* allocate_huge(std::size_t bytes) {
 #if defined(__linux__) && !defined(__EMSCRIPTEN__)
   const std::size_t span = bytes + kHugePage;  // mapped with room to align, and trimmed
   void* mapped = mmap(nullptr, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (mapped == MAP_FAILED) throw std::bad_alloc();
+  if (mapped == MAP_FAILED) out_of_memory();
   const auto start = reinterpret_cast<std::uintptr_t>(mapped);
   const std::uintptr_t aligned = (start + kHugePage - 1) & ~(kHugePage - 1);
   if (aligned > start) munmap(mapped, aligned - start);
@@ -36,7 +45,7 @@ void* allocate_huge(std::size_t bytes) {
   return memory;
 #else
   void* memory = std::aligned_alloc(kHugePage, bytes);
-  if (memory == nullptr) throw std::bad_alloc();
+  if (memory == nullptr) out_of_memory();
   std::memset(memory, 0, bytes);
   return memory;
 #endif
@@ -135,7 +144,7 @@ void* RecordMemory::allocate(std::size_t bytes) {
     // What is left of the last chunk stays unused (less than the largest block).
     chunks_.reserve(chunks_.size() + 1);
     void* chunk = chunk_bytes_ == kHugePage ? allocate_huge(chunk_bytes_) : std::malloc(chunk_bytes_);
-    if (chunk == nullptr) throw std::bad_alloc();
+    if (chunk == nullptr) out_of_memory();
     chunks_.emplace_back(chunk, chunk_bytes_);
     next_ = static_cast<char*>(chunk);
     end_ = next_ + chunk_bytes_;
@@ -173,7 +182,7 @@ CompactRecord::CompactRecord(const KeyRecord& r, const scopes::ScopeSet& scopes,
 CompactRecord* CompactRecord::Make(const KeyRecord& r, const scopes::ScopeSet& scopes, RecordMemory& memory) {
   std::size_t bytes = sizeof(CompactRecord);
   for (auto text : kTexts) bytes += varint_size((r.*text).size()) + (r.*text).size();
-  if (bytes > std::numeric_limits<std::uint32_t>::max()) throw std::bad_alloc();  // texts are far shorter
+  if (bytes > std::numeric_limits<std::uint32_t>::max()) out_of_memory();  // texts are far shorter
   void* block = memory.allocate(bytes);
   auto* record = new (block) CompactRecord(r, scopes, static_cast<std::uint32_t>(bytes));  // cannot throw
   char* out = reinterpret_cast<char*>(record + 1);
@@ -226,7 +235,7 @@ RecordIndex::~RecordIndex() {
 RecordIndex::Slot* RecordIndex::allocate_slots(std::size_t capacity) {
   const std::size_t bytes = capacity * sizeof(Slot);
   void* memory = bytes >= kHugePage ? allocate_huge(bytes) : std::calloc(capacity, sizeof(Slot));
-  if (memory == nullptr) throw std::bad_alloc();
+  if (memory == nullptr) out_of_memory();
   return static_cast<Slot*>(memory);
 }
 
