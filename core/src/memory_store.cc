@@ -203,7 +203,6 @@ class MemoryStore final : public Store {
   }
 
  private:
-
   // Writes a record whole, its scope set shared with the records that have the same.
   void put(const KeyRecord& r) {
     read_from_ = nullptr;  // the record reading_ holds may be the one replaced
@@ -215,7 +214,7 @@ class MemoryStore final : public Store {
   // each, and a lookup touches a slot and the record.
   RecordIndex records_;
   ScopeSets scope_sets_;
-  KeyRecord reading_;                         // what read() visits,
+  KeyRecord reading_;                   // what read() visits,
   CompactRecord* read_from_ = nullptr;  // read from this record (null: none, or replaced since)
   std::map<std::string, StoredSecret, std::less<>> secrets_;
   std::map<std::string, Notification, std::less<>> outbox_;

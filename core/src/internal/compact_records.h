@@ -44,7 +44,8 @@ class RecordMemory {
 
  private:
   static constexpr std::size_t kGrain = 16, kLargest = 4096;
-  std::vector<void*> free_ = std::vector<void*>(kLargest / kGrain);  // by class: a list threaded through the blocks
+  // By size class: the first free block, each holding a pointer to the next.
+  std::vector<void*> free_ = std::vector<void*>(kLargest / kGrain);
   std::vector<std::pair<void*, std::size_t>> chunks_;  // and their sizes
   char* next_ = nullptr;
   char* end_ = nullptr;
