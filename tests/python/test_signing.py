@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import inspect
 import json
 import pathlib
 import pickle
 import types
+from typing import Any, Callable, Dict, List, Tuple
 
 import pytest
 
@@ -61,6 +63,60 @@ def test_round_trip_and_tampering(algorithm):
         assert (v.valid, v.code) == (False, "signature_invalid")
     # Uncovered headers may change.
     assert signing.verify_request("POST", URL, {**headers, "X-Request-Id": "r2", "X-New": "1"}, BODY, keys=key, now=NOW)
+
+
+def test_the_signing_functions_bind_their_arguments_as_a_def_would():
+    # sign_request and the others are the core's own functions, which bind their arguments in
+    # C: by position up to the body (the status for a response), the rest by keyword only,
+    # with Python's errors for what a def would refuse.
+    key = hmac_key()
+    expected = signing.sign_request("POST", URL, HEADERS, BODY, key=key, now=NOW)
+    assert signing.sign_request(method="POST", url=URL, headers=HEADERS, body=BODY, key=key, now=NOW) == expected
+    assert signing.sign_request(body=BODY, now=NOW, key=key, url=URL, method="POST", headers=HEADERS) == expected
+    keyword: Dict[str, Any] = {"key": key, "now": NOW}  # built at run time: not interned by the compiler
+    assert signing.sign_request("POST", URL, HEADERS, BODY, **keyword) == expected
+    calls: List[Tuple[Callable[[], object], str]] = [
+        (lambda: signing.sign_request("POST", URL, HEADERS, BODY, key, now=NOW),  # type: ignore[call-arg]
+         r"sign_request\(\) takes at most 4 positional arguments \(5 given\)"),
+        (lambda: signing.sign_request("POST", URL, HEADERS, BODY, now=NOW),  # type: ignore[call-arg]
+         r"sign_request\(\) missing required argument 'key'"),
+        (lambda: signing.sign_request("POST", key=key, now=NOW),  # type: ignore[call-arg]
+         r"sign_request\(\) missing required argument 'url'"),
+        (lambda: signing.sign_request("POST", URL, key=key, keyid="k", now=NOW),  # type: ignore[call-arg]
+         r"sign_request\(\) got an unexpected keyword argument 'keyid'"),
+        (lambda: signing.sign_request("POST", URL, HEADERS, method="GET", key=key, now=NOW),  # type: ignore[misc]
+         r"sign_request\(\) got multiple values for argument 'method'"),
+        (lambda: signing.sign_response(200, HEADERS, BODY, None, key=key, now=NOW),  # type: ignore[arg-type, misc]
+         r"sign_response\(\) takes at most 3 positional arguments \(4 given\)"),
+        (lambda: signing.verify_request("POST", URL, HEADERS, BODY, now=NOW),  # type: ignore[call-arg]
+         r"verify_request\(\) missing required argument 'keys'"),
+        (lambda: signing.verify_response(200, HEADERS, BODY, keys=key, tolerence=5),  # type: ignore[call-arg]
+         r"verify_response\(\) got an unexpected keyword argument 'tolerence'"),
+    ]
+    for call, message in calls:
+        with pytest.raises(TypeError, match=message):
+            call()
+    # The other argument types still convert: a tuple of components, a timedelta, a datetime
+    # (NOW), epoch milliseconds, a list of keys, a duration text, any iterable of components.
+    created = int(NOW.timestamp())
+    covered = ("@method", "@target-uri", "content-digest")
+    sig = signing.sign_request("POST", URL, HEADERS, BODY, key=key, components=covered,
+                               expires_in=dt.timedelta(minutes=5), nonce="n1", tag="app", now=NOW)
+    assert sig["Signature-Input"].startswith(f'sig1=("@method" "@target-uri" "content-digest");created={created};')
+    for part in (f";expires={created + 300};", ';nonce="n1";', ';tag="app"'):
+        assert part in sig["Signature-Input"]
+    assert sig == signing.sign_request("POST", URL, HEADERS, BODY, key=key, components=list(covered),
+                                       expires_in=300, nonce="n1", tag="app", now=created * 1000)
+    v = signing.verify_request("POST", URL, {**HEADERS, **sig}, BODY, keys=[key], tolerance="10m",
+                               required_components=iter(["@method"]), now=NOW)  # type: ignore[arg-type]
+    assert (v.valid, v.label, v.tag) == (True, "sig1", "app")
+    # now=None is the current time: a signature made now verifies now, and not an hour later.
+    fresh = signing.sign_request("POST", URL, HEADERS, BODY, key=key)
+    assert signing.verify_request("POST", URL, {**HEADERS, **fresh}, BODY, keys=key).valid
+    later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=1)
+    assert signing.verify_request("POST", URL, {**HEADERS, **fresh}, BODY, keys=key, now=later).code == "signature_expired"
+    assert inspect.signature(signing.sign_request).parameters["label"].default == "sig1"
+    assert inspect.signature(signing.verify_request).parameters["keys"].kind is inspect.Parameter.KEYWORD_ONLY
 
 
 def test_every_header_and_body_shape_signs_the_same():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import collections.abc
 import finfusion.errors
 import typing
-__all__: list[str] = ['ApiKey', 'CODES', 'CreateRequest', 'Hasher', 'KEY_MAX_LENGTH', 'KEY_SCANNER_PATTERN', 'KEY_TYPES', 'KeyRing', 'NonceCache', 'PEPPER_BYTES', 'ParsedKey', 'Registry', 'SCOPE_MAX_ENTRIES', 'ScopeSet', 'SigningKey', 'TIME_MAX_DURATION_MS', 'TIME_MAX_INSTANT_MS', 'TIME_MIN_INSTANT_MS', 'TypePolicy', 'TypeTable', 'Verification', 'VerifyState', 'VerifyingKey', 'WebhookSecret', 'WebhookVerification', 'client_configure', 'configure_verify', 'decision_json', 'hash_parse_stored', 'key_check_format', 'key_generate', 'key_generate_from_entropy', 'key_mask', 'key_parse', 'key_parse_id', 'key_type_info', 'lifecycle_parse_create_request', 'random_secret', 'ratelimit_check', 'registry_verify', 'scope_allows', 'scope_allows_all', 'scope_is_subset', 'scope_parse', 'signing_content_digest', 'signing_sign', 'signing_verify', 'signing_verify_content_digest', 'time_add', 'time_format_duration', 'time_format_timestamp', 'time_parse_duration', 'time_parse_timestamp', 'time_parse_until', 'webhook_headers', 'webhook_sign', 'webhook_verify']
+__all__: list[str] = ['ApiKey', 'CODES', 'CreateRequest', 'Hasher', 'KEY_MAX_LENGTH', 'KEY_SCANNER_PATTERN', 'KEY_TYPES', 'KeyRing', 'NonceCache', 'PEPPER_BYTES', 'ParsedKey', 'Registry', 'SCOPE_MAX_ENTRIES', 'ScopeSet', 'SigningKey', 'TIME_MAX_DURATION_MS', 'TIME_MAX_INSTANT_MS', 'TIME_MIN_INSTANT_MS', 'TypePolicy', 'TypeTable', 'Verification', 'VerifyState', 'VerifyingKey', 'WebhookSecret', 'WebhookVerification', 'client_configure', 'configure_verify', 'decision_json', 'hash_parse_stored', 'key_check_format', 'key_generate', 'key_generate_from_entropy', 'key_mask', 'key_parse', 'key_parse_id', 'key_type_info', 'lifecycle_parse_create_request', 'random_secret', 'ratelimit_check', 'registry_verify', 'scope_allows', 'scope_allows_all', 'scope_is_subset', 'scope_parse', 'sign_request', 'sign_response', 'signing_content_digest', 'signing_verify_content_digest', 'time_add', 'time_format_duration', 'time_format_timestamp', 'time_parse_duration', 'time_parse_timestamp', 'time_parse_until', 'verify_request', 'verify_response', 'webhook_headers', 'webhook_sign', 'webhook_verify']
 class ApiKey:
     """
     A new key. repr() and str() never show it; reveal() does.
@@ -472,16 +472,21 @@ def scope_is_subset(child: ScopeSet, parent: ScopeSet) -> bool:
     ...
 def scope_parse(scopes: collections.abc.Sequence[str]) -> ScopeSet:
     ...
+def sign_request(method, url, headers = None, body = None, *, key, label = 'sig1', components = None, expires_in = None, nonce = None, tag = None, include_alg = True, digest = 'sha-256', now = None):
+    """
+    Signs a request; returns the headers to add (Content-Digest when the body has none
+    yet, Signature-Input, Signature). ``components`` defaults to ``@method``,
+    ``@target-uri``, ``content-digest`` (with a body), ``content-type`` and ``authorization``
+    (when present). ``nonce=True`` makes a fresh one. Raises InvalidRequestError for bad
+    options or a covered component the request lacks.
+    """
+def sign_response(status, headers = None, body = None, *, key, request = None, label = 'sig1', components = None, expires_in = None, nonce = None, tag = None, include_alg = True, digest = 'sha-256', now = None):
+    """
+    Signs a response (``@status`` first by default). ``request`` is a mapping with
+    ``method``, ``url``, ``headers`` and ``body``, for components marked ``;req``.
+    """
 def signing_content_digest(body: bytes, algorithm: str) -> str:
     ...
-def signing_sign(method, url, status, headers, body, request, key, label, components, expires_in, nonce, generate_nonce, tag, include_alg, digest, now_ms):
-    """
-    The headers that sign the message (finfusion.signing's sign_request and sign_response).
-    """
-def signing_verify(method, url, status, headers, body, request, keys, tolerance, require_nonce, required_components, label, require_content_digest, nonces, now_ms):
-    """
-    The Verification of the message's signature (finfusion.signing's verify_request and verify_response).
-    """
 def signing_verify_content_digest(field: str, body: bytes) -> bool:
     """
     True when the digests match; False when one does not; raises for a malformed field.
@@ -503,6 +508,15 @@ def time_parse_timestamp(text: str) -> int:
 def time_parse_until(text: str) -> int:
     """
     Epoch milliseconds; a date alone is the end of that UTC day (exclusive).
+    """
+def verify_request(method, url, headers = None, body = None, *, keys, nonces = None, tolerance = 300, require_nonce = False, required_components = tuple(), label = None, require_content_digest = True, now = None):
+    """
+    Verifies a request's signature (the ``label`` given, or the first whose keyid
+    ``keys`` holds). Never raises for a bad signature: read ``.valid`` and ``.code``.
+    """
+def verify_response(status, headers = None, body = None, *, keys, request = None, nonces = None, tolerance = 300, require_nonce = False, required_components = tuple(), label = None, require_content_digest = True, now = None):
+    """
+    Verifies a response's signature; ``request`` as for :func:`sign_response`.
     """
 def webhook_headers(secrets: typing.Any, msg_id: str, timestamp: typing.SupportsInt | typing.SupportsIndex, payload: bytes) -> list[tuple[str, str]]:
     ...

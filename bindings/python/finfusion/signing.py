@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import time as _time
-from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _core
 from .time import Instant, duration_millis, to_millis
@@ -113,83 +113,39 @@ def _request(request: Optional[Mapping[str, Any]]) -> Optional[Tuple[str, str, L
     return (method, url, _pairs(request.get("headers")), _body(request.get("body")))
 
 
-# The core's two entry points for signing are plain CPython functions (no pybind11
-# dispatcher on every request); their result types, declared once here.
-_core_sign: Callable[..., Dict[str, str]] = _core.signing_sign
-_core_verify: Callable[..., "_core.Verification"] = _core.signing_verify
+# The four public functions are the core's own (plain CPython functions that bind their
+# keyword arguments in C: a def around the core's entry point cost more than its own work on
+# every request). They convert the common argument types themselves and hand the others to
+# _seconds, _now, _request and _ring above. Their signatures, for type checkers:
+if TYPE_CHECKING:
+    def sign_request(method: str, url: str, headers: Headers = None, body: Body = None, *,
+                     key: "_core.SigningKey", label: str = "sig1", components: Optional[Sequence[str]] = None,
+                     expires_in: Optional[Seconds] = None, nonce: Union[str, bool, None] = None,
+                     tag: Optional[str] = None, include_alg: bool = True, digest: str = "sha-256",
+                     now: Optional[Instant] = None) -> Dict[str, str]: ...
 
+    def sign_response(status: int, headers: Headers = None, body: Body = None, *, key: "_core.SigningKey",
+                      request: Optional[Mapping[str, Any]] = None, label: str = "sig1",
+                      components: Optional[Sequence[str]] = None, expires_in: Optional[Seconds] = None,
+                      nonce: Union[str, bool, None] = None, tag: Optional[str] = None, include_alg: bool = True,
+                      digest: str = "sha-256", now: Optional[Instant] = None) -> Dict[str, str]: ...
 
-def _sign(method: str, url: str, status: int, headers: Headers, body: Body, request: Any, key: Any, label: str,
-          components: Optional[Sequence[str]], expires_in: Optional[Seconds], nonce: Union[str, bool, None],
-          tag: Optional[str], include_alg: bool, digest: str, now: Optional[Instant]) -> Dict[str, str]:
-    # Headers and body go as given: the core reads str pairs and bytes itself, and hands
-    # other shapes to _pairs. The other common argument types pass straight through too (a
-    # Python call each saved, on every request); the helpers convert and check the rest.
-    return _core_sign(
-        method, url, status, headers, body, None if request is None else _request(request), key, label,
-        None if components is None else list(components),
-        None if expires_in is None else _seconds(expires_in, "expires_in"),
-        nonce if isinstance(nonce, str) else "", nonce is True, tag or "", include_alg, digest,
-        now if type(now) is int else _now(now))
+    def verify_request(method: str, url: str, headers: Headers = None, body: Body = None, *, keys: Keys,
+                       nonces: Optional["_core.NonceCache"] = None, tolerance: Seconds = 300,
+                       require_nonce: bool = False, required_components: Sequence[str] = (),
+                       label: Optional[str] = None, require_content_digest: bool = True,
+                       now: Optional[Instant] = None) -> "_core.Verification": ...
 
-
-def sign_request(method: str, url: str, headers: Headers = None, body: Body = None, *, key: "_core.SigningKey",
-                 label: str = "sig1", components: Optional[Sequence[str]] = None,
-                 expires_in: Optional[Seconds] = None, nonce: Union[str, bool, None] = None,
-                 tag: Optional[str] = None, include_alg: bool = True, digest: str = "sha-256",
-                 now: Optional[Instant] = None) -> Dict[str, str]:
-    """Signs a request; returns the headers to add (Content-Digest when the body has none
-    yet, Signature-Input, Signature). ``components`` defaults to ``@method``,
-    ``@target-uri``, ``content-digest`` (with a body), ``content-type`` and ``authorization``
-    (when present). ``nonce=True`` makes a fresh one. Raises InvalidRequestError for bad
-    options or a covered component the request lacks."""
-    return _sign(method, url, 0, headers, body, None, key, label, components, expires_in, nonce, tag, include_alg,
-                 digest, now)
-
-
-def sign_response(status: int, headers: Headers = None, body: Body = None, *, key: "_core.SigningKey",
-                  request: Optional[Mapping[str, Any]] = None, label: str = "sig1",
-                  components: Optional[Sequence[str]] = None, expires_in: Optional[Seconds] = None,
-                  nonce: Union[str, bool, None] = None, tag: Optional[str] = None, include_alg: bool = True,
-                  digest: str = "sha-256", now: Optional[Instant] = None) -> Dict[str, str]:
-    """Signs a response (``@status`` first by default). ``request`` is a mapping with
-    ``method``, ``url``, ``headers`` and ``body``, for components marked ``;req``."""
-    return _sign("", "", status, headers, body, request, key, label, components, expires_in, nonce, tag,
-                 include_alg, digest, now)
-
-
-def _verify(method: str, url: str, status: int, headers: Headers, body: Body, request: Any, keys: Keys,
-            nonces: Optional["_core.NonceCache"], tolerance: Seconds, require_nonce: bool,
-            required_components: Sequence[str], label: Optional[str], require_content_digest: bool,
-            now: Optional[Instant]) -> "_core.Verification":
-    # As in _sign: the common argument types pass straight through.
-    return _core_verify(method, url, status, headers, body, None if request is None else _request(request),
-                        keys if type(keys) is _core.KeyRing else _ring(keys),
-                        tolerance if type(tolerance) is int else _seconds(tolerance, "tolerance"), require_nonce,
-                        required_components if type(required_components) in (list, tuple)
-                        else list(required_components),
-                        label or "", require_content_digest, nonces, now if type(now) is int else _now(now))
-
-
-def verify_request(method: str, url: str, headers: Headers = None, body: Body = None, *, keys: Keys,
-                   nonces: Optional["_core.NonceCache"] = None, tolerance: Seconds = 300,
-                   require_nonce: bool = False, required_components: Sequence[str] = (),
-                   label: Optional[str] = None, require_content_digest: bool = True,
-                   now: Optional[Instant] = None) -> "_core.Verification":
-    """Verifies a request's signature (the ``label`` given, or the first whose keyid
-    ``keys`` holds). Never raises for a bad signature: read ``.valid`` and ``.code``."""
-    return _verify(method, url, 0, headers, body, None, keys, nonces, tolerance, require_nonce, required_components,
-                   label, require_content_digest, now)
-
-
-def verify_response(status: int, headers: Headers = None, body: Body = None, *, keys: Keys,
-                    request: Optional[Mapping[str, Any]] = None, nonces: Optional["_core.NonceCache"] = None,
-                    tolerance: Seconds = 300, require_nonce: bool = False, required_components: Sequence[str] = (),
-                    label: Optional[str] = None, require_content_digest: bool = True,
-                    now: Optional[Instant] = None) -> "_core.Verification":
-    """Verifies a response's signature; ``request`` as for :func:`sign_response`."""
-    return _verify("", "", status, headers, body, request, keys, nonces, tolerance, require_nonce,
-                   required_components, label, require_content_digest, now)
+    def verify_response(status: int, headers: Headers = None, body: Body = None, *, keys: Keys,
+                        request: Optional[Mapping[str, Any]] = None, nonces: Optional["_core.NonceCache"] = None,
+                        tolerance: Seconds = 300, require_nonce: bool = False,
+                        required_components: Sequence[str] = (), label: Optional[str] = None,
+                        require_content_digest: bool = True, now: Optional[Instant] = None) -> "_core.Verification": ...
+else:
+    sign_request = _core.sign_request
+    sign_response = _core.sign_response
+    verify_request = _core.verify_request
+    verify_response = _core.verify_response
 
 
 def content_digest(body: Body, algorithm: str = "sha-256") -> str:

@@ -1,5 +1,6 @@
 #include "common.h"
 
+#include <algorithm>
 #include <string>
 
 namespace finfusion::python {
@@ -46,6 +47,50 @@ SecretBytes secret_bytes(py::handle value, const char* what) {
 }
 
 std::string type_name(py::handle value) { return py::str(py::type::handle_of(value).attr("__name__")); }
+
+Parameters::Parameters(const char* function, std::initializer_list<const char*> names, std::size_t positional)
+    : function_(function), positional_(positional) {
+  for (const char* name : names) {
+    PyObject* interned = PyUnicode_InternFromString(name);
+    if (interned == nullptr) throw py::error_already_set();
+    names_.push_back(interned);
+  }
+}
+
+void Parameters::bind(PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames, PyObject** out) const {
+  std::fill(out, out + names_.size(), nullptr);
+  if (static_cast<std::size_t>(nargs) > positional_) {
+    throw py::type_error(function_ + "() takes at most " + std::to_string(positional_) + " positional arguments (" +
+                         std::to_string(nargs) + " given)");
+  }
+  std::copy(args, args + nargs, out);
+  const Py_ssize_t keywords = kwnames == nullptr ? 0 : PyTuple_GET_SIZE(kwnames);
+  for (Py_ssize_t k = 0; k < keywords; ++k) {
+    PyObject* name = PyTuple_GET_ITEM(kwnames, k);
+    // Keywords a call names in its source are interned: compared by identity first.
+    auto at = std::find(names_.begin(), names_.end(), name);
+    if (at == names_.end()) {
+      at = std::find_if(names_.begin(), names_.end(), [&](PyObject* n) { return PyUnicode_Compare(n, name) == 0; });
+    }
+    if (at == names_.end()) {
+      throw py::type_error(function_ + "() got an unexpected keyword argument '" + py::str(name).cast<std::string>() +
+                           "'");
+    }
+    PyObject*& slot = out[at - names_.begin()];
+    if (slot != nullptr) {
+      throw py::type_error(function_ + "() got multiple values for argument '" + py::str(name).cast<std::string>() +
+                           "'");
+    }
+    slot = args[nargs + k];
+  }
+}
+
+PyObject* Parameters::required(PyObject* const* out, std::size_t i) const {
+  if (out[i] == nullptr) {
+    throw py::type_error(function_ + "() missing required argument '" + py::str(names_[i]).cast<std::string>() + "'");
+  }
+  return out[i];
+}
 
 void add_fastcall(py::module_& m, PyMethodDef& def) {
   m.add_object(def.ml_name, py::reinterpret_steal<py::object>(PyCFunction_NewEx(&def, nullptr, m.attr("__name__").ptr())));

@@ -4,8 +4,12 @@
 
 #include <pybind11/pybind11.h>
 
+#include <cstddef>
+#include <initializer_list>
+#include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "finfusion/secret.h"
 #include "finfusion/status.h"
@@ -87,10 +91,10 @@ std::string type_name(py::handle value);
 // (its argument vectors and casters cost about a microsecond on a call of a dozen
 // arguments). Add one to a module with add_fastcall; its docstring's first line is the
 // signature the stubs show.
-template <PyObject* (*Body)(PyObject* const* args, Py_ssize_t nargs)>
-PyObject* fastcall(PyObject*, PyObject* const* args, Py_ssize_t nargs) noexcept {
+template <typename F>
+PyObject* guarded(F&& body) noexcept {
   try {
-    return Body(args, nargs);
+    return body();
   } catch (py::error_already_set& e) {
     e.restore();
   } catch (py::builtin_exception& e) {
@@ -100,7 +104,36 @@ PyObject* fastcall(PyObject*, PyObject* const* args, Py_ssize_t nargs) noexcept 
   }
   return nullptr;
 }
+template <PyObject* (*Body)(PyObject* const* args, Py_ssize_t nargs)>
+PyObject* fastcall(PyObject*, PyObject* const* args, Py_ssize_t nargs) noexcept {
+  return guarded([&] { return Body(args, nargs); });
+}
+// The same with keyword arguments (METH_FASTCALL | METH_KEYWORDS), bound with Parameters:
+// a public function itself, where a Python def around a fastcall would cost more than its
+// work (its frame and keyword-only defaults: about 0.4 us a call of a dozen arguments).
+template <PyObject* (*Body)(PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames)>
+PyObject* fastcall_keywords(PyObject*, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) noexcept {
+  return guarded([&] { return Body(args, nargs, kwnames); });
+}
 void add_fastcall(py::module_& m, PyMethodDef& def);  // `def` outlives the module: a static
+
+// A function's parameters, bound as Python binds a def's: the first `positional` may come by
+// position or keyword, the rest (keyword-only) by keyword.
+class Parameters {
+ public:
+  Parameters(const char* function, std::initializer_list<const char*> names, std::size_t positional);
+  std::size_t size() const noexcept { return names_.size(); }
+  // Each parameter's argument into out[0..size()), null where none was given. TypeError, as
+  // Python's, for too many positional arguments or an unknown or repeated keyword.
+  void bind(PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames, PyObject** out) const;
+  // out[i], or TypeError when it was not given.
+  PyObject* required(PyObject* const* out, std::size_t i) const;
+
+ private:
+  std::string function_;
+  std::vector<PyObject*> names_;  // interned, and kept for the process's life
+  std::size_t positional_;
+};
 
 // fastcall arguments, converted as pybind11 would, with TypeErrors that name the argument:
 // an int (OverflowError outside int64), a flag (True, False, None, or a value's truth) and

@@ -1,7 +1,9 @@
 #include <pybind11/stl.h>
 
+#include <chrono>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -137,10 +139,11 @@ struct Call {
   std::unique_ptr<MessageArg> req;
 };
 
-// signing_sign(method, url, status, headers, body, request, key, label, components,
-// expires_in, nonce, generate_nonce, tag, include_alg, digest, now_ms): the headers to add.
+// The headers that sign a message, from the 16 arguments (method, url, status, headers,
+// body, request, key, label, components, expires_in, nonce, generate_nonce, tag, include_alg,
+// digest, now_ms) sign_request and sign_response make of theirs.
 PyObject* signing_sign(PyObject* const* args, Py_ssize_t nargs) {
-  if (nargs != 16) throw py::type_error("signing_sign takes 16 arguments");
+  if (nargs != 16) throw std::logic_error("signing_sign takes 16 arguments");
   Call call(args);
   const auto& key = instance_arg<signing::SigningKey>(args[6], "key", "SigningKey");
   signing::SignOptions o;
@@ -153,15 +156,22 @@ PyObject* signing_sign(PyObject* const* args, Py_ssize_t nargs) {
   o.include_alg = flag_arg(args[13]);
   o.digest = unwrap(signing::digest_from_name(Text(args[14], "digest").view()));
   signing::Signed signed_ = unwrap(signing::sign(call.msg.message, key, o, int_arg(args[15], "now_ms")));
-  py::dict added;  // the headers to add, as the facade returns them
-  for (const auto& [name, value] : signed_.headers) added[py::str(name)] = py::str(value);
+  // The headers to add, as the facade returns them (through the C API: pybind11's item
+  // accessors cost a temporary object each).
+  py::object added = py::reinterpret_steal<py::object>(PyDict_New());
+  if (!added) throw py::error_already_set();
+  for (const auto& [name, value] : signed_.headers) {
+    py::str field(name), text(value);
+    if (PyDict_SetItem(added.ptr(), field.ptr(), text.ptr()) != 0) throw py::error_already_set();
+  }
   return added.release().ptr();
 }
 
-// signing_verify(method, url, status, headers, body, request, keys, tolerance, require_nonce,
-// required_components, label, require_content_digest, nonces, now_ms): a Verification.
+// The Verification of a message's signature, from the 14 arguments (method, url, status,
+// headers, body, request, keys, tolerance, require_nonce, required_components, label,
+// require_content_digest, nonces, now_ms) verify_request and verify_response make of theirs.
 PyObject* signing_verify(PyObject* const* args, Py_ssize_t nargs) {
-  if (nargs != 14) throw py::type_error("signing_verify takes 14 arguments");
+  if (nargs != 14) throw std::logic_error("signing_verify takes 14 arguments");
   Call call(args);
   const auto& keys = instance_arg<signing::KeyRing>(args[6], "keys", "KeyRing");
   signing::VerifyPolicy p;
@@ -176,18 +186,205 @@ PyObject* signing_verify(PyObject* const* args, Py_ssize_t nargs) {
   return py::cast(std::move(v)).release().ptr();
 }
 
-PyMethodDef signing_sign_def = {
-    "signing_sign", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&fastcall<signing_sign>)), METH_FASTCALL,
-    "signing_sign(method, url, status, headers, body, request, key, label, components, expires_in, nonce, "
-    "generate_nonce, tag, include_alg, digest, now_ms, /)\n--\n\n"
-    "The headers that sign the message (finfusion.signing's sign_request and sign_response)."};
+// The public functions themselves (finfusion.signing binds its names to them): each binds its
+// arguments as the def it replaces did and converts the common types here, handing the
+// others to the module's helpers (_seconds, _now, _request, _ring), which have the rules and
+// the errors. A def around them (until the seventh session) cost about 0.4 us a call.
+struct Facade {
+  PyObject* empty;  // ""
+  PyObject* zero;
+  PyObject* label;  // "sig1"
+  PyObject* digest;  // "sha-256"
+  PyObject* tolerance;  // 300
+  PyObject* no_components;  // ()
+};
+const Facade& facade() {
+  static const Facade* constants = [] {
+    auto* f = new Facade{PyUnicode_FromString(""), PyLong_FromLong(0), PyUnicode_FromString("sig1"),
+                         PyUnicode_FromString("sha-256"), PyLong_FromLong(300), PyTuple_New(0)};
+    for (PyObject* o : {f->empty, f->zero, f->label, f->digest, f->tolerance, f->no_components}) {
+      if (o == nullptr) throw py::error_already_set();
+    }
+    return f;  // kept for the process's life, as the module is
+  }();
+  return *constants;
+}
 
-PyMethodDef signing_verify_def = {
-    "signing_verify", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&fastcall<signing_verify>)),
-    METH_FASTCALL,
-    "signing_verify(method, url, status, headers, body, request, keys, tolerance, require_nonce, "
-    "required_components, label, require_content_digest, nonces, now_ms, /)\n--\n\n"
-    "The Verification of the message's signature (finfusion.signing's verify_request and verify_response)."};
+// finfusion.signing's helper `name` applied to `args`.
+template <typename... Args>
+py::object helper(const char* name, Args&&... args) {
+  return py::module_::import("finfusion.signing").attr(name)(std::forward<Args>(args)...);
+}
+
+// `now`: an int of milliseconds as given, None for the current time, else what _now makes
+// of it (a datetime).
+py::object now_arg(PyObject* now) {
+  if (now != nullptr && PyLong_CheckExact(now)) return py::reinterpret_borrow<py::object>(now);
+  if (now == nullptr || now == Py_None) {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::system_clock::now().time_since_epoch());
+    return py::int_(static_cast<long long>(ms.count()));
+  }
+  return helper("_now", py::handle(now));
+}
+
+// A response's `request` mapping as signing_sign and signing_verify take it.
+py::object request_tuple(PyObject* request) {
+  if (request == nullptr || request == Py_None) return py::none();
+  return helper("_request", py::handle(request));
+}
+
+// Seconds as given when an int, else _seconds' (a timedelta or a duration text; its errors).
+py::object seconds_arg(PyObject* value, const char* what) {
+  if (PyLong_CheckExact(value)) return py::reinterpret_borrow<py::object>(value);
+  return helper("_seconds", py::handle(value), what);
+}
+
+PyObject* or_default(PyObject* given, PyObject* fallback) { return given != nullptr ? given : fallback; }
+
+// sign_request(method, url, headers=None, body=None, *, key, label="sig1", components=None,
+// expires_in=None, nonce=None, tag=None, include_alg=True, digest="sha-256", now=None) and
+// sign_response(status, headers=None, body=None, *, key, request=None, ...the same).
+template <bool kResponse>
+PyObject* sign_message(PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  static const Parameters* parameters =
+      kResponse ? new Parameters("sign_response",
+                                 {"status", "headers", "body", "key", "request", "label", "components", "expires_in",
+                                  "nonce", "tag", "include_alg", "digest", "now"},
+                                 3)
+                : new Parameters("sign_request",
+                                 {"method", "url", "headers", "body", "key", "label", "components", "expires_in",
+                                  "nonce", "tag", "include_alg", "digest", "now"},
+                                 4);
+  PyObject* a[13];
+  parameters->bind(args, nargs, kwnames, a);
+  // The request's method and url, or the response's status and its request: then the
+  // parameters they share, at the same places from `at` on.
+  const Facade& f = facade();
+  const std::size_t at = kResponse ? 1 : 2;
+  PyObject* first = parameters->required(a, 0);
+  PyObject* second = kResponse ? f.empty : parameters->required(a, 1);
+  PyObject* key = parameters->required(a, at + 2);
+  PyObject* const* rest = a + (kResponse ? at + 4 : at + 3);  // label onwards
+  const py::object request = kResponse ? request_tuple(a[at + 3]) : py::none();
+  PyObject* components = or_default(rest[1], Py_None);
+  const py::object listed = components == Py_None || PyList_CheckExact(components)
+                                ? py::reinterpret_borrow<py::object>(components)
+                                : py::reinterpret_steal<py::object>(PySequence_List(components));
+  if (!listed) throw py::error_already_set();
+  const py::object expires = rest[2] == nullptr || rest[2] == Py_None ? py::none() : seconds_arg(rest[2], "expires_in");
+  PyObject* nonce = or_default(rest[3], Py_None);
+  PyObject* tag = or_default(rest[4], Py_None);
+  const int tagged = PyObject_IsTrue(tag);
+  if (tagged < 0) throw py::error_already_set();
+  const py::object now = now_arg(rest[7]);
+  PyObject* call[16] = {kResponse ? f.empty : first,
+                        kResponse ? f.empty : second,
+                        kResponse ? first : f.zero,
+                        or_default(a[at], Py_None),
+                        or_default(a[at + 1], Py_None),
+                        request.ptr(),
+                        key,
+                        or_default(rest[0], f.label),
+                        listed.ptr(),
+                        expires.ptr(),
+                        PyUnicode_Check(nonce) ? nonce : f.empty,
+                        nonce == Py_True ? Py_True : Py_False,
+                        tagged ? tag : f.empty,
+                        or_default(rest[5], Py_True),
+                        or_default(rest[6], f.digest),
+                        now.ptr()};
+  return signing_sign(call, 16);
+}
+
+// verify_request(method, url, headers=None, body=None, *, keys, nonces=None, tolerance=300,
+// require_nonce=False, required_components=(), label=None, require_content_digest=True,
+// now=None) and verify_response(status, headers=None, body=None, *, keys, request=None,
+// ...the same).
+template <bool kResponse>
+PyObject* verify_message(PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  static const Parameters* parameters =
+      kResponse ? new Parameters("verify_response",
+                                 {"status", "headers", "body", "keys", "request", "nonces", "tolerance",
+                                  "require_nonce", "required_components", "label", "require_content_digest", "now"},
+                                 3)
+                : new Parameters("verify_request",
+                                 {"method", "url", "headers", "body", "keys", "nonces", "tolerance", "require_nonce",
+                                  "required_components", "label", "require_content_digest", "now"},
+                                 4);
+  PyObject* a[12];
+  parameters->bind(args, nargs, kwnames, a);
+  const Facade& f = facade();
+  const std::size_t at = kResponse ? 1 : 2;
+  PyObject* first = parameters->required(a, 0);
+  PyObject* second = kResponse ? f.empty : parameters->required(a, 1);
+  PyObject* keys = parameters->required(a, at + 2);
+  PyObject* const* rest = a + (kResponse ? at + 4 : at + 3);  // nonces onwards
+  const py::object request = kResponse ? request_tuple(a[at + 3]) : py::none();
+  const py::object ring = py::type::handle_of<signing::KeyRing>().is(py::type::handle_of(py::handle(keys)))
+                              ? py::reinterpret_borrow<py::object>(keys)
+                              : helper("_ring", py::handle(keys));
+  const py::object tolerance = seconds_arg(or_default(rest[1], f.tolerance), "tolerance");
+  PyObject* required = or_default(rest[3], f.no_components);
+  const py::object listed = PyList_CheckExact(required) || PyTuple_CheckExact(required)
+                                ? py::reinterpret_borrow<py::object>(required)
+                                : py::reinterpret_steal<py::object>(PySequence_List(required));
+  if (!listed) throw py::error_already_set();
+  PyObject* label = or_default(rest[4], Py_None);
+  const int labelled = PyObject_IsTrue(label);
+  if (labelled < 0) throw py::error_already_set();
+  const py::object now = now_arg(rest[6]);
+  PyObject* call[14] = {kResponse ? f.empty : first,
+                        kResponse ? f.empty : second,
+                        kResponse ? first : f.zero,
+                        or_default(a[at], Py_None),
+                        or_default(a[at + 1], Py_None),
+                        request.ptr(),
+                        ring.ptr(),
+                        tolerance.ptr(),
+                        or_default(rest[2], Py_False),
+                        listed.ptr(),
+                        labelled ? label : f.empty,
+                        or_default(rest[5], Py_True),
+                        or_default(rest[0], Py_None),
+                        now.ptr()};
+  return signing_verify(call, 14);
+}
+
+template <PyObject* (*Body)(PyObject* const*, Py_ssize_t, PyObject*)>
+constexpr PyCFunction keywords_entry() {
+  return reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&fastcall_keywords<Body>));
+}
+
+PyMethodDef sign_request_def = {
+    "sign_request", keywords_entry<sign_message<false>>(), METH_FASTCALL | METH_KEYWORDS,
+    "sign_request(method, url, headers=None, body=None, *, key, label='sig1', components=None, expires_in=None, "
+    "nonce=None, tag=None, include_alg=True, digest='sha-256', now=None)\n--\n\n"
+    "Signs a request; returns the headers to add (Content-Digest when the body has none\n"
+    "yet, Signature-Input, Signature). ``components`` defaults to ``@method``,\n"
+    "``@target-uri``, ``content-digest`` (with a body), ``content-type`` and ``authorization``\n"
+    "(when present). ``nonce=True`` makes a fresh one. Raises InvalidRequestError for bad\n"
+    "options or a covered component the request lacks."};
+
+PyMethodDef sign_response_def = {
+    "sign_response", keywords_entry<sign_message<true>>(), METH_FASTCALL | METH_KEYWORDS,
+    "sign_response(status, headers=None, body=None, *, key, request=None, label='sig1', components=None, "
+    "expires_in=None, nonce=None, tag=None, include_alg=True, digest='sha-256', now=None)\n--\n\n"
+    "Signs a response (``@status`` first by default). ``request`` is a mapping with\n"
+    "``method``, ``url``, ``headers`` and ``body``, for components marked ``;req``."};
+
+PyMethodDef verify_request_def = {
+    "verify_request", keywords_entry<verify_message<false>>(), METH_FASTCALL | METH_KEYWORDS,
+    "verify_request(method, url, headers=None, body=None, *, keys, nonces=None, tolerance=300, "
+    "require_nonce=False, required_components=(), label=None, require_content_digest=True, now=None)\n--\n\n"
+    "Verifies a request's signature (the ``label`` given, or the first whose keyid\n"
+    "``keys`` holds). Never raises for a bad signature: read ``.valid`` and ``.code``."};
+
+PyMethodDef verify_response_def = {
+    "verify_response", keywords_entry<verify_message<true>>(), METH_FASTCALL | METH_KEYWORDS,
+    "verify_response(status, headers=None, body=None, *, keys, request=None, nonces=None, tolerance=300, "
+    "require_nonce=False, required_components=(), label=None, require_content_digest=True, now=None)\n--\n\n"
+    "Verifies a response's signature; ``request`` as for :func:`sign_response`."};
 
 }  // namespace
 
@@ -275,8 +472,9 @@ void register_signing(py::module_& m) {
                std::string(code_name(v.code)) + "', key_id='" + v.key_id + "', label='" + v.label + "')";
       });
 
-  add_fastcall(m, signing_sign_def);
-  add_fastcall(m, signing_verify_def);
+  for (PyMethodDef* def : {&sign_request_def, &sign_response_def, &verify_request_def, &verify_response_def}) {
+    add_fastcall(m, *def);
+  }
   m.def("signing_content_digest", [](const BytesArg& body, const StrArg& algorithm) {
           ByteView b(body, "body");
           return signing::content_digest(b.view(), unwrap(signing::digest_from_name(Text(algorithm, "algorithm").view())));
