@@ -103,6 +103,15 @@ std::int64_t int_arg(py::handle value, const char* what) {
   return v;
 }
 
+py::object sequence_arg(PyObject* value) {
+  if (PyList_CheckExact(value) || PyTuple_CheckExact(value)) {
+    return py::reinterpret_borrow<py::object>(value);
+  }
+  py::object listed = py::reinterpret_steal<py::object>(PySequence_List(value));
+  if (!listed) throw py::error_already_set();
+  return listed;
+}
+
 bool flag_arg(py::handle value) {
   if (value.ptr() == Py_True) return true;
   if (value.ptr() == Py_False || value.is_none()) return false;

@@ -140,6 +140,8 @@ class Parameters {
 // a class the module binds (a reference to the instance's C++ object).
 std::int64_t int_arg(py::handle value, const char* what);
 bool flag_arg(py::handle value);
+// A list or tuple as it is, anything else as list() makes it (a new list, or list()'s error).
+py::object sequence_arg(PyObject* value);
 template <typename T>
 T& instance_arg(py::handle value, const char* what, const char* type) {
   if (!py::isinstance<T>(value)) throw py::type_error(std::string(what) + " must be a " + type + ", not " + type_name(value));

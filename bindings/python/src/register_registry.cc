@@ -203,13 +203,7 @@ PyObject* registry_verify(PyObject* const* args, Py_ssize_t nargs) {
   if (verify_types == nullptr) throw std::logic_error("configure_verify was not called");
   VerifyState& state = py::cast<VerifyState&>(py::handle(args[0]));
   const py::handle key(args[1]), now(args[2]), cost(args[6]), latency_ms(args[8]);
-  py::handle required(args[3]);
-  py::object listed;  // another iterable, as a list (a list or tuple is read as it is)
-  if (!PyList_CheckExact(required.ptr()) && !PyTuple_CheckExact(required.ptr())) {
-    listed = py::reinterpret_steal<py::object>(PySequence_List(required.ptr()));
-    if (!listed) throw py::error_already_set();
-    required = listed;
-  }
+  const py::object required = sequence_arg(args[3]);
   if (PyBool_Check(cost.ptr())) throw py::type_error("cost must be int, not bool");
   const std::int64_t units = int_arg(cost, "cost");
   double latency = -1.0;

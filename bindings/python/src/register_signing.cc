@@ -267,11 +267,7 @@ PyObject* sign_message(PyObject* const* args, Py_ssize_t nargs, PyObject* kwname
   PyObject* key = parameters->required(a, at + 2);
   PyObject* const* rest = a + (kResponse ? at + 4 : at + 3);  // label onwards
   const py::object request = kResponse ? request_tuple(a[at + 3]) : py::none();
-  PyObject* components = or_default(rest[1], Py_None);
-  const py::object listed = components == Py_None || PyList_CheckExact(components)
-                                ? py::reinterpret_borrow<py::object>(components)
-                                : py::reinterpret_steal<py::object>(PySequence_List(components));
-  if (!listed) throw py::error_already_set();
+  const py::object listed = rest[1] == nullptr || rest[1] == Py_None ? py::none() : sequence_arg(rest[1]);
   const py::object expires = rest[2] == nullptr || rest[2] == Py_None ? py::none() : seconds_arg(rest[2], "expires_in");
   PyObject* nonce = or_default(rest[3], Py_None);
   PyObject* tag = or_default(rest[4], Py_None);
@@ -325,11 +321,7 @@ PyObject* verify_message(PyObject* const* args, Py_ssize_t nargs, PyObject* kwna
                               ? py::reinterpret_borrow<py::object>(keys)
                               : helper("_ring", py::handle(keys));
   const py::object tolerance = seconds_arg(or_default(rest[1], f.tolerance), "tolerance");
-  PyObject* required = or_default(rest[3], f.no_components);
-  const py::object listed = PyList_CheckExact(required) || PyTuple_CheckExact(required)
-                                ? py::reinterpret_borrow<py::object>(required)
-                                : py::reinterpret_steal<py::object>(PySequence_List(required));
-  if (!listed) throw py::error_already_set();
+  const py::object listed = sequence_arg(or_default(rest[3], f.no_components));
   PyObject* label = or_default(rest[4], Py_None);
   const int labelled = PyObject_IsTrue(label);
   if (labelled < 0) throw py::error_already_set();

@@ -27,12 +27,19 @@ constexpr std::size_t kHugePage = std::size_t{2} << 20;
 #endif
 }
 
-// `bytes` (a multiple of kHugePage) of zeroes, on Linux aligned to a huge page and advised
-// into huge pages (only advice: without them the memory works the same). Mapped apart from
-// malloc's heap: aligning there leaves a free fragment before each block, which small
-// allocations then spread over (18 MB more resident at a million keys).
-void* allocate_huge(std::size_t bytes) {
+// `bytes` of zeroes for the records' chunks and table. A block of a huge page or more (a
+// multiple of one: both grow in powers of two) is, on Linux, aligned to a huge page and
+// advised into huge pages (only advice: without them the memory works the same), and mapped
+// apart from malloc's heap: aligning there leaves a free fragment before each block, which
+// small allocations then spread over (18 MB more resident at a million keys). Smaller blocks,
+// and all of them where there are no huge pages (WebAssembly), come from calloc.
+void* allocate_zeroed(std::size_t bytes) {
 #if defined(__linux__) && !defined(__EMSCRIPTEN__)
+  if (bytes < kHugePage) {
+    void* memory = std::calloc(1, bytes);
+    if (memory == nullptr) out_of_memory();
+    return memory;
+  }
   const std::size_t span = bytes + kHugePage;  // mapped with room to align, and trimmed
   void* mapped = mmap(nullptr, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (mapped == MAP_FAILED) out_of_memory();
@@ -45,19 +52,23 @@ void* allocate_huge(std::size_t bytes) {
   madvise(memory, bytes, MADV_HUGEPAGE);
   return memory;
 #else
-  void* memory = std::calloc(1, bytes);  // no huge pages to align to (WebAssembly)
+  void* memory = std::calloc(1, bytes);
   if (memory == nullptr) out_of_memory();
   return memory;
 #endif
 }
 
-void free_huge(void* memory, std::size_t bytes) noexcept {
+// Releases what allocate_zeroed(bytes) returned (null: nothing).
+void free_zeroed(void* memory, std::size_t bytes) noexcept {
 #if defined(__linux__) && !defined(__EMSCRIPTEN__)
-  munmap(memory, bytes);
+  if (bytes >= kHugePage) {
+    if (memory != nullptr) munmap(memory, bytes);
+    return;
+  }
 #else
   (void)bytes;
-  std::free(memory);
 #endif
+  std::free(memory);
 }
 
 // The texts, in the order they follow the fixed fields (the id first: lookups read it).
@@ -122,13 +133,7 @@ static_assert(field_count<KeyRecord>() == 21,
 }  // namespace
 
 RecordMemory::~RecordMemory() {
-  for (const auto& [chunk, bytes] : chunks_) {
-    if (bytes == kHugePage) {
-      free_huge(chunk, bytes);
-    } else {
-      std::free(chunk);
-    }
-  }
+  for (const auto& [chunk, bytes] : chunks_) free_zeroed(chunk, bytes);
 }
 
 void* RecordMemory::allocate(std::size_t bytes) {
@@ -143,8 +148,7 @@ void* RecordMemory::allocate(std::size_t bytes) {
   if (static_cast<std::size_t>(end_ - next_) < size) {
     // What is left of the last chunk stays unused (less than the largest block).
     chunks_.reserve(chunks_.size() + 1);
-    void* chunk = chunk_bytes_ == kHugePage ? allocate_huge(chunk_bytes_) : std::malloc(chunk_bytes_);
-    if (chunk == nullptr) out_of_memory();
+    void* chunk = allocate_zeroed(chunk_bytes_);
     chunks_.emplace_back(chunk, chunk_bytes_);
     next_ = static_cast<char*>(chunk);
     end_ = next_ + chunk_bytes_;
@@ -228,25 +232,7 @@ RecordIndex::~RecordIndex() {
   for (std::size_t i = 0; i < capacity_; ++i) {
     if (slots_[i].record != nullptr) CompactRecord::Destroy(slots_[i].record, memory_);
   }
-  free_slots(slots_, capacity_);
-}
-
-// Slot tables are powers of two: those of a huge page or more are multiples of one.
-RecordIndex::Slot* RecordIndex::allocate_slots(std::size_t capacity) {
-  const std::size_t bytes = capacity * sizeof(Slot);
-  void* memory = bytes >= kHugePage ? allocate_huge(bytes) : std::calloc(capacity, sizeof(Slot));
-  if (memory == nullptr) out_of_memory();
-  return static_cast<Slot*>(memory);
-}
-
-void RecordIndex::free_slots(Slot* slots, std::size_t capacity) noexcept {
-  if (slots == nullptr) return;
-  const std::size_t bytes = capacity * sizeof(Slot);
-  if (bytes >= kHugePage) {
-    free_huge(slots, bytes);
-  } else {
-    std::free(slots);
-  }
+  free_zeroed(slots_, capacity_ * sizeof(Slot));
 }
 
 CompactRecord* RecordIndex::find(std::string_view id) const noexcept {
@@ -281,7 +267,7 @@ void RecordIndex::put(const KeyRecord& r, const scopes::ScopeSet& scopes) {
 
 void RecordIndex::grow() {
   const std::size_t capacity = capacity_ == 0 ? 16 : 2 * capacity_;
-  Slot* slots = allocate_slots(capacity);
+  auto* slots = static_cast<Slot*>(allocate_zeroed(capacity * sizeof(Slot)));
   const std::size_t mask = capacity - 1;
   for (std::size_t j = 0; j < capacity_; ++j) {
     const Slot& s = slots_[j];
@@ -290,7 +276,7 @@ void RecordIndex::grow() {
     while (slots[i].record != nullptr) i = (i + 1) & mask;
     slots[i] = s;
   }
-  free_slots(slots_, capacity_);
+  free_zeroed(slots_, capacity_ * sizeof(Slot));
   slots_ = slots;
   capacity_ = capacity;
 }

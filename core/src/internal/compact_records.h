@@ -109,8 +109,6 @@ class RecordIndex {
     CompactRecord* record;
   };
   static std::size_t hash_of(std::string_view id) noexcept { return std::hash<std::string_view>()(id); }
-  static Slot* allocate_slots(std::size_t capacity);  // zeroed
-  static void free_slots(Slot* slots, std::size_t capacity) noexcept;
   void grow();
 
   RecordMemory memory_;  // the records' (declared first: destroyed after them)
