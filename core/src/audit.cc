@@ -112,6 +112,12 @@ bool is_event_type(std::string_view type) noexcept {
   return false;
 }
 
+Event::Event(const Event& other) = default;
+Event::Event(Event&& other) noexcept = default;
+Event& Event::operator=(const Event& other) = default;
+Event& Event::operator=(Event&& other) noexcept = default;
+Event::~Event() = default;
+
 std::string Event::to_json() const {
   internal::OrderedJson j = body(*this);
   j["hash"] = hash;

@@ -498,7 +498,7 @@ function ringOf(keys) {
 function nowOf(now) { return now === undefined ? Date.now() : toMillis(now); }
 
 // A call's texts and bytes, written straight into the core's memory for one of its packed
-// exports (ff_sign, ff_verify, ff_webhook_headers, ff_webhook_verify; embind.cc describes the
+// exports (ff_sign, ff_verify, ff_webhook_headers, ff_webhook_verify; exports.cc describes the
 // form): each item a little-endian u32
 // length then its bytes (NONE for an absent one), counts as bare u32 words.
 const NONE = 0xFFFFFFFF;
@@ -547,7 +547,7 @@ const pack = {
     this.word(values.length);
     for (const v of values) this.item(v);
   },
-  // Native objects by address (embind.cc reads them in place).
+  // Native objects by address (exports.cc reads them in place).
   addresses(natives) {
     this.word(natives.length);
     for (const n of natives) this.word(nativeAddress(n));
@@ -1032,7 +1032,7 @@ const POSTGRES_URL = /^postgres(ql)?:\/\//;
  * conformance vectors only.
  */
 // The verification hot path reads the core's answer from WebAssembly memory (FastResult in
-// bindings/wasm/src/embind.cc: byte offsets below), not through embind and JSON.
+// bindings/wasm/src/exports.h: byte offsets below), not through embind and JSON.
 const FAST_KEY_BYTES = 256;
 const FAST_TYPES = Object.freeze(['', 'development', 'production', 'restricted']);
 const FAST_ENVIRONMENTS = Object.freeze(['', 'sandbox', 'production']);
