@@ -1,7 +1,9 @@
 import copy
 import dataclasses
 import datetime as dt
+import inspect
 import pickle
+from typing import Any, Callable, Dict, List, Tuple
 
 import pytest
 
@@ -136,6 +138,43 @@ def test_automated_rotation_rotates_what_is_due_once():
     assert reg.get(young.record.id).replaced_by == ""
     with pytest.raises(finfusion.InvalidDurationError):
         reg.rotate_due(now=later, grace_period="soon")
+
+
+def test_verify_binds_its_arguments_as_a_def_would() -> None:
+    # Registry.verify is the core's own method (a method descriptor on the class): it binds its
+    # arguments in C as `def verify(self, key, *, now, required=(), ...)` would, with Python's
+    # errors for what that def would refuse, and each default that def had.
+    reg = fresh()
+    created = reg.create({"name": "k", "type": "production", "permissions": ["payments"]}, now=NOW)
+    key = created.key.reveal()
+    assert reg.verify(key, now=NOW).valid and reg.verify(key=key, now=NOW).valid
+    keyword: Dict[str, Any] = {"now": NOW, "required": ["payments"], "environment": "production",
+                               "service": None, "cost": 2, "actor": "svc:a", "latency_ms": 1.5, "signed_by": ""}
+    d = reg.verify(key, **keyword)  # built at run time: names the compiler did not intern
+    assert d.valid and d.rate_limit["remaining"] == reg.verify(key, now=NOW).rate_limit["remaining"] + 1
+    assert reg.logs(limit=2)[0].actor == "svc:a"
+    assert reg.verify(key, now=NOW, required=["admin"]).code == "insufficient_scope"
+    assert reg.verify(key, now=NOW).valid  # required back to its default, (), not the last call's
+    calls: List[Tuple[Callable[[], object], str]] = [
+        (lambda: reg.verify(key), r"verify\(\) missing required argument 'now'"),  # type: ignore[call-arg]
+        (lambda: reg.verify(now=NOW), r"verify\(\) missing required argument 'key'"),  # type: ignore[call-arg]
+        (lambda: reg.verify(key, NOW), r"verify\(\) takes at most 1 positional argument"),  # type: ignore[call-arg]
+        (lambda: reg.verify(key, now=NOW, scopes=["a"]),  # type: ignore[call-arg]
+         r"verify\(\) got an unexpected keyword argument 'scopes'"),
+        (lambda: reg.verify(key, key=key, now=NOW),  # type: ignore[misc]
+         r"verify\(\) got multiple values for argument 'key'"),
+        (lambda: reg.verify(key, now=NOW, cost=True), r"cost must be int, not bool"),
+        (lambda: registry.Registry.verify(object(), key, now=NOW),  # type: ignore[arg-type]
+         r"descriptor 'verify' .*'object'"),
+    ]
+    for call, message in calls:
+        with pytest.raises(TypeError, match=message):
+            call()
+    signature = inspect.signature(registry.Registry.verify)
+    assert list(signature.parameters)[:3] == ["self", "key", "now"]
+    assert signature.parameters["now"].kind is inspect.Parameter.KEYWORD_ONLY
+    assert signature.parameters["signed_by"].default == "" and signature.parameters["cost"].default == 1
+    assert (registry.Registry.verify.__doc__ or "").startswith("Verifies a presented key")
 
 
 def test_verification_reads_every_form_of_now_and_follows_each_change_of_context():

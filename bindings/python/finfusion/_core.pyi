@@ -5,7 +5,7 @@ from __future__ import annotations
 import collections.abc
 import finfusion.errors
 import typing
-__all__: list[str] = ['ApiKey', 'CODES', 'CreateRequest', 'Hasher', 'KEY_MAX_LENGTH', 'KEY_SCANNER_PATTERN', 'KEY_TYPES', 'KeyRing', 'NonceCache', 'PEPPER_BYTES', 'ParsedKey', 'Registry', 'SCOPE_MAX_ENTRIES', 'ScopeSet', 'SigningKey', 'TIME_MAX_DURATION_MS', 'TIME_MAX_INSTANT_MS', 'TIME_MIN_INSTANT_MS', 'TypePolicy', 'TypeTable', 'Verification', 'VerifyState', 'VerifyingKey', 'WebhookSecret', 'WebhookVerification', 'client_configure', 'configure_verify', 'decision_json', 'hash_parse_stored', 'key_check_format', 'key_generate', 'key_generate_from_entropy', 'key_mask', 'key_parse', 'key_parse_id', 'key_type_info', 'lifecycle_parse_create_request', 'random_secret', 'ratelimit_check', 'registry_verify', 'scope_allows', 'scope_allows_all', 'scope_is_subset', 'scope_parse', 'sign_request', 'sign_response', 'signing_content_digest', 'signing_verify_content_digest', 'time_add', 'time_format_duration', 'time_format_timestamp', 'time_parse_duration', 'time_parse_timestamp', 'time_parse_until', 'verify_request', 'verify_response', 'webhook_headers', 'webhook_sign', 'webhook_verify']
+__all__: list[str] = ['ApiKey', 'CODES', 'CreateRequest', 'Hasher', 'KEY_MAX_LENGTH', 'KEY_SCANNER_PATTERN', 'KEY_TYPES', 'KeyRing', 'NonceCache', 'PEPPER_BYTES', 'ParsedKey', 'Registry', 'SCOPE_MAX_ENTRIES', 'ScopeSet', 'SigningKey', 'TIME_MAX_DURATION_MS', 'TIME_MAX_INSTANT_MS', 'TIME_MIN_INSTANT_MS', 'TypePolicy', 'TypeTable', 'Verification', 'VerifyState', 'VerifyingKey', 'WebhookSecret', 'WebhookVerification', 'client_configure', 'configure_verify', 'decision_json', 'hash_parse_stored', 'key_check_format', 'key_generate', 'key_generate_from_entropy', 'key_mask', 'key_parse', 'key_parse_id', 'key_type_info', 'lifecycle_parse_create_request', 'random_secret', 'ratelimit_check', 'scope_allows', 'scope_allows_all', 'scope_is_subset', 'scope_parse', 'sign_request', 'sign_response', 'signing_content_digest', 'signing_verify_content_digest', 'time_add', 'time_format_duration', 'time_format_timestamp', 'time_parse_duration', 'time_parse_timestamp', 'time_parse_until', 'verify_request', 'verify_response', 'webhook_headers', 'webhook_sign', 'webhook_verify']
 class ApiKey:
     """
     A new key. repr() and str() never show it; reveal() does.
@@ -422,9 +422,10 @@ def client_configure(api_key: str, environment: str, options_json: str) -> tuple
     """
     (key_id, type, environment, timeout_ms, retries) of a checked client configuration.
     """
-def configure_verify(decision: typing.Any, to_millis: typing.Any, from_millis: typing.Any) -> None:
+def configure_verify(decision: typing.Any, to_millis: typing.Any, from_millis: typing.Any, registry: typing.Any) -> None:
     """
-    Hands the hot path what it builds decisions with (finfusion.registry does, at import).
+    Hands the hot path what it builds decisions with, and gives ``registry`` (the facade's
+    Registry class) its verify method (finfusion.registry does both, at import).
     """
 def decision_json(valid: bool, code: str, key_id: str, type: str, environment: str, permissions: collections.abc.Sequence[str], expires_at_ms: typing.SupportsInt | typing.SupportsIndex | None, in_grace: bool, replaced_by: str, grace_until_ms: typing.SupportsInt | typing.SupportsIndex | None, limit: typing.SupportsInt | typing.SupportsIndex, remaining: typing.SupportsInt | typing.SupportsIndex, retry_after_ms: typing.SupportsInt | typing.SupportsIndex) -> str:
     """
@@ -459,10 +460,6 @@ def random_secret(size: typing.SupportsInt | typing.SupportsIndex) -> bytes:
 def ratelimit_check(requests: typing.SupportsInt | typing.SupportsIndex, window_ms: typing.SupportsInt | typing.SupportsIndex, tat_ms: typing.SupportsInt | typing.SupportsIndex | None, tat_frac: typing.SupportsInt | typing.SupportsIndex, now_ms: typing.SupportsInt | typing.SupportsIndex, cost: typing.SupportsInt | typing.SupportsIndex) -> tuple[bool, int, int, int, int, int, int]:
     """
     (allowed, limit, remaining, retry_after_ms, reset_after_ms, tat_ms, tat_frac); tat_ms None: a fresh key.
-    """
-def registry_verify(state, key, now, required, environment, service, cost, actor, latency_ms, signed_by):
-    """
-    The Decision (the class configure_verify named) for a presented key, from the registry `state` was made for.
     """
 def scope_allows(granted: ScopeSet, required: str) -> bool:
     ...

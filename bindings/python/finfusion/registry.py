@@ -19,7 +19,7 @@ import dataclasses
 import datetime as _dt
 import json
 import re
-from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Type, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Type, TypeVar, Union
 
 from . import _core
 from .hashing import Hasher
@@ -285,15 +285,14 @@ class Registry:
         key, record = self._core.create(text, to_millis(now), actor)
         return Created(key, _record(record))
 
-    def verify(self, key: str, *, now: Instant, required: Iterable[str] = (),
-               environment: Optional[str] = None, service: Optional[str] = None, cost: int = 1,
-               actor: Optional[str] = None, latency_ms: Optional[float] = None, signed_by: str = "") -> Decision:
-        """Verifies a presented key for a request needing ``required`` scopes.
-        ``latency_ms`` (the request's measured latency) feeds :meth:`get_usage`.
-        ``signed_by`` is the ``signer`` of the request's verified RFC 9421 signature: key types
-        whose policy requires signed requests are valid only when it is the key's own id."""
-        return _registry_verify(self._verify, key, now, required, environment, service, cost, actor, latency_ms,
-                                signed_by)
+    if TYPE_CHECKING:  # at run time the core's own method (configure_verify below puts it here)
+        def verify(self, key: str, *, now: Instant, required: Iterable[str] = (),
+                   environment: Optional[str] = None, service: Optional[str] = None, cost: int = 1,
+                   actor: Optional[str] = None, latency_ms: Optional[float] = None, signed_by: str = "") -> Decision:
+            """Verifies a presented key for a request needing ``required`` scopes.
+            ``latency_ms`` (the request's measured latency) feeds :meth:`get_usage`.
+            ``signed_by`` is the ``signer`` of the request's verified RFC 9421 signature: key types
+            whose policy requires signed requests are valid only when it is the key's own id."""
 
     def get_usage(self, key_id: str, *, start: Union[str, _dt.datetime], end: Union[str, _dt.datetime],
                   metrics: Optional[Sequence[str]] = None) -> Dict[str, Any]:
@@ -437,7 +436,6 @@ class Registry:
         return int(self._core.reencrypt_secrets(to_millis(now), actor))
 
 
-# The hot path builds Decision values itself (register_registry.cc).
-_core.configure_verify(Decision, to_millis, from_millis)
-# The hot call, typed once here (not cast on every call): required may be any iterable of str.
-_registry_verify: Callable[..., Decision] = _core.registry_verify
+# The hot path builds Decision values itself, and Registry.verify is the core's method, which
+# binds its arguments as the def above would, with no Python frame (register_registry.cc).
+_core.configure_verify(Decision, to_millis, from_millis, Registry)

@@ -115,6 +115,10 @@ template <PyObject* (*Body)(PyObject* const* args, Py_ssize_t nargs, PyObject* k
 PyObject* fastcall_keywords(PyObject*, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) noexcept {
   return guarded([&] { return Body(args, nargs, kwnames); });
 }
+template <PyObject* (*Body)(PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames)>
+constexpr PyCFunction keywords_entry() {  // for a PyMethodDef with METH_FASTCALL | METH_KEYWORDS
+  return reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&fastcall_keywords<Body>));
+}
 void add_fastcall(py::module_& m, PyMethodDef& def);  // `def` outlives the module: a static
 
 // A function's parameters, bound as Python binds a def's: the first `positional` may come by
@@ -134,6 +138,9 @@ class Parameters {
   std::vector<PyObject*> names_;  // interned, and kept for the process's life
   std::size_t positional_;
 };
+
+// A bound argument, or its default when it was not given.
+inline PyObject* or_default(PyObject* given, PyObject* fallback) { return given != nullptr ? given : fallback; }
 
 // fastcall arguments, converted as pybind11 would, with TypeErrors that name the argument:
 // an int (OverflowError outside int64), a flag (True, False, None, or a value's truth) and

@@ -49,6 +49,7 @@ struct VerifyTypes {
   Py_ssize_t offsets[kDecisionFields] = {};  // of each field's slot in a Decision
   std::vector<py::object> codes;  // code names as str, by code index
   py::object k_limit, k_remaining, k_retry_after;
+  py::object state_name, empty_tuple, empty_str;  // "_verify" (interned), and verify's defaults
 };
 VerifyTypes* verify_types = nullptr;  // set once, never freed (it outlives the interpreter's teardown)
 
@@ -196,23 +197,35 @@ py::object decision_object(const registry::Decision& d, VerifyState& s) {
   return obj;
 }
 
-// registry_verify(state, key, now, required, environment, service, cost, actor, latency_ms,
-// signed_by): a plain CPython entry point (fastcall), for the call made on every request.
-PyObject* registry_verify(PyObject* const* args, Py_ssize_t nargs) {
-  if (nargs != 10) throw py::type_error("registry_verify takes 10 arguments");
-  if (verify_types == nullptr) throw std::logic_error("configure_verify was not called");
-  VerifyState& state = py::cast<VerifyState&>(py::handle(args[0]));
-  const py::handle key(args[1]), now(args[2]), cost(args[6]), latency_ms(args[8]);
-  const py::object required = sequence_arg(args[3]);
-  if (PyBool_Check(cost.ptr())) throw py::type_error("cost must be int, not bool");
-  const std::int64_t units = int_arg(cost, "cost");
+// Registry.verify(self, key, *, now, required=(), environment=None, service=None, cost=1,
+// actor=None, latency_ms=None, signed_by=""): the facade's method itself, a method descriptor
+// configure_verify puts on the Registry class, so that no Python def runs on the call made on
+// every request (and Python's method call makes no bound method for it). Its arguments are
+// bound as that def's were. `self` is the facade's Registry; its _verify, the VerifyState.
+PyObject* registry_verify(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  static const Parameters* parameters = new Parameters(
+      "verify", {"key", "now", "required", "environment", "service", "cost", "actor", "latency_ms", "signed_by"}, 1);
+  const VerifyTypes& t = *verify_types;  // set before the method exists
+  PyObject* a[9];
+  parameters->bind(args, nargs, kwnames, a);
+  const py::object held = py::reinterpret_steal<py::object>(PyObject_GetAttr(self, t.state_name.ptr()));
+  if (!held) throw py::error_already_set();
+  VerifyState& state = instance_arg<VerifyState>(held, "_verify", "VerifyState");
+  PyObject* key = parameters->required(a, 0);
+  const time::Millis at = now_of(py::handle(parameters->required(a, 1)));
+  const py::object required = a[2] == nullptr ? t.empty_tuple : sequence_arg(a[2]);
+  std::int64_t units = 1;
+  if (a[5] != nullptr) {
+    if (PyBool_Check(a[5])) throw py::type_error("cost must be int, not bool");
+    units = int_arg(py::handle(a[5]), "cost");
+  }
   double latency = -1.0;
-  if (!latency_ms.is_none()) {
-    latency = PyFloat_AsDouble(latency_ms.ptr());
+  if (a[7] != nullptr && a[7] != Py_None) {
+    latency = PyFloat_AsDouble(a[7]);
     if (latency == -1.0 && PyErr_Occurred()) throw py::error_already_set();
   }
-  const time::Millis at = now_of(now);
-  prime(state, required, args[4], args[5], args[7], args[9]);
+  prime(state, required, or_default(a[3], Py_None), or_default(a[4], Py_None), or_default(a[6], Py_None),
+        or_default(a[8], t.empty_str.ptr()));
   state.context.cost = units;
   state.context.latency_ms = latency;
   if (Status s = state.registry->verify(Text(key, "key").view(), state.context, at, state.decision); !s.ok()) {
@@ -220,20 +233,30 @@ PyObject* registry_verify(PyObject* const* args, Py_ssize_t nargs) {
   }
   return decision_object(state.decision, state).release().ptr();
 }
+PyObject* registry_verify_entry(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) noexcept {
+  return guarded([&] { return registry_verify(self, args, nargs, kwnames); });
+}
 
 PyMethodDef registry_verify_def = {
-    "registry_verify", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&fastcall<registry_verify>)),
-    METH_FASTCALL,
-    "registry_verify(state, key, now, required, environment, service, cost, actor, latency_ms, signed_by, /)\n--\n\n"
-    "The Decision (the class configure_verify named) for a presented key, from the registry `state` was made for."};
+    "verify", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&registry_verify_entry)),
+    METH_FASTCALL | METH_KEYWORDS,
+    "verify($self, key, *, now, required=(), environment=None, service=None, cost=1, actor=None, "
+    "latency_ms=None, signed_by='')\n--\n\n"
+    "Verifies a presented key for a request needing ``required`` scopes.\n"
+    "``latency_ms`` (the request's measured latency) feeds :meth:`get_usage`.\n"
+    "``signed_by`` is the ``signer`` of the request's verified RFC 9421 signature: key types\n"
+    "whose policy requires signed requests are valid only when it is the key's own id."};
 
 }  // namespace
 
 void register_registry(py::module_& m) {
   PyDateTime_IMPORT;
 
-  m.def("configure_verify", [](py::object decision, py::object to_millis, py::object from_millis) {
-        if (!PyType_Check(decision.ptr())) throw py::type_error("decision must be a class");
+  m.def("configure_verify", [](py::object decision, py::object to_millis, py::object from_millis,
+                               py::object registry) {
+        if (!PyType_Check(decision.ptr()) || !PyType_Check(registry.ptr())) {
+          throw py::type_error("decision and registry must be classes");
+        }
         auto* t = verify_types != nullptr ? verify_types : new VerifyTypes();
         t->decision = std::move(decision);
         t->to_millis = std::move(to_millis);
@@ -254,9 +277,18 @@ void register_registry(py::module_& m) {
                                   {&t->k_retry_after, "retryAfterMs"}}) {
           *slot = py::reinterpret_steal<py::object>(PyUnicode_InternFromString(name));
         }
+        t->state_name = py::reinterpret_steal<py::object>(PyUnicode_InternFromString("_verify"));
+        t->empty_tuple = py::tuple();
+        t->empty_str = py::str("");
         verify_types = t;
-      }, py::arg("decision"), py::arg("to_millis"), py::arg("from_millis"),
-      "Hands the hot path what it builds decisions with (finfusion.registry does, at import).");
+        py::object method = py::reinterpret_steal<py::object>(
+            PyDescr_NewMethod(reinterpret_cast<PyTypeObject*>(registry.ptr()), &registry_verify_def));
+        if (!method || PyObject_SetAttrString(registry.ptr(), "verify", method.ptr()) != 0) {
+          throw py::error_already_set();
+        }
+      }, py::arg("decision"), py::arg("to_millis"), py::arg("from_millis"), py::arg("registry"),
+      "Hands the hot path what it builds decisions with, and gives ``registry`` (the facade's\n"
+      "Registry class) its verify method (finfusion.registry does both, at import).");
   m.def("decision_json",
         [](bool valid, const std::string& code, std::string key_id, std::string type, std::string environment,
            std::vector<std::string> permissions, std::optional<time::Millis> expires_at, bool in_grace,
@@ -408,7 +440,6 @@ void register_registry(py::module_& m) {
       });
   py::class_<VerifyState>(m, "VerifyState", "What one registry's verifications carry from call to call.")
       .def(py::init<registry::Registry&>(), py::arg("registry"), py::keep_alive<1, 2>());
-  add_fastcall(m, registry_verify_def);
 }
 
 }  // namespace finfusion::python

@@ -240,8 +240,6 @@ py::object seconds_arg(PyObject* value, const char* what) {
   return helper("_seconds", py::handle(value), what);
 }
 
-PyObject* or_default(PyObject* given, PyObject* fallback) { return given != nullptr ? given : fallback; }
-
 // sign_request(method, url, headers=None, body=None, *, key, label="sig1", components=None,
 // expires_in=None, nonce=None, tag=None, include_alg=True, digest="sha-256", now=None) and
 // sign_response(status, headers=None, body=None, *, key, request=None, ...the same).
@@ -341,11 +339,6 @@ PyObject* verify_message(PyObject* const* args, Py_ssize_t nargs, PyObject* kwna
                         or_default(rest[0], Py_None),
                         now.ptr()};
   return signing_verify(call, 14);
-}
-
-template <PyObject* (*Body)(PyObject* const*, Py_ssize_t, PyObject*)>
-constexpr PyCFunction keywords_entry() {
-  return reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&fastcall_keywords<Body>));
 }
 
 PyMethodDef sign_request_def = {
