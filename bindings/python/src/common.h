@@ -109,13 +109,14 @@ PyObject* fastcall(PyObject*, PyObject* const* args, Py_ssize_t nargs) noexcept 
   return guarded([&] { return Body(args, nargs); });
 }
 // The same with keyword arguments (METH_FASTCALL | METH_KEYWORDS), bound with Parameters:
-// a public function itself, where a Python def around a fastcall would cost more than its
-// work (its frame and keyword-only defaults: about 0.4 us a call of a dozen arguments).
-template <PyObject* (*Body)(PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames)>
-PyObject* fastcall_keywords(PyObject*, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) noexcept {
-  return guarded([&] { return Body(args, nargs, kwnames); });
+// a public function or method itself, where a Python def around a fastcall would cost more
+// than its work (its frame and keyword-only defaults: about 0.4 us a call of a dozen
+// arguments). `self` is the module for a function, the instance for a method descriptor.
+template <PyObject* (*Body)(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames)>
+PyObject* fastcall_keywords(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) noexcept {
+  return guarded([&] { return Body(self, args, nargs, kwnames); });
 }
-template <PyObject* (*Body)(PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames)>
+template <PyObject* (*Body)(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames)>
 constexpr PyCFunction keywords_entry() {  // for a PyMethodDef with METH_FASTCALL | METH_KEYWORDS
   return reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&fastcall_keywords<Body>));
 }

@@ -233,13 +233,9 @@ PyObject* registry_verify(PyObject* self, PyObject* const* args, Py_ssize_t narg
   }
   return decision_object(state.decision, state).release().ptr();
 }
-PyObject* registry_verify_entry(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) noexcept {
-  return guarded([&] { return registry_verify(self, args, nargs, kwnames); });
-}
 
 PyMethodDef registry_verify_def = {
-    "verify", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&registry_verify_entry)),
-    METH_FASTCALL | METH_KEYWORDS,
+    "verify", keywords_entry<registry_verify>(), METH_FASTCALL | METH_KEYWORDS,
     "verify($self, key, *, now, required=(), environment=None, service=None, cost=1, actor=None, "
     "latency_ms=None, signed_by='')\n--\n\n"
     "Verifies a presented key for a request needing ``required`` scopes.\n"

@@ -240,11 +240,30 @@ py::object seconds_arg(PyObject* value, const char* what) {
   return helper("_seconds", py::handle(value), what);
 }
 
+// The head all four functions share, into call[0..7): the request's method and url (or
+// the response's status), headers, body, the response's request (held in `request`), then the
+// key or keys as given. Returns where the rest of the bound arguments begins.
+template <bool kResponse>
+PyObject* const* message_head(const Parameters& p, PyObject* const* a, PyObject** call, py::object& request) {
+  const Facade& f = facade();
+  const std::size_t at = kResponse ? 1 : 2;  // headers, body, the key(s), and for a response its request
+  PyObject* first = p.required(a, 0);
+  call[0] = kResponse ? f.empty : first;
+  call[1] = kResponse ? f.empty : p.required(a, 1);
+  call[2] = kResponse ? first : f.zero;
+  call[3] = or_default(a[at], Py_None);
+  call[4] = or_default(a[at + 1], Py_None);
+  call[6] = p.required(a, at + 2);
+  request = kResponse ? request_tuple(a[at + 3]) : py::none();
+  call[5] = request.ptr();
+  return a + (kResponse ? at + 4 : at + 3);
+}
+
 // sign_request(method, url, headers=None, body=None, *, key, label="sig1", components=None,
 // expires_in=None, nonce=None, tag=None, include_alg=True, digest="sha-256", now=None) and
 // sign_response(status, headers=None, body=None, *, key, request=None, ...the same).
 template <bool kResponse>
-PyObject* sign_message(PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+PyObject* sign_message(PyObject*, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
   static const Parameters* parameters =
       kResponse ? new Parameters("sign_response",
                                  {"status", "headers", "body", "key", "request", "label", "components", "expires_in",
@@ -256,15 +275,10 @@ PyObject* sign_message(PyObject* const* args, Py_ssize_t nargs, PyObject* kwname
                                  4);
   PyObject* a[13];
   parameters->bind(args, nargs, kwnames, a);
-  // The request's method and url, or the response's status and its request: then the
-  // parameters they share, at the same places from `at` on.
   const Facade& f = facade();
-  const std::size_t at = kResponse ? 1 : 2;
-  PyObject* first = parameters->required(a, 0);
-  PyObject* second = kResponse ? f.empty : parameters->required(a, 1);
-  PyObject* key = parameters->required(a, at + 2);
-  PyObject* const* rest = a + (kResponse ? at + 4 : at + 3);  // label onwards
-  const py::object request = kResponse ? request_tuple(a[at + 3]) : py::none();
+  PyObject* call[16];
+  py::object request;
+  PyObject* const* rest = message_head<kResponse>(*parameters, a, call, request);  // label onwards
   const py::object listed = rest[1] == nullptr || rest[1] == Py_None ? py::none() : sequence_arg(rest[1]);
   const py::object expires = rest[2] == nullptr || rest[2] == Py_None ? py::none() : seconds_arg(rest[2], "expires_in");
   PyObject* nonce = or_default(rest[3], Py_None);
@@ -272,22 +286,15 @@ PyObject* sign_message(PyObject* const* args, Py_ssize_t nargs, PyObject* kwname
   const int tagged = PyObject_IsTrue(tag);
   if (tagged < 0) throw py::error_already_set();
   const py::object now = now_arg(rest[7]);
-  PyObject* call[16] = {kResponse ? f.empty : first,
-                        kResponse ? f.empty : second,
-                        kResponse ? first : f.zero,
-                        or_default(a[at], Py_None),
-                        or_default(a[at + 1], Py_None),
-                        request.ptr(),
-                        key,
-                        or_default(rest[0], f.label),
-                        listed.ptr(),
-                        expires.ptr(),
-                        PyUnicode_Check(nonce) ? nonce : f.empty,
-                        nonce == Py_True ? Py_True : Py_False,
-                        tagged ? tag : f.empty,
-                        or_default(rest[5], Py_True),
-                        or_default(rest[6], f.digest),
-                        now.ptr()};
+  call[7] = or_default(rest[0], f.label);
+  call[8] = listed.ptr();
+  call[9] = expires.ptr();
+  call[10] = PyUnicode_Check(nonce) ? nonce : f.empty;
+  call[11] = nonce == Py_True ? Py_True : Py_False;
+  call[12] = tagged ? tag : f.empty;
+  call[13] = or_default(rest[5], Py_True);
+  call[14] = or_default(rest[6], f.digest);
+  call[15] = now.ptr();
   return signing_sign(call, 16);
 }
 
@@ -296,7 +303,7 @@ PyObject* sign_message(PyObject* const* args, Py_ssize_t nargs, PyObject* kwname
 // now=None) and verify_response(status, headers=None, body=None, *, keys, request=None,
 // ...the same).
 template <bool kResponse>
-PyObject* verify_message(PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+PyObject* verify_message(PyObject*, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
   static const Parameters* parameters =
       kResponse ? new Parameters("verify_response",
                                  {"status", "headers", "body", "keys", "request", "nonces", "tolerance",
@@ -309,12 +316,10 @@ PyObject* verify_message(PyObject* const* args, Py_ssize_t nargs, PyObject* kwna
   PyObject* a[12];
   parameters->bind(args, nargs, kwnames, a);
   const Facade& f = facade();
-  const std::size_t at = kResponse ? 1 : 2;
-  PyObject* first = parameters->required(a, 0);
-  PyObject* second = kResponse ? f.empty : parameters->required(a, 1);
-  PyObject* keys = parameters->required(a, at + 2);
-  PyObject* const* rest = a + (kResponse ? at + 4 : at + 3);  // nonces onwards
-  const py::object request = kResponse ? request_tuple(a[at + 3]) : py::none();
+  PyObject* call[14];
+  py::object request;
+  PyObject* const* rest = message_head<kResponse>(*parameters, a, call, request);  // nonces onwards
+  PyObject* keys = call[6];
   const py::object ring = py::type::handle_of<signing::KeyRing>().is(py::type::handle_of(py::handle(keys)))
                               ? py::reinterpret_borrow<py::object>(keys)
                               : helper("_ring", py::handle(keys));
@@ -324,52 +329,42 @@ PyObject* verify_message(PyObject* const* args, Py_ssize_t nargs, PyObject* kwna
   const int labelled = PyObject_IsTrue(label);
   if (labelled < 0) throw py::error_already_set();
   const py::object now = now_arg(rest[6]);
-  PyObject* call[14] = {kResponse ? f.empty : first,
-                        kResponse ? f.empty : second,
-                        kResponse ? first : f.zero,
-                        or_default(a[at], Py_None),
-                        or_default(a[at + 1], Py_None),
-                        request.ptr(),
-                        ring.ptr(),
-                        tolerance.ptr(),
-                        or_default(rest[2], Py_False),
-                        listed.ptr(),
-                        labelled ? label : f.empty,
-                        or_default(rest[5], Py_True),
-                        or_default(rest[0], Py_None),
-                        now.ptr()};
+  call[6] = ring.ptr();
+  call[7] = tolerance.ptr();
+  call[8] = or_default(rest[2], Py_False);
+  call[9] = listed.ptr();
+  call[10] = labelled ? label : f.empty;
+  call[11] = or_default(rest[5], Py_True);
+  call[12] = or_default(rest[0], Py_None);
+  call[13] = now.ptr();
   return signing_verify(call, 14);
 }
 
-PyMethodDef sign_request_def = {
-    "sign_request", keywords_entry<sign_message<false>>(), METH_FASTCALL | METH_KEYWORDS,
-    "sign_request(method, url, headers=None, body=None, *, key, label='sig1', components=None, expires_in=None, "
-    "nonce=None, tag=None, include_alg=True, digest='sha-256', now=None)\n--\n\n"
-    "Signs a request; returns the headers to add (Content-Digest when the body has none\n"
-    "yet, Signature-Input, Signature). ``components`` defaults to ``@method``,\n"
-    "``@target-uri``, ``content-digest`` (with a body), ``content-type`` and ``authorization``\n"
-    "(when present). ``nonce=True`` makes a fresh one. Raises InvalidRequestError for bad\n"
-    "options or a covered component the request lacks."};
-
-PyMethodDef sign_response_def = {
-    "sign_response", keywords_entry<sign_message<true>>(), METH_FASTCALL | METH_KEYWORDS,
-    "sign_response(status, headers=None, body=None, *, key, request=None, label='sig1', components=None, "
-    "expires_in=None, nonce=None, tag=None, include_alg=True, digest='sha-256', now=None)\n--\n\n"
-    "Signs a response (``@status`` first by default). ``request`` is a mapping with\n"
-    "``method``, ``url``, ``headers`` and ``body``, for components marked ``;req``."};
-
-PyMethodDef verify_request_def = {
-    "verify_request", keywords_entry<verify_message<false>>(), METH_FASTCALL | METH_KEYWORDS,
-    "verify_request(method, url, headers=None, body=None, *, keys, nonces=None, tolerance=300, "
-    "require_nonce=False, required_components=(), label=None, require_content_digest=True, now=None)\n--\n\n"
-    "Verifies a request's signature (the ``label`` given, or the first whose keyid\n"
-    "``keys`` holds). Never raises for a bad signature: read ``.valid`` and ``.code``."};
-
-PyMethodDef verify_response_def = {
-    "verify_response", keywords_entry<verify_message<true>>(), METH_FASTCALL | METH_KEYWORDS,
-    "verify_response(status, headers=None, body=None, *, keys, request=None, nonces=None, tolerance=300, "
-    "require_nonce=False, required_components=(), label=None, require_content_digest=True, now=None)\n--\n\n"
-    "Verifies a response's signature; ``request`` as for :func:`sign_response`."};
+// The four public signing functions, each the core's own (fastcall_keywords).
+PyMethodDef signing_defs[] = {
+    {"sign_request", keywords_entry<sign_message<false>>(), METH_FASTCALL | METH_KEYWORDS,
+     "sign_request(method, url, headers=None, body=None, *, key, label='sig1', components=None, expires_in=None, "
+     "nonce=None, tag=None, include_alg=True, digest='sha-256', now=None)\n--\n\n"
+     "Signs a request; returns the headers to add (Content-Digest when the body has none\n"
+     "yet, Signature-Input, Signature). ``components`` defaults to ``@method``,\n"
+     "``@target-uri``, ``content-digest`` (with a body), ``content-type`` and ``authorization``\n"
+     "(when present). ``nonce=True`` makes a fresh one. Raises InvalidRequestError for bad\n"
+     "options or a covered component the request lacks."},
+    {"sign_response", keywords_entry<sign_message<true>>(), METH_FASTCALL | METH_KEYWORDS,
+     "sign_response(status, headers=None, body=None, *, key, request=None, label='sig1', components=None, "
+     "expires_in=None, nonce=None, tag=None, include_alg=True, digest='sha-256', now=None)\n--\n\n"
+     "Signs a response (``@status`` first by default). ``request`` is a mapping with\n"
+     "``method``, ``url``, ``headers`` and ``body``, for components marked ``;req``."},
+    {"verify_request", keywords_entry<verify_message<false>>(), METH_FASTCALL | METH_KEYWORDS,
+     "verify_request(method, url, headers=None, body=None, *, keys, nonces=None, tolerance=300, "
+     "require_nonce=False, required_components=(), label=None, require_content_digest=True, now=None)\n--\n\n"
+     "Verifies a request's signature (the ``label`` given, or the first whose keyid\n"
+     "``keys`` holds). Never raises for a bad signature: read ``.valid`` and ``.code``."},
+    {"verify_response", keywords_entry<verify_message<true>>(), METH_FASTCALL | METH_KEYWORDS,
+     "verify_response(status, headers=None, body=None, *, keys, request=None, nonces=None, tolerance=300, "
+     "require_nonce=False, required_components=(), label=None, require_content_digest=True, now=None)\n--\n\n"
+     "Verifies a response's signature; ``request`` as for :func:`sign_response`."},
+};
 
 }  // namespace
 
@@ -457,9 +452,7 @@ void register_signing(py::module_& m) {
                std::string(code_name(v.code)) + "', key_id='" + v.key_id + "', label='" + v.label + "')";
       });
 
-  for (PyMethodDef* def : {&sign_request_def, &sign_response_def, &verify_request_def, &verify_response_def}) {
-    add_fastcall(m, *def);
-  }
+  for (PyMethodDef& def : signing_defs) add_fastcall(m, def);
   m.def("signing_content_digest", [](const BytesArg& body, const StrArg& algorithm) {
           ByteView b(body, "body");
           return signing::content_digest(b.view(), unwrap(signing::digest_from_name(Text(algorithm, "algorithm").view())));
