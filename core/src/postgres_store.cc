@@ -565,7 +565,7 @@ class PostgresStore final : public sql::CachingStore {
       if (Result<Table> s = run("upsert_record", p); !s.ok()) return s.status();
       if (Result<Table> s = run("notify", Params().bind(r.id)); !s.ok()) return s.status();
     }
-    const sql::AccessBatch batch = sql::batch_of(plan.accesses);
+    const sql::AccessBatch batch = sql::batch_of(plan);
     note_written(batch);
     if (!batch.latest_touch.empty()) {
       Array ids, tat_ms, tat_frac, at;
@@ -580,7 +580,6 @@ class PostgresStore final : public sql::CachingStore {
     }
     std::vector<std::pair<std::string_view, const usage::Aggregate*>> sums;
     for (const auto& [where, sum] : batch.sums) sums.emplace_back(where.first, &sum);
-    for (const auto& [key_id, aggregate] : plan.aggregates) sums.emplace_back(key_id, &aggregate);
     if (Status s = add_usage(sums); !s.ok()) return s;
     return append(plan.events);
   }

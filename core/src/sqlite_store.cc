@@ -553,9 +553,9 @@ class SqliteStore final : public sql::CachingStore {
       sql::bind_record(q, r);
       if (Status s = q.run(); !s.ok()) return s;
     }
-    // A batch of accesses becomes one aggregate per key and minute and one touch per key
-    // (the latest): a few statements per batch instead of a few per verification.
-    const sql::AccessBatch batch = sql::batch_of(plan.accesses);
+    // A batch of accesses (and imported aggregates) becomes one aggregate per key and minute
+    // and one touch per key (the latest): a few statements per batch, not a few per verification.
+    const sql::AccessBatch batch = sql::batch_of(plan);
     note_written(batch);
     for (const auto& [key_id, a] : batch.latest_touch) {
       if (Status s = touch_->bind(a->rate.tat_ms).bind(a->rate.tat_frac).bind(a->at).bind(key_id).run(); !s.ok()) {
@@ -564,9 +564,6 @@ class SqliteStore final : public sql::CachingStore {
     }
     for (const auto& [where, sum] : batch.sums) {
       if (Status s = add_usage(where.first, sum); !s.ok()) return s;
-    }
-    for (const auto& [key_id, aggregate] : plan.aggregates) {
-      if (Status s = add_usage(key_id, aggregate); !s.ok()) return s;
     }
     if (plan.events.empty()) return Status::Ok();
     std::int64_t seq = 0;

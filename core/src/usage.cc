@@ -51,12 +51,16 @@ std::int64_t bucket_value(std::int32_t index) noexcept {
 }
 
 void Aggregate::add(std::string_view outcome, bool error, std::int64_t latency_micros) {
-  ++requests;
-  if (error) ++errors;
+  add_many(outcome, error, 1);
+  if (latency_micros >= 0) ++latency[bucket_of(latency_micros)];
+}
+
+void Aggregate::add_many(std::string_view outcome, bool error, std::uint64_t count) {
+  requests += count;
+  if (error) errors += count;
   auto it = outcomes.find(outcome);
   if (it == outcomes.end()) it = outcomes.emplace(std::string(outcome), 0).first;
-  ++it->second;
-  if (latency_micros >= 0) ++latency[bucket_of(latency_micros)];
+  it->second += count;
 }
 
 void Aggregate::merge(const Aggregate& other) {

@@ -202,6 +202,131 @@ TEST_CASE("every store flags the same usage and error spikes", "[store][anomaly]
   CHECK(run(persistent) == expected);
 }
 
+TEST_CASE("every store counts accesses the same when they go back in time and are read between", "[store][usage]") {
+  PERSISTENT_KIND();
+  // The in-memory store counts a key's current minute apart and folds it in on reading or
+  // when another minute comes: accesses that return to earlier minutes (after the anomaly
+  // check has summed them), latencies given or not, and reports read mid-minute must count
+  // exactly what the SQL stores count.
+  auto run = [](Registry& reg) {
+    auto c = reg.create(R"({"name": "k", "type": "development", "permissions": ["payments"]})", kNow, "admin");
+    REQUIRE(c.ok());
+    const std::string key(c->key.reveal());
+    // The whole day, and stretches of 7 minutes (so that the reports tell the minutes apart).
+    auto report = [&](time::Millis start, time::Millis end) {
+      return *reg.get_usage(R"({"keyId": ")" + c->record.id + R"(", "timeframe": {"start": ")" +
+                            *time::format_timestamp(start) + R"(", "end": ")" + *time::format_timestamp(end) + "\"}}");
+    };
+    std::vector<std::string> seen;
+    auto read = [&] {
+      seen.push_back(report(kNow - time::kDay, kNow + time::kDay));
+      for (time::Millis t = kNow - 70 * time::kMinute; t < kNow + 130 * time::kMinute; t += 7 * time::kMinute) {
+        seen.push_back(report(t, t + 7 * time::kMinute));
+      }
+    };
+    std::uint32_t state = 7;
+    auto next = [&state] { return state = state * 1664525u + 1013904223u; };  // the same for every store
+    registry::VerifyContext ctx;
+    for (int i = 0; i < 600; ++i) {
+      ctx.required = {next() % 4 == 0 ? "admin" : "payments"};
+      ctx.latency_ms = next() % 3 == 0 ? -1 : static_cast<double>(next() % 5000) / 10.0;
+      time::Millis at = kNow + (i < 480 ? i * 15 * time::kSecond : 120 * time::kMinute + (i - 480) * 200);
+      if (next() % 8 == 0) at -= static_cast<time::Millis>(1 + next() % 70) * time::kMinute;
+      REQUIRE(reg.verify(key, ctx, at).ok());
+      if (i % 97 == 0) read();
+    }
+    read();
+    const std::vector<audit::Event> anomalies = *reg.logs({c->record.id, {"key.anomaly"}, 100});
+    for (const auto& e : anomalies) seen.push_back(e.details + "@" + std::to_string(e.at));
+    return seen;
+  };
+  Registry in_memory = make(open("memory:"));
+  Registry persistent = make(open(url));
+  const std::vector<std::string> expected = run(in_memory);
+  CHECK(expected.back().find("spike") != std::string::npos);  // the burst at the end was flagged
+  CHECK(run(persistent) == expected);
+}
+
+TEST_CASE("every store's usage window and intervals agree after each access", "[store][usage]") {
+  PERSISTENT_KIND();
+  // At the store's own interface, one access at a time: the in-memory store keeps a key's
+  // current minute apart (folded in on reading, or when an access falls in another minute),
+  // and caches the hour's sums for the anomaly check. Whatever order the minutes come in, both
+  // must answer exactly what the SQL store answers, before and after every access.
+  auto memory = registry::make_memory_store();
+  auto sql = open(url);
+  auto text = [](const std::vector<usage::Aggregate>& aggregates) {
+    std::string out;
+    for (const auto& a : aggregates) {
+      out += std::to_string(a.start) + ":" + std::to_string(a.requests) + "/" + std::to_string(a.errors);
+      for (const auto& [name, n] : a.outcomes) out += " " + name + "=" + std::to_string(n);
+      for (const auto& [bucket, n] : a.latency) out += " b" + std::to_string(bucket) + "=" + std::to_string(n);
+      out += "\n";
+    }
+    return out;
+  };
+  auto window = [](registry::Store& store, const std::string& key, time::Millis minute) {
+    const registry::Store::UsageWindow w = *store.usage_window(key, minute);
+    return std::to_string(w.minute_requests) + " " + std::to_string(w.minute_errors) + " " +
+           std::to_string(w.hour_requests) + " " + std::to_string(w.hour_errors);
+  };
+  const std::vector<Code> outcomes = {Code::kValid, Code::kValid, Code::kValid, Code::kInsufficientScope,
+                                      Code::kRateLimited, Code::kExpired};
+  registry::Plan keys;  // the keys themselves first, as an import writes them
+  for (int i = 0; i < 3; ++i) {
+    registry::KeyRecord r;
+    r.id = "rest_" + std::to_string(i);
+    r.name = r.id;
+    r.type = keys::KeyType::kRestricted;
+    r.created_at = kNow;
+    r.stored_hash = "ffk$1$hs256$p1$" + std::string(43, 'A');
+    keys.records.push_back(r);
+  }
+  registry::Plan keys_twin = keys;
+  REQUIRE(memory->apply(keys).ok());
+  REQUIRE(sql->apply(keys_twin).ok());
+  std::uint32_t state = 11;
+  auto next = [&state] { return (state = state * 1664525u + 1013904223u) >> 8; };
+  time::Millis at = kNow;
+  for (int i = 0; i < 1500; ++i) {
+    const std::string key = "rest_" + std::to_string(next() % 3);
+    // Mostly forward a few seconds; now and then back into the hour the window sums.
+    at += next() % 8 == 0 ? -static_cast<time::Millis>(next() % 90) * time::kMinute
+                          : static_cast<time::Millis>(next() % 20) * time::kSecond;
+    const time::Millis minute = usage::interval_start(at);
+    // As a verification does: the window first (its own minute, or now and then another).
+    const time::Millis asked = next() % 5 == 0 ? minute - static_cast<time::Millis>(next() % 3) * time::kMinute : minute;
+    INFO("access " << i << " of " << key << " at " << at);
+    REQUIRE(window(*memory, key, asked) == window(*sql, key, asked));
+    registry::Plan plan;
+    registry::Access access;
+    access.key_id = key;
+    access.at = at;
+    access.outcome = outcomes[next() % outcomes.size()];
+    access.latency_micros = next() % 3 == 0 ? -1 : static_cast<std::int64_t>(next() % 400000);
+    plan.accesses.push_back(access);
+    if (i % 250 == 0) {  // an imported aggregate for the same minute
+      usage::Aggregate imported;
+      imported.start = minute;
+      imported.add("valid", false, 1200);
+      imported.add_many("expired", true, 2);
+      plan.aggregates.push_back({key, imported});
+    }
+    registry::Plan twin = plan;
+    REQUIRE(memory->apply(plan).ok());
+    REQUIRE(sql->apply(twin).ok());
+    REQUIRE(window(*memory, key, minute) == window(*sql, key, minute));
+    if (i % 50 == 0) {
+      REQUIRE(text(*memory->usage(key, at - 3 * time::kHour, at + time::kHour)) ==
+              text(*sql->usage(key, at - 3 * time::kHour, at + time::kHour)));
+    }
+  }
+  for (const std::string key : {"rest_0", "rest_1", "rest_2"}) {
+    CHECK(text(*memory->usage(key, kNow - time::kDay, kNow + time::kDay)) ==
+          text(*sql->usage(key, kNow - time::kDay, kNow + time::kDay)));
+  }
+}
+
 TEST_CASE("persistent stores keep everything across reopening", "[store]") {
   PERSISTENT_KIND();
   std::string before;

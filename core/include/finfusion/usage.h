@@ -36,6 +36,8 @@ struct Aggregate {
   std::map<std::int32_t, std::uint64_t> latency;  // histogram bucket -> count
 
   void add(std::string_view outcome, bool error, std::int64_t latency_micros /* <0: none */);
+  // `count` requests with this outcome, no latency recorded.
+  void add_many(std::string_view outcome, bool error, std::uint64_t count);
   void merge(const Aggregate& other);
 };
 

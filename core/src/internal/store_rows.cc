@@ -38,14 +38,21 @@ Status bad_row(std::string_view engine, std::string_view what) {
   return Status(Code::kStorageUnavailable, std::string(engine) + ": a record has " + std::string(what));
 }
 
-AccessBatch batch_of(const std::vector<Access>& accesses) {
+AccessBatch batch_of(const Plan& plan) {
   AccessBatch batch;
-  for (const Access& a : accesses) {
+  for (const Access& a : plan.accesses) {
     if (a.touch) batch.latest_touch[a.key_id] = &a;
     const time::Millis start = usage::interval_start(a.at);
     usage::Aggregate& sum = batch.sums[{a.key_id, start}];
     sum.start = start;
     sum.add(code_name(a.outcome), a.outcome != Code::kValid, a.latency_micros);
+  }
+  // Imported aggregates join the sums: one row per key and interval in a statement (PostgreSQL
+  // refuses to update a row twice in one), and the cached windows see them as they see accesses.
+  for (const auto& [key_id, aggregate] : plan.aggregates) {
+    usage::Aggregate& sum = batch.sums[{key_id, aggregate.start}];
+    sum.start = aggregate.start;
+    sum.merge(aggregate);
   }
   return batch;
 }

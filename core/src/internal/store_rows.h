@@ -98,13 +98,13 @@ std::string scopes_column(const KeyRecord& r);
 Result<scopes::ScopeSet> scopes_from_column(const std::string& text);
 Status bad_row(std::string_view engine, std::string_view what);
 
-// A batch of accesses as the SQL stores write it: one aggregate per key and minute, and one
-// touch per key (the latest).
+// A plan's usage as the SQL stores write it: one aggregate per key and minute (its accesses
+// and imported aggregates summed), and one touch per key (the latest).
 struct AccessBatch {
   std::map<std::pair<std::string_view, time::Millis>, usage::Aggregate> sums;
   std::map<std::string_view, const Access*> latest_touch;
 };
-AccessBatch batch_of(const std::vector<Access>& accesses);
+AccessBatch batch_of(const Plan& plan);
 
 // Moves a schema from `stored` (read from table meta; 0 for a new database) to `build` by
 // running migrations[stored..build) through `exec`, then records the version; all inside the
