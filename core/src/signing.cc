@@ -478,15 +478,15 @@ Status append_field(const Component& c, const Message& m, std::string& out) {
 // components, then the signature's parameters. Each component's identifier is its item's
 // serialisation already, so the items are not written again.
 Result<std::string> params_line(const std::vector<Component>& components, const sf::Parameters& params) {
-  std::string line(1, '(');
+  std::string line;
+  line.reserve(256);  // the usual line whole: not grown a piece at a time
+  line.push_back('(');
   for (const Component& c : components) {
     if (line.size() > 1) line.push_back(' ');
     line += c.id;
   }
   line.push_back(')');
-  Result<std::string> written = sf::serialize(params);
-  if (!written.ok()) return written.status();
-  line += *written;
+  if (Status s = sf::serialize_into(params, line); !s.ok()) return s;
   if (line.size() > sf::kMaxFieldBytes) {
     return invalid("the signature's parameters are longer than " + std::to_string(sf::kMaxFieldBytes) + " bytes");
   }
@@ -960,6 +960,7 @@ Verification verify(const Message& message, const KeyRing& keys, const VerifyPol
   if (Status s = read_params(input->params, v, has_created); !s.ok()) return rejected(v, s.code(), s.message());
   Result<std::vector<Component>> components = components_of(*input);
   if (!components.ok()) return rejected(v, components.code(), components.status().message());
+  v.covered.reserve(components->size());
   for (const Component& c : *components) v.covered.push_back(c.id);
 
   if (v.key_id.empty()) return rejected(v, Code::kNotFound, "the signature names no keyid");

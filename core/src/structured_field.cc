@@ -1,5 +1,6 @@
 #include "finfusion/structured_field.h"
 
+#include <charconv>
 #include <cstdio>
 
 #include "internal/base64.h"
@@ -78,6 +79,9 @@ class Parser {
   }
 
   Status parameters_into(Parameters& params) {
+    // Room for a signature's usual parameters at once (created, expires, keyid, alg, nonce,
+    // tag), not grown one at a time.
+    if (peek() == ';') params.reserve(6);
     while (peek() == ';') {
       ++pos_;
       skip_sp();
@@ -101,6 +105,7 @@ class Parser {
     if (peek() != '(') return item_into(out.emplace<Item>());
     ++pos_;
     InnerList& list = out.emplace<InnerList>();
+    list.items.reserve(8);  // a signature's covered components, at once
     for (;;) {
       skip_sp();
       if (done()) return error("unterminated inner list");
@@ -250,7 +255,8 @@ Status write_bare(const BareItem& item, std::string& out) {
     out += *b ? "?1" : "?0";
   } else if (const std::int64_t* n = std::get_if<std::int64_t>(&item)) {
     if (*n > kMaxInteger || *n < -kMaxInteger) return unwritable("integer out of range");
-    out += std::to_string(*n);
+    char digits[24];
+    out.append(digits, static_cast<std::size_t>(std::to_chars(digits, digits + sizeof digits, *n).ptr - digits));
   } else if (const Decimal* d = std::get_if<Decimal>(&item)) {
     std::int64_t t = d->thousandths;
     if (t > kMaxDecimalThousandths || t < -kMaxDecimalThousandths) return unwritable("decimal out of range");
@@ -399,6 +405,12 @@ Result<Dictionary> parse_dictionary(std::string_view field) {
 
 Result<std::string> serialize(const BareItem& item) { return written(item, write_bare); }
 Result<std::string> serialize(const Parameters& params) { return written(params, write_params); }
+Status serialize_into(const Parameters& params, std::string& out) {
+  const std::size_t size = out.size();
+  Status s = write_params(params, out);
+  if (!s.ok()) out.resize(size);
+  return s;
+}
 Result<std::string> serialize(const Item& item) { return written(item, write_item); }
 Result<std::string> serialize(const InnerList& list) { return written(list, write_inner); }
 

@@ -129,4 +129,14 @@ TEST_CASE("structured field values: values that cannot be written are refused", 
   CHECK(sf::serialize(dup).code() == Code::kInvalidRequest);
   CHECK(*sf::serialize(sf::Item{sf::Decimal{-1250}, {}}) == "-1.25");
   CHECK(*sf::serialize(sf::Item{sf::ByteSequence{std::string("\x00\xff", 2)}, {}}) == ":AP8=:");
+
+  // Appended in place: the same text after what is there, and nothing of it on an error.
+  std::string line = "(\"@method\")";
+  const sf::Parameters params = {{"created", std::int64_t{-1618884473}}, {"keyid", std::string("k1")}, {"x", true}};
+  REQUIRE(sf::serialize_into(params, line).ok());
+  CHECK(line == "(\"@method\");created=-1618884473;keyid=\"k1\";x");
+  CHECK(line == "(\"@method\")" + *sf::serialize(params));
+  const sf::Parameters bad = {{"created", std::int64_t{1}}, {"keyid", std::string("line\nbreak")}};
+  CHECK(sf::serialize_into(bad, line).code() == Code::kInvalidRequest);
+  CHECK(line == "(\"@method\");created=-1618884473;keyid=\"k1\";x");
 }

@@ -91,6 +91,9 @@ Result<std::string> serialize(const List& list);
 Result<std::string> serialize(const Dictionary& dict);
 Result<std::string> serialize(const BareItem& item);
 Result<std::string> serialize(const Parameters& params);
+// The same text appended to `out` (left as it was on an error), with no length limit of its
+// own: for a caller building a longer text that it checks whole.
+Status serialize_into(const Parameters& params, std::string& out);
 
 // Look-ups by name; nullptr when absent.
 const BareItem* find(const Parameters& params, std::string_view name) noexcept;
