@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <mutex>
 #include <queue>
@@ -169,15 +170,24 @@ Result<std::vector<Component>> parse_components(const std::vector<std::string>& 
   return out;
 }
 
-// The serialised identifier parse_component gives `text`, without parsing a plain name (a
-// field name, or a derived component that takes no parameter): what a policy's required
-// components are compared by on every verification.
-Result<std::string> component_id(std::string_view text) {
+// True when `text` is a plain name: a field name, or a derived component that takes no
+// parameter (its identifier is the name quoted).
+bool is_plain_component(std::string_view text) {
   const Derived derived = !text.empty() && text[0] == '@' ? derived_from_name(text) : Derived::kNone;
-  const bool plain = !text.empty() && text.size() <= 1024 &&
-                     (text[0] == '@' ? derived != Derived::kNone && derived != Derived::kQueryParam
-                                     : std::all_of(text.begin(), text.end(), is_field_name_char));
-  if (plain) return quoted_name(text);
+  return !text.empty() && text.size() <= 1024 &&
+         (text[0] == '@' ? derived != Derived::kNone && derived != Derived::kQueryParam
+                         : std::all_of(text.begin(), text.end(), is_field_name_char));
+}
+
+// True when `id` is the identifier of the plain component `name` (`"name"`).
+bool is_quoted(std::string_view id, std::string_view name) {
+  return id.size() == name.size() + 2 && id.front() == '"' && id.back() == '"' && id.substr(1, name.size()) == name;
+}
+
+// The serialised identifier parse_component gives `text`, without parsing a plain name: what
+// a policy's required components are compared by.
+Result<std::string> component_id(std::string_view text) {
+  if (is_plain_component(text)) return quoted_name(text);
   Result<Component> c = parse_component(text);
   if (!c.ok()) return c.status();
   return std::move(c->id);
@@ -205,13 +215,12 @@ const Component& default_component(std::string_view name) {
 // verifier rejects the signature (signature_invalid).
 Status absent(std::string what) { return Status(Code::kNotFound, std::move(what)); }
 
+char lowercase(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
 bool equals_ignore_case(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
+    if (lowercase(a[i]) != lowercase(b[i])) return false;
   }
   return true;
 }
@@ -282,11 +291,12 @@ Result<std::string> reserialize(std::string_view name, std::string_view value) {
   return sf::serialize(*l);
 }
 
-// The parts of an absolute target URI (RFC 3986), the fragment dropped.
+// The parts of an absolute target URI (RFC 3986), the fragment dropped: views of its text,
+// checked here and lowercased where they are written out.
 struct Uri {
-  std::string scheme;      // lowercase
-  std::string authority;   // normalised: lowercase host, no userinfo, no default port
-  std::string_view path;   // "" allowed here; "/" is substituted where RFC 9421 says
+  std::string_view scheme;
+  std::string_view authority;  // without userinfo
+  std::string_view path;       // "" allowed here; "/" is substituted where RFC 9421 says
   std::optional<std::string_view> query;
   std::string_view without_fragment;
 };
@@ -306,24 +316,36 @@ Result<Uri> parse_uri(std::string_view text) {
     char c = rest[i];
     bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (i > 0 && ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'));
     if (!ok) return invalid("target URI has a malformed scheme");
-    u.scheme.push_back(static_cast<char>((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c));
   }
+  u.scheme = rest.substr(0, colon);
   rest.remove_prefix(colon + 3);
   std::size_t end = rest.find_first_of("/?");
-  std::string_view authority = rest.substr(0, end);
+  u.authority = rest.substr(0, end);
   rest = end == std::string_view::npos ? std::string_view() : rest.substr(end);
-  if (std::size_t at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
-  if (authority.empty()) return invalid("target URI has no host");
-  for (char c : authority) u.authority.push_back(static_cast<char>((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c));
-  std::size_t port = u.authority.rfind(':');
-  if (port != std::string::npos && u.authority.find(']', port) == std::string::npos) {
-    std::string_view p = std::string_view(u.authority).substr(port + 1);
-    if (p.empty() || (u.scheme == "https" && p == "443") || (u.scheme == "http" && p == "80")) u.authority.resize(port);
-  }
+  if (std::size_t at = u.authority.rfind('@'); at != std::string_view::npos) u.authority.remove_prefix(at + 1);
+  if (u.authority.empty()) return invalid("target URI has no host");
   std::size_t q = rest.find('?');
   u.path = rest.substr(0, q);
   if (q != std::string_view::npos) u.query = rest.substr(q + 1);
   return u;
+}
+
+void append_lowercase(std::string_view text, std::string& out) {
+  for (char c : text) out.push_back(lowercase(c));
+}
+
+// @authority (RFC 9421 section 2.2.3): lowercase, without the scheme's default port.
+void append_authority(const Uri& u, std::string& out) {
+  std::string_view authority = u.authority;
+  const std::size_t port = authority.rfind(':');
+  if (port != std::string_view::npos && authority.find(']', port) == std::string_view::npos) {
+    const std::string_view p = authority.substr(port + 1);
+    if (p.empty() || (equals_ignore_case(u.scheme, "https") && p == "443") ||
+        (equals_ignore_case(u.scheme, "http") && p == "80")) {
+      authority = authority.substr(0, port);
+    }
+  }
+  append_lowercase(authority, out);
 }
 
 int hex_value(char c) {
@@ -416,8 +438,8 @@ Status append_derived(const Component& c, const Message& m, std::string& out) {
   const std::string_view path = uri->path.empty() ? std::string_view("/") : uri->path;
   switch (c.derived) {
     case Derived::kTargetUri: out += uri->without_fragment; break;
-    case Derived::kAuthority: out += uri->authority; break;
-    case Derived::kScheme: out += uri->scheme; break;
+    case Derived::kAuthority: append_authority(*uri, out); break;
+    case Derived::kScheme: append_lowercase(uri->scheme, out); break;
     case Derived::kPath: out += path; break;
     case Derived::kRequestTarget:
       out += path;
@@ -667,24 +689,39 @@ Result<DigestAlgorithm> digest_from_name(std::string_view name) {
 
 namespace {
 
-std::string digest_bytes(std::string_view body, DigestAlgorithm algorithm) {
-  const auto* in = reinterpret_cast<const unsigned char*>(body.data());
-  if (algorithm == DigestAlgorithm::kSha512) {
-    std::string out(crypto_hash_sha512_BYTES, '\0');
-    crypto_hash_sha512(reinterpret_cast<unsigned char*>(out.data()), in, body.size());
-    return out;
+// The body's digest, in a buffer on the stack (no allocation on the signing paths).
+class BodyDigest {
+ public:
+  BodyDigest(std::string_view body, DigestAlgorithm algorithm) {
+    if (algorithm == DigestAlgorithm::kSha512) {
+      crypto_hash_sha512(bytes_.data(), reinterpret_cast<const unsigned char*>(body.data()), body.size());
+      size_ = crypto_hash_sha512_BYTES;
+    } else {
+      const internal::Sha256Digest digest = internal::sha256(body);
+      std::copy(digest.begin(), digest.end(), bytes_.begin());
+      size_ = digest.size();
+    }
   }
-  const internal::Sha256Digest digest = internal::sha256(body);
-  return std::string(reinterpret_cast<const char*>(digest.data()), digest.size());
-}
+  std::string_view view() const noexcept { return {reinterpret_cast<const char*>(bytes_.data()), size_}; }
+
+ private:
+  std::array<unsigned char, crypto_hash_sha512_BYTES> bytes_;
+  std::size_t size_;
+};
 
 }  // namespace
 
 std::string content_digest(std::string_view body, DigestAlgorithm algorithm) {
-  std::string out(digest_name(algorithm));
-  out += "=:";
-  out += internal::encode_base64(digest_bytes(body, algorithm), Base64::kStandard);
-  out += ":";
+  const BodyDigest digest(body, algorithm);
+  const std::string_view name = digest_name(algorithm);
+  const std::size_t encoded = internal::base64_length(digest.view().size(), Base64::kStandard);
+  std::string out;
+  out.reserve(name.size() + encoded + 3);
+  out.append(name).append("=:");
+  const std::size_t at = out.size();
+  out.resize(at + encoded);
+  internal::encode_base64_into(digest.view(), Base64::kStandard, out.data() + at);
+  out.push_back(':');
   return out;
 }
 
@@ -698,7 +735,7 @@ Status verify_content_digest(std::string_view field, std::string_view body) {
     if (bytes == nullptr) return invalid("Content-Digest member " + name + " is not a byte sequence");
     Result<DigestAlgorithm> algorithm = digest_from_name(name);
     if (!algorithm.ok()) continue;  // other algorithms are ignored (RFC 9530 section 2)
-    if (!constant_time_equals(digest_bytes(body, *algorithm), bytes->bytes)) {
+    if (!constant_time_equals(BodyDigest(body, *algorithm).view(), bytes->bytes)) {
       return Status(Code::kSignatureInvalid, "Content-Digest " + name + " does not match the body");
     }
     checked = true;
@@ -715,6 +752,7 @@ Result<Signed> sign(const Message& message, const SigningKey& key, const SignOpt
     return Status(Code::kInvalidTimestamp, "now must be between 1970 and 9999 for a signature's created time");
   }
   Signed out;
+  out.headers.reserve(3);
 
   // The body's digest: checked when the caller brought one, added when not.
   Message m = message;
@@ -752,6 +790,7 @@ Result<Signed> sign(const Message& message, const SigningKey& key, const SignOpt
   }
 
   sf::Parameters params;
+  params.reserve(6);  // created, expires, keyid, alg, nonce, tag
   const std::int64_t created = now / 1000;
   params.emplace_back("created", created);
   if (options.expires_in_seconds) {
@@ -785,10 +824,15 @@ Result<Signed> sign(const Message& message, const SigningKey& key, const SignOpt
     if (base.code() == Code::kNotFound) return invalid("cannot sign: " + base.status().message());
     return base.status();
   }
-  std::string signature = key.sign(*base);
-  out.headers.emplace_back("Signature-Input", options.label + "=" + *line);
-  out.headers.emplace_back("Signature",
-                           options.label + "=:" + internal::encode_base64(signature, Base64::kStandard) + ":");
+  const std::string signature = key.sign(*base);
+  std::string& input = out.headers.emplace_back("Signature-Input", std::string()).second;
+  input.reserve(options.label.size() + 1 + line->size());
+  input.append(options.label).append(1, '=').append(*line);
+  const std::size_t encoded = internal::base64_length(signature.size(), Base64::kStandard);
+  std::string& value = out.headers.emplace_back("Signature", std::string()).second;
+  value.reserve(options.label.size() + 3 + encoded);
+  value.append(options.label).append("=:").append(encoded, '\0').append(1, ':');
+  internal::encode_base64_into(signature, Base64::kStandard, value.data() + options.label.size() + 2);
   out.signature_base = std::move(*base);
   out.signature_input = std::move(*line);
   return out;
@@ -989,8 +1033,13 @@ Verification verify(const Message& message, const KeyRing& keys, const VerifyPol
   const std::size_t required = policy.required_components.size();
   const bool digest_required = message.body && policy.require_content_digest;
   for (std::size_t i = 0; i < required + (digest_required ? 1 : 0); ++i) {
-    Result<std::string> id = component_id(i < required ? std::string_view(policy.required_components[i])
-                                                       : std::string_view("content-digest"));
+    const std::string_view text = i < required ? std::string_view(policy.required_components[i]) : "content-digest";
+    // A plain name is compared as its quoted identifier without writing one.
+    if (is_plain_component(text) &&
+        std::any_of(v.covered.begin(), v.covered.end(), [&](const std::string& id) { return is_quoted(id, text); })) {
+      continue;
+    }
+    Result<std::string> id = component_id(text);
     if (!id.ok()) return rejected(v, Code::kInvalidRequest, "policy: " + id.status().message());
     if (std::find(v.covered.begin(), v.covered.end(), *id) == v.covered.end()) {
       return rejected(v, Code::kSignatureInvalid, "the signature does not cover " + *id);

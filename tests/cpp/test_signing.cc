@@ -197,6 +197,10 @@ TEST_CASE("RFC 9421 signature bases of the appendix and section 2 examples", "[s
         "\"@authority\": www.example.com\n\"@scheme\": https\n\"@request-target\": /path?param=value&foo=bar&baz=bat%2Dman\n"
         "\"@path\": /path\n\"@query\": ?param=value&foo=bar&baz=bat%2Dman\n"
         "\"@signature-params\": (\"@method\" \"@target-uri\" \"@authority\" \"@scheme\" \"@request-target\" \"@path\" \"@query\");created=1");
+  // An uppercase scheme still names its default port; userinfo is not part of the authority.
+  q.target_uri = "HTTP://user:pw@Example.COM:80/x";
+  CHECK(*signing::signature_base(q, R"(("@authority" "@scheme");created=1)") ==
+        "\"@authority\": example.com\n\"@scheme\": http\n\"@signature-params\": (\"@authority\" \"@scheme\");created=1");
   q.target_uri = "http://example.com:8080";
   CHECK(*signing::signature_base(q, R"(("@authority" "@path" "@query");created=1)") ==
         "\"@authority\": example.com:8080\n\"@path\": /\n\"@query\": ?\n\"@signature-params\": (\"@authority\" \"@path\" \"@query\");created=1");
