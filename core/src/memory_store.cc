@@ -41,7 +41,7 @@ struct KeyUsage {
   // outcomes' (at a million keys, dependent cache misses). Readers fold them in first.
   time::Millis open_minute = kNoWindow;
   std::uint32_t open_requests = 0;
-  std::array<std::uint32_t, static_cast<std::size_t>(Code::kInternal) + 1> open_outcomes{};
+  std::array<std::uint32_t, kCodeCount> open_outcomes{};
 
   // The interval starting at `start`, whose counts are to change: the cached sums are dropped
   // when it may be one of theirs.
@@ -57,17 +57,12 @@ struct KeyUsage {
   }
   void add(time::Millis at, Code outcome, std::int64_t latency_micros) {
     const time::Millis start = usage::interval_start(at);
-    const auto index = static_cast<std::size_t>(outcome);
-    if (index >= open_outcomes.size()) {  // a code added after kInternal: counted directly
-      interval(start).add(code_name(outcome), outcome != Code::kValid, latency_micros);
-      return;
-    }
     if (start != open_minute || open_requests == std::numeric_limits<std::uint32_t>::max()) {
       fold();
       open_minute = start;
     }
     ++open_requests;
-    ++open_outcomes[index];
+    ++open_outcomes[static_cast<std::size_t>(outcome)];
     if (latency_micros >= 0) ++latency_interval(start).latency[usage::bucket_of(latency_micros)];
   }
   // Moves the open minute's counts into its interval.

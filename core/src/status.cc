@@ -13,7 +13,7 @@ struct CodeEntry {
 };
 
 // The one table of names: bindings read it through code_name / all_codes.
-constexpr std::array<CodeEntry, 22> kCodes = {{
+constexpr std::array<CodeEntry, kCodeCount> kCodes = {{
     {Code::kValid, "valid"},
     {Code::kMalformedKey, "malformed_key"},
     {Code::kBadChecksum, "bad_checksum"},

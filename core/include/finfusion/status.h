@@ -10,6 +10,7 @@
 //   use(parsed->id);
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -48,6 +49,9 @@ enum class Code : std::uint8_t {
   kStorageUnavailable,
   kInternal,
 };
+
+// How many codes there are: a code's value is below it (status.cc checks it against its table).
+inline constexpr std::size_t kCodeCount = static_cast<std::size_t>(Code::kInternal) + 1;
 
 // The stable name of a code: "valid", "malformed_key", ...
 std::string_view code_name(Code code) noexcept;
