@@ -156,16 +156,59 @@ Result<Component> parse_component(std::string_view text) {
   return component_from_item(*item);
 }
 
-Result<std::vector<Component>> parse_components(const std::vector<std::string>& texts) {
-  std::vector<Component> out;
-  out.reserve(texts.size());
+// The covered components of one signature, in order. Each is one of the default
+// components parsed once (below), or one parsed for this signature and kept in `owned_`.
+class Components {
+ public:
+  // Room for `n` components.
+  explicit Components(std::size_t n) : room_(n) { list_.reserve(n); }
+  // Moves keep the owned elements where they are, and so the list's pointers valid.
+  Components(Components&&) noexcept = default;
+  Components& operator=(Components&&) noexcept = default;
+  Components(const Components&) = delete;
+  Components& operator=(const Components&) = delete;
+
+  Status add(const Component& c) {
+    for (const Component* seen : list_) {
+      if (seen->id == c.id) return invalid("component " + c.id + " is covered twice");
+    }
+    list_.push_back(&c);
+    return Status::Ok();
+  }
+  Status add_owned(Component c) {
+    // Sized once, on the first: the list points into it, so it must never reallocate.
+    if (owned_.capacity() == 0) owned_.reserve(room_);
+    if (owned_.size() == room_) return Status(Code::kInternal, "more components than there is room for");
+    const Component& kept = owned_.emplace_back(std::move(c));
+    if (Status s = add(kept); !s.ok()) {
+      owned_.pop_back();
+      return s;
+    }
+    return Status::Ok();
+  }
+  const std::vector<const Component*>& list() const noexcept { return list_; }
+
+ private:
+  std::size_t room_;
+  std::vector<const Component*> list_;
+  std::vector<Component> owned_;
+};
+
+const Component* find_default(std::string_view name);
+
+Result<Components> parse_components(const std::vector<std::string>& texts) {
+  Components out(texts.size());
   for (const std::string& t : texts) {
+    // A default component by its plain name is the one parsed once.
+    const std::string_view bare = t.size() >= 2 && t.front() == '"' && t.back() == '"'
+                                      ? std::string_view(t).substr(1, t.size() - 2) : std::string_view(t);
+    if (const Component* d = find_default(bare)) {
+      if (Status s = out.add(*d); !s.ok()) return s;
+      continue;
+    }
     Result<Component> c = parse_component(t);
     if (!c.ok()) return c.status();
-    for (const Component& seen : out) {
-      if (seen.id == c->id) return invalid("component " + c->id + " is covered twice");
-    }
-    out.push_back(std::move(*c));
+    if (Status s = out.add_owned(std::move(*c)); !s.ok()) return s;
   }
   return out;
 }
@@ -193,9 +236,10 @@ Result<std::string> component_id(std::string_view text) {
   return std::move(c->id);
 }
 
-// The default components (SignOptions::components empty), parsed once: sign() otherwise
-// parses the same few identifiers on every call.
-const Component& default_component(std::string_view name) {
+// The default components (SignOptions::components empty), parsed once: signing and
+// verification would otherwise parse the same few identifiers on every call. The plain
+// `name` of one of them gives it (the same as parsing the name would); another, nullptr.
+const Component* find_default(std::string_view name) {
   static const std::vector<Component> parsed = [] {
     std::vector<Component> out;
     for (const char* text : {"@method", "@status", "@target-uri", "content-digest", "content-type", "authorization"}) {
@@ -204,9 +248,9 @@ const Component& default_component(std::string_view name) {
     return out;
   }();
   for (const Component& c : parsed) {
-    if (c.name == name) return c;
+    if (c.name == name) return &c;
   }
-  return parsed.front();  // not reached: callers name one of the above
+  return nullptr;
 }
 
 // ---- Component values ----
@@ -496,31 +540,23 @@ Status append_field(const Component& c, const Message& m, std::string& out) {
   return Status::Ok();
 }
 
-// The @signature-params value (RFC 9421 section 2.3): the inner list of the covered
-// components, then the signature's parameters. Each component's identifier is its item's
-// serialisation already, so the items are not written again.
-Result<std::string> params_line(const std::vector<Component>& components, const sf::Parameters& params) {
-  std::string line;
-  line.reserve(256);  // the usual line whole: not grown a piece at a time
-  line.push_back('(');
-  for (const Component& c : components) {
-    if (line.size() > 1) line.push_back(' ');
-    line += c.id;
-  }
-  line.push_back(')');
-  if (Status s = sf::serialize_into(params, line); !s.ok()) return s;
-  if (line.size() > sf::kMaxFieldBytes) {
-    return invalid("the signature's parameters are longer than " + std::to_string(sf::kMaxFieldBytes) + " bytes");
-  }
-  return line;
-}
+// A signature base (RFC 9421 section 2.5): one line per component, then the
+// @signature-params line, whose value (section 2.3) is also what Signature-Input carries.
+struct Base {
+  std::string text;
+  std::size_t params_at = 0;  // where the @signature-params value starts: it runs to the end
+  std::string_view params_line() const { return std::string_view(text).substr(params_at); }
+};
 
-// RFC 9421 section 2.5: one line per component, then the @signature-params line.
-Result<std::string> build_base(const Message& m, const std::vector<Component>& components,
-                               std::string_view signature_params) {
-  std::string base;
-  base.reserve(512);
-  for (const Component& c : components) {
+// Builds the base in one string. The @signature-params value is the inner list of the
+// covered components, then the signature's parameters; each component's identifier is its
+// item's serialisation already, so the items are not written again.
+Result<Base> build_base(const Message& m, const Components& components, const sf::Parameters& params) {
+  Base out;
+  std::string& base = out.text;
+  base.reserve(768);  // the usual base whole: not grown a piece at a time
+  for (const Component* covered : components.list()) {
+    const Component& c = *covered;
     const Message* source = &m;
     if (c.req) {
       if (m.status == 0 || m.request == nullptr) return absent(c.id + " needs the request this response answers");
@@ -533,8 +569,18 @@ Result<std::string> build_base(const Message& m, const std::vector<Component>& c
     base.push_back('\n');
   }
   base += "\"@signature-params\": ";
-  base += signature_params;
-  return base;
+  out.params_at = base.size();
+  base.push_back('(');
+  for (const Component* c : components.list()) {
+    if (base.size() > out.params_at + 1) base.push_back(' ');
+    base += c->id;
+  }
+  base.push_back(')');
+  if (Status s = sf::serialize_into(params, base); !s.ok()) return s;
+  if (base.size() - out.params_at > sf::kMaxFieldBytes) {
+    return invalid("the signature's parameters are longer than " + std::to_string(sf::kMaxFieldBytes) + " bytes");
+  }
+  return out;
 }
 
 Status printable(std::string_view what, std::string_view text, std::size_t max) {
@@ -754,29 +800,34 @@ Result<Signed> sign(const Message& message, const SigningKey& key, const SignOpt
   Signed out;
   out.headers.reserve(3);
 
-  // The body's digest: checked when the caller brought one, added when not.
-  Message m = message;
-  std::string digest;
+  // The body's digest: checked when the caller brought one, added when not (to the copy of
+  // the message signed here, as a view of the field returned: `out.headers` never grows
+  // past the three reserved).
+  // Every member named (a new one left out is a -Wmissing-field-initializers error), the
+  // headers copied once into room for one more.
+  Message m{message.method, message.target_uri, message.status, {}, message.body, message.request};
+  m.headers.reserve(message.headers.size() + 1);
+  m.headers.assign(message.headers.begin(), message.headers.end());
   if (m.body) {
     std::string storage;
     if (std::optional<std::string_view> existing = joined_field(m, "content-digest", storage)) {
       Status s = verify_content_digest(*existing, *m.body);
       if (!s.ok()) return invalid("the Content-Digest present does not match the body");
     } else {
-      digest = content_digest(*m.body, options.digest);
+      const std::string& digest =
+          out.headers.emplace_back("Content-Digest", content_digest(*m.body, options.digest)).second;
       m.headers.push_back(Field{"content-digest", digest});
-      out.headers.emplace_back("Content-Digest", digest);
     }
   }
 
-  Result<std::vector<Component>> components = std::vector<Component>();
+  Result<Components> components = Components(options.components.empty() ? 5 : 0);
   if (options.components.empty()) {
-    components->reserve(5);
-    components->push_back(default_component(m.status == 0 ? "@method" : "@status"));
-    if (m.status == 0) components->push_back(default_component("@target-uri"));
-    if (m.body) components->push_back(default_component("content-digest"));
-    if (has_field(m, "content-type")) components->push_back(default_component("content-type"));
-    if (m.status == 0 && has_field(m, "authorization")) components->push_back(default_component("authorization"));
+    // Defaults, each distinct: add() cannot refuse them.
+    (void)components->add(*find_default(m.status == 0 ? "@method" : "@status"));
+    if (m.status == 0) (void)components->add(*find_default("@target-uri"));
+    if (m.body) (void)components->add(*find_default("content-digest"));
+    if (has_field(m, "content-type")) (void)components->add(*find_default("content-type"));
+    if (m.status == 0 && has_field(m, "authorization")) (void)components->add(*find_default("authorization"));
   } else {
     components = parse_components(options.components);
     if (!components.ok()) return components.status();
@@ -816,25 +867,23 @@ Result<Signed> sign(const Message& message, const SigningKey& key, const SignOpt
     if (Status s = printable("tag", options.tag, 256); !s.ok()) return s;
     params.emplace_back("tag", options.tag);
   }
-  Result<std::string> line = params_line(*components, params);
-  if (!line.ok()) return line.status();
-
-  Result<std::string> base = build_base(m, *components, *line);
+  Result<Base> base = build_base(m, *components, params);
   if (!base.ok()) {
     if (base.code() == Code::kNotFound) return invalid("cannot sign: " + base.status().message());
     return base.status();
   }
-  const std::string signature = key.sign(*base);
+  const std::string signature = key.sign(base->text);
+  const std::string_view line = base->params_line();
   std::string& input = out.headers.emplace_back("Signature-Input", std::string()).second;
-  input.reserve(options.label.size() + 1 + line->size());
-  input.append(options.label).append(1, '=').append(*line);
+  input.reserve(options.label.size() + 1 + line.size());
+  input.append(options.label).append(1, '=').append(line);
   const std::size_t encoded = internal::base64_length(signature.size(), Base64::kStandard);
   std::string& value = out.headers.emplace_back("Signature", std::string()).second;
   value.reserve(options.label.size() + 3 + encoded);
   value.append(options.label).append("=:").append(encoded, '\0').append(1, ':');
   internal::encode_base64_into(signature, Base64::kStandard, value.data() + options.label.size() + 2);
-  out.signature_base = std::move(*base);
-  out.signature_input = std::move(*line);
+  out.signature_input = std::string(line);
+  out.signature_base = std::move(base->text);
   return out;
 }
 
@@ -916,16 +965,17 @@ Status read_params(const sf::Parameters& params, Verification& v, bool& has_crea
   return Status::Ok();
 }
 
-Result<std::vector<Component>> components_of(const sf::InnerList& input) {
-  std::vector<Component> out;
-  out.reserve(input.items.size());
+Result<Components> components_of(const sf::InnerList& input) {
+  Components out(input.items.size());
   for (const sf::Item& item : input.items) {
+    const std::string* name = item.params.empty() ? std::get_if<std::string>(&item.value) : nullptr;
+    if (const Component* d = name != nullptr ? find_default(*name) : nullptr) {
+      if (Status s = out.add(*d); !s.ok()) return s;
+      continue;
+    }
     Result<Component> c = component_from_item(item);
     if (!c.ok()) return c.status();
-    for (const Component& seen : out) {
-      if (seen.id == c->id) return invalid("component " + c->id + " is covered twice");
-    }
-    out.push_back(std::move(*c));
+    if (Status s = out.add_owned(std::move(*c)); !s.ok()) return s;
   }
   return out;
 }
@@ -939,13 +989,11 @@ Result<std::string> signature_base(const Message& message, std::string_view sign
     return invalid("a Signature-Input member must be one inner list");
   }
   const sf::InnerList& input = std::get<sf::InnerList>((*parsed)[0]);
-  Result<std::vector<Component>> components = components_of(input);
+  Result<Components> components = components_of(input);
   if (!components.ok()) return components.status();
-  Result<std::string> line = params_line(*components, input.params);
-  if (!line.ok()) return line.status();
-  Result<std::string> base = build_base(message, *components, *line);
-  if (!base.ok() && base.code() == Code::kNotFound) return invalid(base.status().message());
-  return base;
+  Result<Base> base = build_base(message, *components, input.params);
+  if (!base.ok()) return base.code() == Code::kNotFound ? invalid(base.status().message()) : base.status();
+  return std::move(base->text);
 }
 
 Verification verify(const Message& message, const KeyRing& keys, const VerifyPolicy& policy, NonceCache* nonces,
@@ -1002,10 +1050,10 @@ Verification verify(const Message& message, const KeyRing& keys, const VerifyPol
 
   bool has_created = false;
   if (Status s = read_params(input->params, v, has_created); !s.ok()) return rejected(v, s.code(), s.message());
-  Result<std::vector<Component>> components = components_of(*input);
+  Result<Components> components = components_of(*input);
   if (!components.ok()) return rejected(v, components.code(), components.status().message());
-  v.covered.reserve(components->size());
-  for (const Component& c : *components) v.covered.push_back(c.id);
+  v.covered.reserve(components->list().size());
+  for (const Component* c : components->list()) v.covered.push_back(c->id);
 
   if (v.key_id.empty()) return rejected(v, Code::kNotFound, "the signature names no keyid");
   if (!keys.contains(v.key_id)) return rejected(v, Code::kNotFound, "no key for this keyid");
@@ -1046,14 +1094,12 @@ Verification verify(const Message& message, const KeyRing& keys, const VerifyPol
     }
   }
 
-  Result<std::string> line = params_line(*components, input->params);
-  if (!line.ok()) return rejected(v, Code::kInvalidRequest, line.status().message());
-  Result<std::string> base = build_base(message, *components, *line);
+  Result<Base> base = build_base(message, *components, input->params);
   if (!base.ok()) {
     return rejected(v, base.code() == Code::kNotFound ? Code::kSignatureInvalid : base.code(),
                     base.status().message());
   }
-  v.signature_base = std::move(*base);
+  v.signature_base = std::move(base->text);
 
   bool verified = false;
   bool alg_matches = false;

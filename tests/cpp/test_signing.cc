@@ -579,6 +579,8 @@ TEST_CASE("verify: malformed signature fields are invalid_request, never a crash
       {ok_input, "sig1=:AAAA:, sig1=:AAAA:"},                                         // duplicate label
       {ok_input, "sig1=:AAA:"},                                                       // bad base64
       {R"(sig1=("@method" "@method");created=1618884473;keyid="key-1")", good_sig},   // repeated component
+      {R"(sig1=("x-a" "@method" "x-a");created=1618884473;keyid="key-1")", good_sig},  // repeated field
+      {R"(sig1=("x-a";sf "x-a";sf);created=1618884473;keyid="key-1")", good_sig},     // with its parameter
       {R"(sig1=("@method");created=99999999999999;keyid="key-1")", good_sig},         // created out of range
       {std::string(20000, 'a'), good_sig},                                            // huge
   };
@@ -608,6 +610,19 @@ TEST_CASE("sign: bad options and messages are refused before signing", "[signing
   CHECK(signing::sign(t.message(), key, o, kCreated).code() == Code::kInvalidRequest);
   o.components = {"@method", "@method"};
   CHECK(signing::sign(t.message(), key, o, kCreated).code() == Code::kInvalidRequest);
+  // A name and its quoted identifier are the same component, a default one or not.
+  o.components = {"content-type", "\"content-type\""};
+  CHECK(signing::sign(t.message(), key, o, kCreated).code() == Code::kInvalidRequest);
+  o.components = {"x-request-id", "@method", "\"x-request-id\""};
+  CHECK(signing::sign(t.message(), key, o, kCreated).code() == Code::kInvalidRequest);
+  o.components = {"content-type;sf", "content-type"};  // two components
+  CHECK(signing::sign(t.message(), key, o, kCreated).ok());
+  o.components = {"\"@method\"", "content-type", "\"x-request-id\""};
+  auto quoted = signing::sign(t.message(), key, o, kCreated);
+  o.components = {"@method", "\"content-type\"", "x-request-id"};
+  auto plain = signing::sign(t.message(), key, o, kCreated);
+  REQUIRE((quoted.ok() && plain.ok()));
+  CHECK(quoted->signature_base == plain->signature_base);
   o = {};
   o.expires_in_seconds = 0;
   CHECK(signing::sign(t.message(), key, o, kCreated).code() == Code::kInvalidRequest);
