@@ -6,6 +6,7 @@
 #include <array>
 #include <cstring>
 #include <optional>
+#include <utility>
 
 #include "finfusion/secret.h"
 #include "internal/json.h"
@@ -117,6 +118,19 @@ Event::Event(Event&& other) noexcept = default;
 Event& Event::operator=(const Event& other) = default;
 Event& Event::operator=(Event&& other) noexcept = default;
 Event::~Event() = default;
+
+void swap(Event& a, Event& b) noexcept {
+  std::swap(a.seq, b.seq);
+  std::swap(a.at, b.at);
+  a.type.swap(b.type);
+  a.key_id.swap(b.key_id);
+  a.actor.swap(b.actor);
+  a.outcome.swap(b.outcome);
+  a.details.swap(b.details);
+  a.writer.swap(b.writer);
+  a.prev_hash.swap(b.prev_hash);
+  a.hash.swap(b.hash);
+}
 
 std::string Event::to_json() const {
   internal::OrderedJson j = body(*this);

@@ -186,7 +186,7 @@ class MemoryStore final : public Store {
         if (++oldest_ == log_.size()) oldest_ = 0;
       }
       // Swapped into place: the plan gets the dropped event's storage back for the next one.
-      std::swap(slot->event, e);
+      swap(slot->event, e);  // audit::swap, field by field
       slot->hash = hash;
       head_ = hash;
     }

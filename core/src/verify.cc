@@ -45,22 +45,29 @@ Decision decide(const KeyRecord* record, bool hash_matches, const VerifyContext&
 
 namespace {
 
-// Moves `used` into `spares` (up to kSpares kept, with their strings' storage) and empties it.
-template <class T>
-void recycle(std::vector<T>& used, std::vector<T>& spares, std::size_t keep) {
-  for (T& item : used) {
-    if (spares.size() < keep) spares.push_back(std::move(item));
+// The verification plan's events and accesses are reused in place (Registry::Reused): the
+// last verification's elements are handed out again from the first, then spares, then new
+// ones; before the store sees the plan, it is trimmed to those handed out. The element
+// handed out is assigned whole by its caller.
+template <class T, class Reused>
+T& next(std::vector<T>& items, Reused& r) {
+  if (r.used == items.size()) {
+    if (r.spares.empty()) {
+      items.emplace_back();
+    } else {
+      items.push_back(std::move(r.spares.back()));
+      r.spares.pop_back();
+    }
   }
-  used.clear();
+  return items[r.used++];
 }
 
-// Appends an element to `into`, a spare one when there is one.
-template <class T>
-T& reuse(std::vector<T>& into, std::vector<T>& spares) {
-  if (spares.empty()) return into.emplace_back();
-  into.push_back(std::move(spares.back()));
-  spares.pop_back();
-  return into.back();
+template <class T, class Reused>
+void trim(std::vector<T>& items, Reused& r, std::size_t keep) {
+  while (items.size() > r.used) {
+    if (r.spares.size() < keep) r.spares.push_back(std::move(items.back()));
+    items.pop_back();
+  }
 }
 
 // decide() into an existing Decision, reusing its strings' and vectors' storage (the
@@ -154,9 +161,11 @@ void Registry::fill_event(audit::Event& e, std::string_view type, std::string_vi
   e.hash.clear();
 }
 
-void Registry::log(Plan& plan, std::string_view type, std::string_view key_id, std::string_view actor, Code outcome,
-                   std::string_view details, time::Millis now) {
-  fill_event(reuse(plan.events, spare_events_), type, key_id, actor, outcome, details, now);
+audit::Event& Registry::log(Plan& plan, std::string_view type, std::string_view key_id, std::string_view actor,
+                            Code outcome, std::string_view details, time::Millis now) {
+  audit::Event& e = next(plan.events, events_reused_);
+  fill_event(e, type, key_id, actor, outcome, details, now);
+  return e;
 }
 
 Result<Decision> Registry::verify(std::string_view key, const VerifyContext& context, time::Millis now) {
@@ -198,15 +207,20 @@ Status Registry::verify_now(std::string_view key, const VerifyContext& context, 
   plan.records.clear();
   // The last verification's events and accesses, with their strings' storage, are reused
   // (the in-memory store hands back the events its log drops): no allocation in steady state.
-  recycle(plan.events, spare_events_, kSpares);
-  recycle(plan.accesses, spare_accesses_, kSpares);
+  events_reused_.used = 0;
+  accesses_reused_.used = 0;
+  auto apply = [&]() {
+    trim(plan.events, events_reused_, kSpares);
+    trim(plan.accesses, accesses_reused_, kSpares);
+    return store_->apply(plan);
+  };
   plan.queued.clear();
   keys::KeyView view = keys::inspect(key);
   if (view.code != Code::kValid) {
     decide_into(nullptr, false, context, required, now, d);
     d.code = view.code;  // no lookup for a malformed key
     log(plan, audit::kKeyVerificationFailed, {}, context.actor, d.code, "{}", now);
-    return store_->apply(plan);
+    return apply();
   }
   Status judged = Status::Ok();
   auto visit = [&](const KeyRecord* record) {
@@ -216,7 +230,7 @@ Status Registry::verify_now(std::string_view key, const VerifyContext& context, 
   if (!judged.ok()) return judged;
 
   std::optional<time::Millis> alerted_hour;  // a rate-limit alert queued for this hour
-  if (!plan.accesses.empty()) {  // a real key (unknown ids cannot grow usage)
+  if (accesses_reused_.used > 0) {  // a real key (unknown ids cannot grow usage)
     // Anomalies are flagged once, by the request that makes the minute unusual.
     time::Millis minute = usage::interval_start(now);
     auto window = store_->usage_window(view.id, minute);
@@ -269,7 +283,7 @@ Status Registry::verify_now(std::string_view key, const VerifyContext& context, 
       }
     }
   }
-  if (Status s = store_->apply(plan); !s.ok()) return s;
+  if (Status s = apply(); !s.ok()) return s;
   if (alerted_hour) {
     if (rate_alerted_.size() >= kMaxRateAlerted) rate_alerted_.clear();
     rate_alerted_[std::string(view.id)] = *alerted_hour;
@@ -292,8 +306,8 @@ Status Registry::judge(const KeyRecord* record, const keys::KeyView& key, std::s
     d.code = Code::kSignatureInvalid;  // this key type is accepted only on requests it signed
   }
   if (!record || !matches) {
-    log(plan, audit::kKeyVerificationFailed, {}, context.actor, d.code, "{}", now);
-    plan.events.back().key_id.assign(key.id);  // the presented id is public (but proves nothing): name it
+    // The presented id is public (but proves nothing): the event names it.
+    log(plan, audit::kKeyVerificationFailed, {}, context.actor, d.code, "{}", now).key_id.assign(key.id);
     return Status::Ok();
   }
   bool touch = false;
@@ -330,7 +344,7 @@ Status Registry::judge(const KeyRecord* record, const keys::KeyView& key, std::s
   }
   const double ms = context.latency_ms;
   std::int64_t micros = ms >= 0 && ms < 1e10 ? static_cast<std::int64_t>(ms * 1000.0 + 0.5) : -1;
-  Access& a = reuse(plan.accesses, spare_accesses_);
+  Access& a = next(plan.accesses, accesses_reused_);
   a.key_id.assign(record->id);
   a.at = now;
   a.outcome = d.code;

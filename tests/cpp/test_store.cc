@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "finfusion/registry.h"
@@ -173,6 +174,57 @@ TEST_CASE("memory, SQLite and PostgreSQL give the same records, decisions, event
   CHECK(on_disk.verify_chain()->ok);
   CHECK(on_disk.verify_chain()->checked == in_memory.verify_chain()->checked);
   CHECK(*on_disk.policy_report(later) == *in_memory.policy_report(later));
+}
+
+// Verifications that log one, two or no more than one event in turn (the registry reuses a
+// verification's events in place from one to the next, trimming what it did not use): each
+// store's log holds exactly the events each verification made, in order.
+TEST_CASE("every store logs exactly each verification's events as their number changes", "[store]") {
+  PERSISTENT_KIND();
+  for (const std::string& where : {std::string("memory:"), url}) {
+    INFO(where);
+    Registry reg = make(open(where));
+    auto a = reg.create(R"({"name": "a", "type": "production", "permissions": []})", kNow, "admin");
+    auto b = reg.create(R"({"name": "b", "type": "production", "permissions": [],
+                            "expiration": "2026-01-01T00:00:10Z"})", kNow, "admin");
+    REQUIRE((a.ok() && b.ok()));
+    const std::string key_a(a->key.reveal()), key_b(b->key.reveal());
+    const std::string unknown(keys::generate(keys::KeyType::kProduction)->reveal());
+    const std::string unknown_id(keys::inspect(unknown).id);
+    const std::string& ia = a->record.id;
+    const std::string& ib = b->record.id;
+    registry::VerifyContext ctx;
+    using Row = std::tuple<std::string, std::string, std::string, std::string>;  // type, key id, actor, outcome
+    std::vector<Row> expected;
+    const time::Millis t = kNow + 20000;  // b has expired
+    auto verify = [&](const std::string& key, Code code, std::vector<Row> rows) {
+      auto d = reg.verify(key, ctx, t);
+      REQUIRE(d.ok());
+      CHECK(d->code == code);
+      expected.insert(expected.end(), rows.begin(), rows.end());
+    };
+    const std::string valid(code_name(Code::kValid)), expired(code_name(Code::kExpired));
+    verify(key_a, Code::kValid, {{"key.accessed", ia, "key:" + ia, valid}});
+    verify(key_b, Code::kExpired,
+           {{"key.verification_failed", ib, "key:" + ib, expired}, {"key.expired", ib, "system", expired}});
+    verify(key_a, Code::kValid, {{"key.accessed", ia, "key:" + ia, valid}});
+    verify(unknown, Code::kNotFound,
+           {{"key.verification_failed", unknown_id, "system", std::string(code_name(Code::kNotFound))}});
+    verify(key_b, Code::kExpired, {{"key.verification_failed", ib, "key:" + ib, expired}});
+    verify("not a key", Code::kMalformedKey,
+           {{"key.verification_failed", "", "system", std::string(code_name(Code::kMalformedKey))}});
+    ctx.actor = "service:ledger";
+    verify(key_a, Code::kValid, {{"key.accessed", ia, "service:ledger", valid}});
+    REQUIRE(reg.flush().ok());
+    auto logged = reg.logs({"", {}, 100});
+    REQUIRE(logged.ok());
+    std::vector<Row> got;
+    for (const audit::Event& e : *logged) {
+      if (e.type != "key.created") got.emplace_back(e.type, e.key_id, e.actor, e.outcome);
+    }
+    CHECK(got == expected);
+    CHECK(reg.verify_chain()->ok);
+  }
 }
 
 TEST_CASE("every store flags the same usage and error spikes", "[store][anomaly]") {

@@ -468,9 +468,9 @@ class Registry {
   // The fields of an audit event, assigned into `e` (its strings' storage reused).
   static void fill_event(audit::Event& e, std::string_view type, std::string_view key_id, std::string_view actor,
                          Code outcome, std::string_view details, time::Millis now);
-  // Appends an event to `plan`, reusing a spare one's storage.
-  void log(Plan& plan, std::string_view type, std::string_view key_id, std::string_view actor, Code outcome,
-           std::string_view details, time::Millis now);
+  // Adds an event to the verification's plan (scratch_), reusing an earlier one's storage.
+  audit::Event& log(Plan& plan, std::string_view type, std::string_view key_id, std::string_view actor, Code outcome,
+                    std::string_view details, time::Millis now);
   // verify() inside the store's transaction (if it has them).
   Status verify_now(std::string_view key, const VerifyContext& context, time::Millis now, Decision& d);
   // verify() once the record has been read: the decision, and what it changes.
@@ -502,11 +502,18 @@ class Registry {
   // The required scopes of the last verification, parsed (verify() reuses them).
   std::vector<std::string> required_text_;
   std::vector<scopes::Scope> required_;
+  // The verification's plan. Its events and accesses stay in it from one verification to
+  // the next, with their strings' storage, and are handed out again in place (verify.cc):
+  // `used` of them this verification, and up to kSpares more kept beside it.
   Plan scratch_;
-  // Events and accesses of earlier verifications, kept for their strings' storage.
+  template <class T>
+  struct Reused {
+    std::size_t used = 0;
+    std::vector<T> spares;
+  };
   static constexpr std::size_t kSpares = 8;
-  std::vector<audit::Event> spare_events_;
-  std::vector<Access> spare_accesses_;
+  Reused<audit::Event> events_reused_;
+  Reused<Access> accesses_reused_;
 };
 
 // An email address as notify_emails accepts it: local@domain, ASCII, at most 254 bytes.
