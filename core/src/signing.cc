@@ -9,6 +9,10 @@
 #include <queue>
 #include <unordered_map>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "finfusion/structured_field.h"
 #include "internal/base64.h"
 #include "internal/json.h"
@@ -275,12 +279,30 @@ std::string_view trim_ows(std::string_view v) {
   return v;
 }
 
+// True when `v` holds CR, LF or NUL.
+bool holds_line_break_or_nul(std::string_view v) {
+#ifdef __SSE2__
+  // Sixteen bytes at a time, the last sixteen overlapping the ones before: three compares
+  // per step and no call (three calls of memchr cost more in calling than in scanning).
+  if (v.size() >= 16) {
+    const __m128i cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n'), nul = _mm_setzero_si128();
+    auto any = [&](const char* p) {
+      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      const __m128i breaks = _mm_or_si128(_mm_cmpeq_epi8(x, cr), _mm_cmpeq_epi8(x, lf));
+      return _mm_movemask_epi8(_mm_or_si128(breaks, _mm_cmpeq_epi8(x, nul))) != 0;
+    };
+    for (std::size_t i = 0; i + 16 <= v.size(); i += 16) {
+      if (any(v.data() + i)) return true;
+    }
+    return any(v.data() + v.size() - 16);
+  }
+#endif
+  return std::memchr(v.data(), '\r', v.size()) != nullptr || std::memchr(v.data(), '\n', v.size()) != nullptr ||
+         std::memchr(v.data(), '\0', v.size()) != nullptr;
+}
+
 Status check_field_value(std::string_view v) {
-  // memchr (vectorised by the C library) three times beats one loop over the three bytes.
-  const bool clean = v.empty() || (std::memchr(v.data(), '\r', v.size()) == nullptr &&
-                                   std::memchr(v.data(), '\n', v.size()) == nullptr &&
-                                   std::memchr(v.data(), '\0', v.size()) == nullptr);
-  return clean ? Status::Ok() : invalid("a header value holds CR, LF or NUL");
+  return v.empty() || !holds_line_break_or_nul(v) ? Status::Ok() : invalid("a header value holds CR, LF or NUL");
 }
 
 // The field's lines, trimmed and joined with ", " (RFC 9110 section 5.3): a view of the

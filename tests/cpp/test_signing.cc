@@ -597,6 +597,27 @@ TEST_CASE("verify: malformed signature fields are invalid_request, never a crash
   CHECK(with(R"(sig1=("@method");keyid="key-1")", good_sig) == Code::kSignatureInvalid);  // no created
 }
 
+TEST_CASE("a covered header value with CR, LF or NUL anywhere is refused, at every length", "[signing]") {
+  // The check reads sixteen bytes at a time where it can, the last sixteen overlapping.
+  signing::SigningKey key = hmac_key();
+  signing::SignOptions o;
+  o.components = {"@method", "x-a"};
+  for (std::size_t length = 1; length <= 40; ++length) {
+    TestRequest t = typical();
+    t.headers.emplace_back("X-A", std::string(length, 'v'));
+    INFO(length);
+    REQUIRE(signing::sign(t.message(), key, o, kCreated).ok());
+    for (std::size_t at = 0; at < length; ++at) {
+      for (char bad : {'\r', '\n', '\0'}) {
+        t.headers.back().second = std::string(length, 'v');
+        t.headers.back().second[at] = bad;
+        INFO(at << " " << static_cast<int>(bad));
+        CHECK(signing::sign(t.message(), key, o, kCreated).code() == Code::kInvalidRequest);
+      }
+    }
+  }
+}
+
 TEST_CASE("sign: bad options and messages are refused before signing", "[signing]") {
   signing::SigningKey key = hmac_key();
   TestRequest t = typical();
