@@ -119,6 +119,10 @@ Event& Event::operator=(const Event& other) = default;
 Event& Event::operator=(Event&& other) noexcept = default;
 Event::~Event() = default;
 
+// A field added to Event must be swapped here too: this fails to compile until it is.
+static_assert(sizeof(Event) == sizeof(std::uint64_t) + sizeof(time::Millis) + 8 * sizeof(std::string),
+              "audit::swap names every field of Event");
+
 void swap(Event& a, Event& b) noexcept {
   std::swap(a.seq, b.seq);
   std::swap(a.at, b.at);
