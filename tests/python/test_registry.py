@@ -140,6 +140,26 @@ def test_automated_rotation_rotates_what_is_due_once():
         reg.rotate_due(now=later, grace_period="soon")
 
 
+def test_verify_keeps_each_registry_apart_as_they_alternate_and_are_replaced() -> None:
+    # Registry.verify remembers the last registry's verification state; registries that
+    # take turns, and registries dropped and made again (their objects likely at the same
+    # addresses), each decide with their own keys and record their own accesses.
+    import gc
+    for _ in range(40):
+        first, second = fresh(), fresh()
+        a = first.create({"name": "a", "type": "production", "permissions": ["payments"]}, now=NOW).key.reveal()
+        b = second.create({"name": "b", "type": "production", "permissions": ["kyc"]}, now=NOW).key.reveal()
+        for _ in range(3):
+            assert first.verify(a, now=NOW).permissions == ["payments"]
+            assert second.verify(a, now=NOW).code == "not_found"
+            assert second.verify(b, now=NOW).permissions == ["kyc"]
+            assert first.verify(b, now=NOW).code == "not_found"
+        assert [e.type for e in first.logs(limit=10, event_types=["key.accessed"])] == ["key.accessed"] * 3
+        assert [e.type for e in second.logs(limit=10, event_types=["key.accessed"])] == ["key.accessed"] * 3
+        del first, second
+        gc.collect()
+
+
 def test_verify_binds_its_arguments_as_a_def_would() -> None:
     # Registry.verify is the core's own method (a method descriptor on the class): it binds its
     # arguments in C as `def verify(self, key, *, now, required=(), ...)` would, with Python's

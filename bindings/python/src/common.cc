@@ -1,6 +1,8 @@
 #include "common.h"
 
 #include <algorithm>
+#include <climits>
+#include <cstdint>
 #include <string>
 
 namespace finfusion::python {
@@ -98,7 +100,13 @@ void add_fastcall(py::module_& m, PyMethodDef& def) {
 
 std::int64_t int_arg(py::handle value, const char* what) {
   if (!PyLong_Check(value.ptr())) throw py::type_error(std::string(what) + " must be int, not " + type_name(value));
+#if LONG_MAX == INT64_MAX
+  // PyLong_AsLongLong takes CPython's generic byte-array path for any int of two digits or
+  // more (an epoch-milliseconds instant has two); PyLong_AsLong folds the digits in a loop.
+  const long v = PyLong_AsLong(value.ptr());
+#else
   const long long v = PyLong_AsLongLong(value.ptr());
+#endif
   if (v == -1 && PyErr_Occurred()) throw py::error_already_set();
   return v;
 }

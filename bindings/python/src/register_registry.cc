@@ -50,12 +50,25 @@ struct VerifyTypes {
   std::vector<py::object> codes;  // code names as str, by code index
   py::object k_limit, k_remaining, k_retry_after;
   py::object state_name, empty_tuple, empty_str;  // "_verify" (interned), and verify's defaults
+  // The VerifyState object the last call used, and its C++ value: the next call on the same
+  // registry skips pybind11's two type lookups. Cleared by that VerifyState's destructor,
+  // so that the address cannot come back as another object while it is remembered.
+  PyObject* last_held = nullptr;
+  struct VerifyState* last_state = nullptr;
 };
 VerifyTypes* verify_types = nullptr;  // set once, never freed (it outlives the interpreter's teardown)
 
 // What one Registry's verifications carry from call to call.
 struct VerifyState {
   explicit VerifyState(registry::Registry& r) : registry(&r) {}
+  VerifyState(const VerifyState&) = delete;
+  VerifyState& operator=(const VerifyState&) = delete;
+  ~VerifyState() {
+    if (verify_types != nullptr && verify_types->last_state == this) {
+      verify_types->last_held = nullptr;
+      verify_types->last_state = nullptr;
+    }
+  }
   registry::Registry* registry;  // kept alive by the state (py::keep_alive)
   registry::VerifyContext context;
   registry::Decision decision;  // reused: the core's hot path then allocates nothing
@@ -205,12 +218,16 @@ py::object decision_object(const registry::Decision& d, VerifyState& s) {
 PyObject* registry_verify(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
   static const Parameters* parameters = new Parameters(
       "verify", {"key", "now", "required", "environment", "service", "cost", "actor", "latency_ms", "signed_by"}, 1);
-  const VerifyTypes& t = *verify_types;  // set before the method exists
+  VerifyTypes& t = *verify_types;  // set before the method exists
   PyObject* a[9];
   parameters->bind(args, nargs, kwnames, a);
   const py::object held = py::reinterpret_steal<py::object>(PyObject_GetAttr(self, t.state_name.ptr()));
   if (!held) throw py::error_already_set();
-  VerifyState& state = instance_arg<VerifyState>(held, "_verify", "VerifyState");
+  if (held.ptr() != t.last_held) {
+    t.last_state = &instance_arg<VerifyState>(held, "_verify", "VerifyState");
+    t.last_held = held.ptr();
+  }
+  VerifyState& state = *t.last_state;
   PyObject* key = parameters->required(a, 0);
   const time::Millis at = now_of(py::handle(parameters->required(a, 1)));
   const py::object required = a[2] == nullptr ? t.empty_tuple : sequence_arg(a[2]);
