@@ -160,6 +160,8 @@ Result<Component> parse_component(std::string_view text) {
   return component_from_item(*item);
 }
 
+const Component* find_default(std::string_view name);
+
 // The covered components of one signature, in order. Each is one of the default
 // components parsed once (below), or one parsed for this signature and kept in `owned_`.
 class Components {
@@ -190,6 +192,15 @@ class Components {
     }
     return Status::Ok();
   }
+  // The default component whose plain name is `name` (see find_default), else the one
+  // `parse()` gives (a Result<Component>).
+  template <class Parse>
+  Status add_default_or(std::string_view name, Parse parse) {
+    if (const Component* d = find_default(name)) return add(*d);
+    Result<Component> c = parse();
+    if (!c.ok()) return c.status();
+    return add_owned(std::move(*c));
+  }
   const std::vector<const Component*>& list() const noexcept { return list_; }
 
  private:
@@ -198,21 +209,13 @@ class Components {
   std::vector<Component> owned_;
 };
 
-const Component* find_default(std::string_view name);
-
 Result<Components> parse_components(const std::vector<std::string>& texts) {
   Components out(texts.size());
   for (const std::string& t : texts) {
-    // A default component by its plain name is the one parsed once.
+    // A default component by its plain name, quoted or not, is the one parsed once.
     const std::string_view bare = t.size() >= 2 && t.front() == '"' && t.back() == '"'
                                       ? std::string_view(t).substr(1, t.size() - 2) : std::string_view(t);
-    if (const Component* d = find_default(bare)) {
-      if (Status s = out.add(*d); !s.ok()) return s;
-      continue;
-    }
-    Result<Component> c = parse_component(t);
-    if (!c.ok()) return c.status();
-    if (Status s = out.add_owned(std::move(*c)); !s.ok()) return s;
+    if (Status s = out.add_default_or(bare, [&] { return parse_component(t); }); !s.ok()) return s;
   }
   return out;
 }
@@ -822,14 +825,13 @@ Result<Signed> sign(const Message& message, const SigningKey& key, const SignOpt
   Signed out;
   out.headers.reserve(3);
 
-  // The body's digest: checked when the caller brought one, added when not (to the copy of
-  // the message signed here, as a view of the field returned: `out.headers` never grows
-  // past the three reserved).
-  // Every member named (a new one left out is a -Wmissing-field-initializers error), the
-  // headers copied once into room for one more.
+  // The message signed: every member named (a new one left out is a
+  // -Wmissing-field-initializers error), its headers copied once into room for one more.
   Message m{message.method, message.target_uri, message.status, {}, message.body, message.request};
   m.headers.reserve(message.headers.size() + 1);
   m.headers.assign(message.headers.begin(), message.headers.end());
+  // The body's digest: checked when the caller brought one, added when not (as a view of
+  // the field returned: `out.headers` never grows past the three reserved).
   if (m.body) {
     std::string storage;
     if (std::optional<std::string_view> existing = joined_field(m, "content-digest", storage)) {
@@ -990,14 +992,10 @@ Status read_params(const sf::Parameters& params, Verification& v, bool& has_crea
 Result<Components> components_of(const sf::InnerList& input) {
   Components out(input.items.size());
   for (const sf::Item& item : input.items) {
+    // A string without parameters is a plain name, perhaps a default component's.
     const std::string* name = item.params.empty() ? std::get_if<std::string>(&item.value) : nullptr;
-    if (const Component* d = name != nullptr ? find_default(*name) : nullptr) {
-      if (Status s = out.add(*d); !s.ok()) return s;
-      continue;
-    }
-    Result<Component> c = component_from_item(item);
-    if (!c.ok()) return c.status();
-    if (Status s = out.add_owned(std::move(*c)); !s.ok()) return s;
+    const std::string_view plain = name != nullptr ? std::string_view(*name) : std::string_view();
+    if (Status s = out.add_default_or(plain, [&] { return component_from_item(item); }); !s.ok()) return s;
   }
   return out;
 }
