@@ -48,6 +48,7 @@ __attribute__((target("sha,sse4.1,ssse3"))) void compress_sha_ni(std::uint32_t s
   for (; blocks > 0; --blocks, data += 64) {
     const __m128i abef_before = abef, cdgh_before = cdgh;
     __m128i w[4];
+#pragma GCC unroll 16  // unrolled, w[] stays in registers and the schedule overlaps the rounds
     for (int g = 0; g < 16; ++g) {
       if (g < 4) {
         w[g] = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(data + 16 * g)), byte_swap);
