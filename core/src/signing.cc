@@ -304,30 +304,38 @@ bool holds_line_break_or_nul(std::string_view v) {
          std::memchr(v.data(), '\0', v.size()) != nullptr;
 }
 
-Status check_field_value(std::string_view v) {
-  return v.empty() || !holds_line_break_or_nul(v) ? Status::Ok() : invalid("a header value holds CR, LF or NUL");
-}
+bool is_clean(std::string_view v) { return v.empty() || !holds_line_break_or_nul(v); }
+Status unclean_field() { return invalid("a header value holds CR, LF or NUL"); }
 
-// The field's lines, trimmed and joined with ", " (RFC 9110 section 5.3): a view of the
-// message's own text when it has one line, else of `storage`; nothing when the message has
-// no such field.
-Result<std::optional<std::string_view>> join_field(const Message& m, std::string_view name, std::string& storage) {
-  std::optional<std::string_view> first;
+// A field's lines, trimmed and joined with ", " (RFC 9110 section 5.3). Plain members,
+// not a Result of an optional: that one went through memory in pieces the loads after it
+// could not be forwarded from (a stall on every call).
+struct Joined {
+  std::string_view value;  // a view of the message's own text when it has one line, else of the storage
+  bool found = false;      // the message has the field
+  bool clean = true;       // no line of it holds CR, LF or NUL (value is empty when one does)
+  // What the callers other than the signature base use: an unclean field counts as absent.
+  bool usable() const { return found && clean; }
+};
+
+Joined join_field(const Message& m, std::string_view name, std::string& storage) {
+  Joined out;
   bool joined = false;
   for (const Field& f : m.headers) {
     if (!equals_ignore_case(f.name, name)) continue;
-    if (Status s = check_field_value(f.value); !s.ok()) return s;
+    if (!is_clean(f.value)) return Joined{{}, true, false};
     const std::string_view line = trim_ows(f.value);
-    if (!first) {
-      first = line;
+    if (!out.found) {
+      out.value = line;
+      out.found = true;
       continue;
     }
-    if (!joined) storage.assign(*first);
+    if (!joined) storage.assign(out.value);
     joined = true;
     storage.append(", ").append(line);
   }
-  if (joined) return std::optional<std::string_view>(storage);
-  return first;
+  if (joined) out.value = storage;
+  return out;
 }
 
 enum class FieldType { kUnknown, kDictionary, kList, kItem };
@@ -532,7 +540,7 @@ Status append_field(const Component& c, const Message& m, std::string& out) {
     bool any = false;
     for (const Field& f : m.headers) {
       if (!equals_ignore_case(f.name, c.name)) continue;
-      if (Status s = check_field_value(f.value); !s.ok()) return s;
+      if (!is_clean(f.value)) return unclean_field();
       if (any) out += ", ";
       any = true;
       out.append(":").append(internal::encode_base64(trim_ows(f.value), Base64::kStandard)).append(":");
@@ -540,10 +548,10 @@ Status append_field(const Component& c, const Message& m, std::string& out) {
     return any ? Status::Ok() : absent("the message has no " + c.name + " field");
   }
   std::string storage;
-  Result<std::optional<std::string_view>> joined = join_field(m, c.name, storage);
-  if (!joined.ok()) return joined.status();
-  if (!*joined) return absent("the message has no " + c.name + " field");
-  const std::string_view value = **joined;
+  const Joined joined = join_field(m, c.name, storage);
+  if (!joined.clean) return unclean_field();
+  if (!joined.found) return absent("the message has no " + c.name + " field");
+  const std::string_view value = joined.value;
   if (c.key) {
     Result<sf::Dictionary> d = sf::parse_dictionary(value);
     if (!d.ok()) return invalid("field " + c.name + " is not a structured dictionary");
@@ -614,12 +622,6 @@ Status printable(std::string_view what, std::string_view text, std::size_t max) 
     if (c < 0x20 || c > 0x7e) return invalid(std::string(what) + " must be printable ASCII");
   }
   return Status::Ok();
-}
-
-// join_field without its error: a field holding CR, LF or NUL counts as absent.
-std::optional<std::string_view> joined_field(const Message& m, std::string_view name, std::string& storage) {
-  Result<std::optional<std::string_view>> joined = join_field(m, name, storage);
-  return joined.ok() ? *joined : std::nullopt;
 }
 
 bool has_field(const Message& m, std::string_view name) {
@@ -834,8 +836,8 @@ Result<Signed> sign(const Message& message, const SigningKey& key, const SignOpt
   // the field returned: `out.headers` never grows past the three reserved).
   if (m.body) {
     std::string storage;
-    if (std::optional<std::string_view> existing = joined_field(m, "content-digest", storage)) {
-      Status s = verify_content_digest(*existing, *m.body);
+    if (const Joined existing = join_field(m, "content-digest", storage); existing.usable()) {
+      Status s = verify_content_digest(existing.value, *m.body);
       if (!s.ok()) return invalid("the Content-Digest present does not match the body");
     } else {
       const std::string& digest =
@@ -858,8 +860,8 @@ Result<Signed> sign(const Message& message, const SigningKey& key, const SignOpt
   }
 
   std::string inputs_storage;
-  if (std::optional<std::string_view> inputs = joined_field(m, "signature-input", inputs_storage)) {
-    Result<sf::Dictionary> d = sf::parse_dictionary(*inputs);
+  if (const Joined inputs = join_field(m, "signature-input", inputs_storage); inputs.usable()) {
+    Result<sf::Dictionary> d = sf::parse_dictionary(inputs.value);
     if (!d.ok()) return invalid("the message's Signature-Input is malformed");
     if (sf::find(*d, options.label) != nullptr) return invalid("the message already has a signature labelled " + options.label);
   }
@@ -1029,14 +1031,14 @@ Verification verify(const Message& message, const KeyRing& keys, const VerifyPol
     return rejected(v, Code::kInvalidRequest, "a policy that requires a nonce needs a nonce cache");
   }
   std::string inputs_storage, signatures_storage;
-  std::optional<std::string_view> inputs_text = joined_field(message, "signature-input", inputs_storage);
-  std::optional<std::string_view> signatures_text = joined_field(message, "signature", signatures_storage);
-  if (!inputs_text || !signatures_text) {
+  const Joined inputs_text = join_field(message, "signature-input", inputs_storage);
+  const Joined signatures_text = join_field(message, "signature", signatures_storage);
+  if (!inputs_text.usable() || !signatures_text.usable()) {
     return rejected(v, Code::kSignatureInvalid, "the message carries no Signature-Input and Signature");
   }
-  Result<sf::Dictionary> inputs = sf::parse_dictionary(*inputs_text);
+  Result<sf::Dictionary> inputs = sf::parse_dictionary(inputs_text.value);
   if (!inputs.ok()) return rejected(v, Code::kInvalidRequest, "Signature-Input: " + inputs.status().message());
-  Result<sf::Dictionary> signatures = sf::parse_dictionary(*signatures_text);
+  Result<sf::Dictionary> signatures = sf::parse_dictionary(signatures_text.value);
   if (!signatures.ok()) return rejected(v, Code::kInvalidRequest, "Signature: " + signatures.status().message());
 
   // The signature to check: the policy's label, or the first the ring has a key for.
@@ -1140,8 +1142,8 @@ Verification verify(const Message& message, const KeyRing& keys, const VerifyPol
       return rejected(v, Code::kSignatureInvalid, "content-digest is covered but no body was given to check");
     }
     std::string storage;
-    std::optional<std::string_view> digest = joined_field(message, "content-digest", storage);
-    Status s = verify_content_digest(digest.value_or(std::string_view()), *message.body);
+    const Joined digest = join_field(message, "content-digest", storage);
+    Status s = verify_content_digest(digest.usable() ? digest.value : std::string_view(), *message.body);
     if (!s.ok()) return rejected(v, s.code(), s.message());
   }
 
