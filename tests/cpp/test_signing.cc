@@ -618,6 +618,40 @@ TEST_CASE("a covered header value with CR, LF or NUL anywhere is refused, at eve
   }
 }
 
+TEST_CASE("header names match ignoring ASCII case only, at every length and position", "[signing]") {
+  // Only 'A'..'Z' fold: the bytes 0x20 away from '`', '|', '~', '^', '_', digits and '-',
+  // and a letter with its top bit set, are other names.
+  signing::SigningKey key = hmac_key();
+  const std::string alphabet = "az`|~^_09-m";
+  for (std::size_t length = 1; length <= 24; ++length) {
+    std::string name;
+    for (std::size_t i = 0; i < length; ++i) name.push_back(alphabet[(i * 7 + length) % alphabet.size()]);
+    signing::SignOptions o;
+    o.components = {"@method", name};
+    auto sign_with = [&](const std::string& header_name) {
+      TestRequest t = typical();
+      t.headers.emplace_back(header_name, "v");
+      return signing::sign(t.message(), key, o, kCreated);
+    };
+    INFO(name);
+    REQUIRE(sign_with(name).ok());
+    for (std::size_t at = 0; at < length; ++at) {
+      const char c = name[at];
+      const bool letter = c >= 'a' && c <= 'z';
+      std::string other = name;
+      other[at] = static_cast<char>(c ^ 0x20);
+      INFO(at << " " << other);
+      auto folded = sign_with(other);
+      CHECK(folded.ok() == letter);
+      if (!letter) CHECK(folded.status().message().find("has no") != std::string::npos);
+      other[at] = static_cast<char>(c | 0x80);
+      auto high = sign_with(other);
+      CHECK_FALSE(high.ok());
+      CHECK(high.status().message().find("has no") != std::string::npos);
+    }
+  }
+}
+
 TEST_CASE("sign: bad options and messages are refused before signing", "[signing]") {
   signing::SigningKey key = hmac_key();
   TestRequest t = typical();
