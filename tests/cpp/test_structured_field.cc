@@ -119,6 +119,44 @@ TEST_CASE("structured field values: malformed input is invalid_request, never a 
   CHECK_FALSE(sf::parse_list("((a))").ok());
 }
 
+TEST_CASE("structured field values: a byte in a string or byte sequence, at every length and position", "[sf]") {
+  // Strings are read sixteen bytes at a time where they can be, byte sequences decoded up to
+  // the closing ':' in one pass: each byte that ends or spoils one must count wherever it is.
+  for (std::size_t length = 1; length <= 40; ++length) {
+    for (std::size_t at = 0; at < length; ++at) {
+      INFO(length << " " << at);
+      std::string value(length, 'x');
+      for (const char fine : {' ', '~', '\'', '*'}) {
+        value[at] = fine;
+        auto item = sf::parse_item("\"" + value + "\"");
+        REQUIRE(item.ok());
+        CHECK(std::get<std::string>(item->value) == value);
+      }
+      for (const char bad : {'"', '\\', '\0', '\x1f', '\x7f', '\x80', '\xff', '\t'}) {
+        value[at] = bad;
+        INFO(static_cast<int>(static_cast<unsigned char>(bad)));
+        CHECK(sf::parse_item("\"" + value + "\"").code() == Code::kInvalidRequest);
+      }
+      for (const char escaped : {'"', '\\'}) {  // written escaped, read as the byte
+        value[at] = escaped;
+        auto item = sf::parse_item("\"" + value.substr(0, at) + "\\" + value.substr(at) + "\"");
+        REQUIRE(item.ok());
+        CHECK(std::get<std::string>(item->value) == value);
+      }
+      std::string digits(length % 4 == 1 ? length + 3 : length + (4 - length % 4) % 4, 'A');  // whole quanta of 'A'
+      REQUIRE(sf::parse_item(":" + digits + ":").ok());
+      for (const char bad : {'!', ' ', '"', '-', '_', '\0', '\x80', '='}) {
+        if (bad == '=' && at + 1 == digits.size()) continue;  // padding there is fine ("AAA=")
+        std::string spoiled = digits;
+        spoiled[at] = bad;
+        INFO(static_cast<int>(static_cast<unsigned char>(bad)));
+        CHECK(sf::parse_item(":" + spoiled + ":").code() == Code::kInvalidRequest);
+      }
+      CHECK(sf::parse_item(":" + digits).code() == Code::kInvalidRequest);  // unterminated
+    }
+  }
+}
+
 TEST_CASE("structured field values: values that cannot be written are refused", "[sf]") {
   CHECK(sf::serialize(sf::Item{std::int64_t{1000000000000000}, {}}).code() == Code::kInvalidRequest);
   CHECK(sf::serialize(sf::Item{sf::Token{"1abc"}, {}}).code() == Code::kInvalidRequest);

@@ -111,7 +111,7 @@ std::optional<std::string> decode_base64(std::string_view text, Base64 variant) 
       }
     }
   }
-  sodium_memzero(v, sizeof v);
+  sodium_memzero(v, std::min(sizeof v, n));  // what was written of it
   if (bad != 0) {
     sodium_memzero(out.data(), out.size());  // what was decoded may be part of a secret
     return std::nullopt;
