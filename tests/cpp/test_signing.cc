@@ -204,6 +204,11 @@ TEST_CASE("RFC 9421 signature bases of the appendix and section 2 examples", "[s
   q.target_uri = "http://example.com:8080";
   CHECK(*signing::signature_base(q, R"(("@authority" "@path" "@query");created=1)") ==
         "\"@authority\": example.com:8080\n\"@path\": /\n\"@query\": ?\n\"@signature-params\": (\"@authority\" \"@path\" \"@query\");created=1");
+  // The authority ends at a '?' as at a '/'; the fragment is no part of any component.
+  q.target_uri = "https://example.com?a=/b#c";
+  CHECK(*signing::signature_base(q, R"(("@target-uri" "@authority" "@path" "@query");created=1)") ==
+        "\"@target-uri\": https://example.com?a=/b\n\"@authority\": example.com\n\"@path\": /\n\"@query\": ?a=/b\n"
+        "\"@signature-params\": (\"@target-uri\" \"@authority\" \"@path\" \"@query\");created=1");
   // Section 2.2.8: query parameters decoded, then encoded again.
   q.target_uri = "https://example.com/parameters?var=this%20is%20a%20big%0Amultiline%20value&bar=with+plus+whitespace&fa%C3%A7ade%22%3A%20=something&qux=";
   auto params = signing::signature_base(
