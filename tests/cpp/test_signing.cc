@@ -204,6 +204,26 @@ TEST_CASE("RFC 9421 signature bases of the appendix and section 2 examples", "[s
   q.target_uri = "http://example.com:8080";
   CHECK(*signing::signature_base(q, R"(("@authority" "@path" "@query");created=1)") ==
         "\"@authority\": example.com:8080\n\"@path\": /\n\"@query\": ?\n\"@signature-params\": (\"@authority\" \"@path\" \"@query\");created=1");
+  // The authority starts after the last '@'.
+  q.target_uri = "https://a@b:c@Example.com/";
+  CHECK(*signing::signature_base(q, R"(("@authority");created=1)") ==
+        "\"@authority\": example.com\n\"@signature-params\": (\"@authority\");created=1");
+  // A space, control or non-ASCII byte anywhere in the target URI is refused (checked
+  // sixteen bytes at a time where it can be).
+  for (std::size_t length = 1; length <= 40; ++length) {
+    const std::string uri = "https://e.co/" + std::string(length, 'p');
+    q.target_uri = uri;
+    REQUIRE(signing::signature_base(q, R"(("@path");created=1)").ok());
+    for (std::size_t at = 0; at < uri.size(); ++at) {
+      for (const char bad : {' ', '\0', '\x1f', '\x7f', '\x80', '\xff'}) {
+        std::string spoiled = uri;
+        spoiled[at] = bad;
+        q.target_uri = spoiled;
+        INFO(length << " " << at << " " << static_cast<int>(static_cast<unsigned char>(bad)));
+        CHECK(signing::signature_base(q, R"(("@path");created=1)").code() == Code::kInvalidRequest);
+      }
+    }
+  }
   // The authority ends at a '?' as at a '/'; the fragment is no part of any component.
   q.target_uri = "https://example.com?a=/b#c";
   CHECK(*signing::signature_base(q, R"(("@target-uri" "@authority" "@path" "@query");created=1)") ==
