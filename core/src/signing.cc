@@ -166,8 +166,11 @@ const Component* find_default(std::string_view name);
 // components parsed once (below), or one parsed for this signature and kept in `owned_`.
 class Components {
  public:
-  // Room for `n` components.
-  explicit Components(std::size_t n) : room_(n) { list_.reserve(n); }
+  // Room for `n` components: in the object itself for a signature's usual few, else on
+  // the heap.
+  explicit Components(std::size_t n) : room_(n) {
+    if (n > kInline) spilled_.resize(n);
+  }
   // Moves keep the owned elements where they are, and so the list's pointers valid.
   Components(Components&&) noexcept = default;
   Components& operator=(Components&&) noexcept = default;
@@ -175,10 +178,11 @@ class Components {
   Components& operator=(const Components&) = delete;
 
   Status add(const Component& c) {
-    for (const Component* seen : list_) {
+    for (const Component* seen : list()) {
       if (seen->id == c.id) return invalid("component " + c.id + " is covered twice");
     }
-    list_.push_back(&c);
+    if (size_ == room_) return Status(Code::kInternal, "more components than there is room for");
+    slots()[size_++] = &c;
     return Status::Ok();
   }
   Status add_owned(Component c) {
@@ -201,11 +205,23 @@ class Components {
     if (!c.ok()) return c.status();
     return add_owned(std::move(*c));
   }
-  const std::vector<const Component*>& list() const noexcept { return list_; }
+  // The components in order.
+  struct List {
+    const Component* const* first;
+    std::size_t count;
+    const Component* const* begin() const noexcept { return first; }
+    const Component* const* end() const noexcept { return first + count; }
+    std::size_t size() const noexcept { return count; }
+  };
+  List list() const noexcept { return {room_ > kInline ? spilled_.data() : inline_.data(), size_}; }
 
  private:
-  std::size_t room_;
-  std::vector<const Component*> list_;
+  static constexpr std::size_t kInline = 8;
+  const Component** slots() noexcept { return room_ > kInline ? spilled_.data() : inline_.data(); }
+
+  std::size_t room_, size_ = 0;
+  std::array<const Component*, kInline> inline_{};
+  std::vector<const Component*> spilled_;
   std::vector<Component> owned_;
 };
 
