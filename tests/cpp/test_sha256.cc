@@ -30,7 +30,15 @@ std::string tag_of(const HmacSha256Key& key, std::string_view message) {
   return std::string(reinterpret_cast<char*>(out), sizeof out);
 }
 
+// Read by this file's static initialiser, which runs before the library's (it is linked
+// first): what a key made at static initialisation would get.
+const bool kHardwareSeenEarly = internal::sha256_in_hardware();
+
 }  // namespace
+
+TEST_CASE("SHA-256: the hardware path is found from static initialisers too", "[sha256]") {
+  CHECK(kHardwareSeenEarly == internal::sha256_in_hardware());
+}
 
 TEST_CASE("SHA-256: NIST's examples on both paths", "[sha256]") {
   INFO("hardware: " << internal::sha256_in_hardware());

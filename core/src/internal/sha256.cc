@@ -98,18 +98,23 @@ void finish_blocks(std::uint32_t state[8], std::uint64_t before, std::string_vie
   for (int i = 0; i < 8; ++i) store_be(state[i], out + 4 * i);
 }
 
-const bool kHardware = detect();
+// Detected on first use, not during static initialisation: a key made by another file's
+// static initialiser, which may run first, would otherwise take the portable path for life.
+bool hardware() noexcept {
+  static const bool detected = detect();
+  return detected;
+}
 #else
-const bool kHardware = false;
+bool hardware() noexcept { return false; }
 #endif
 
 const unsigned char* bytes_of(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
 
 }  // namespace
 
-bool sha256_in_hardware() noexcept { return kHardware; }
+bool sha256_in_hardware() noexcept { return hardware(); }
 
-Sha256::Sha256(bool portable) : hardware_(kHardware && !portable) {
+Sha256::Sha256(bool portable) : hardware_(!portable && hardware()) {
   if (hardware_) {
     std::memcpy(hw_.h, kInitial, sizeof hw_.h);
     hw_.bytes = 0;
@@ -171,7 +176,7 @@ void Sha256::finish(unsigned char out[32]) {
 Sha256Digest sha256(std::string_view message, bool portable) {
   Sha256Digest out{};
 #ifdef FINFUSION_SHA_NI
-  if (kHardware && !portable) {
+  if (!portable && hardware()) {
     std::uint32_t state[8];
     std::memcpy(state, kInitial, sizeof state);
     finish_blocks(state, 0, message, out.data());
