@@ -52,7 +52,9 @@ std::size_t string_stop(std::string_view in, std::size_t from) {
     // Signed bytes: below ' ' is a control character or (negative) a byte of 0x80 and above.
     const __m128i stops = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)),
                                        _mm_or_si128(_mm_cmplt_epi8(x, space), _mm_cmpeq_epi8(x, del)));
-    if (const int mask = _mm_movemask_epi8(stops); mask != 0) return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+    if (const auto mask = static_cast<unsigned>(_mm_movemask_epi8(stops)); mask != 0) {
+      return i + static_cast<std::size_t>(__builtin_ctz(mask));
+    }
   }
 #endif
   for (; i < in.size(); ++i) {
