@@ -94,4 +94,10 @@ TEST_CASE("request-level errors", "[lifecycle]") {
   CHECK_THAT(create(R"({"name": "a", "name": "b"})").status().message(), Catch::Contains("duplicate key"));
   CHECK_THAT(create(R"({"name": {"a": {"b": {"c": {}}}}})").status().message(), Catch::Contains("nested deeper"));
   CHECK_THAT(create(std::string(17 * 1024, ' ')).status().message(), Catch::Contains("longer than"));
+  // Text limits count bytes of UTF-8, and say so: 64 two-byte characters fit, 65 do not.
+  std::string name;
+  for (int i = 0; i < 64; ++i) name += "\xc3\xa9";
+  CHECK(create("{\"name\": \"" + name + "\", \"type\": \"production\", \"permissions\": [\"payments\"]}").ok());
+  CHECK_THAT(create("{\"name\": \"" + name + "\xc3\xa9\", \"type\": \"production\", \"permissions\": [\"payments\"]}").status().message(),
+             Catch::Contains("longer than 128 bytes of UTF-8"));
 }

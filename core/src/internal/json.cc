@@ -129,7 +129,7 @@ std::optional<std::string> ObjectReader::string(std::string_view name, std::size
   }
   const auto& s = v->get_ref<const std::string&>();
   if (s.size() > max_length) {
-    fail(name, "longer than " + std::to_string(max_length) + " characters");
+    fail(name, "longer than " + std::to_string(max_length) + " bytes of UTF-8");  // what the limits count
     return std::nullopt;
   }
   return s;
