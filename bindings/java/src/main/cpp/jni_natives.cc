@@ -475,7 +475,7 @@ NATIVE(jobjectArray, registryRotateDue)(JNIEnv* env, jclass, jlong r, jlong grac
   return guarded<jobjectArray>(env, [&] {
     auto made = unwrap(env, handle<registry::Registry>(r).rotate_due(grace, strings_of(env, emails, "notify email"), now,
                                                                      Text(env, actor, "actor").view()));
-    jobjectArray out = new_array(env, static_cast<jsize>(made.size()), "java/lang/Object");
+    jobjectArray out = new_array(env, static_cast<jsize>(made.size()), ArrayOf::kObject);
     for (std::size_t i = 0; i < made.size(); ++i) {
       jobjectArray item = rotated(env, made[i]);
       env->SetObjectArrayElement(out, static_cast<jsize>(i), item);
@@ -557,7 +557,7 @@ NATIVE(jobjectArray, registryEmergencyRevoke)(JNIEnv* env, jclass, jlong r, jstr
                                                                           now, Text(env, actor, "actor").view()));
     std::vector<std::string> revoked;
     for (const auto& k : out.revoked) revoked.push_back(k.to_json());
-    jobjectArray replacements = new_array(env, static_cast<jsize>(out.replacements.size()), "java/lang/Object");
+    jobjectArray replacements = new_array(env, static_cast<jsize>(out.replacements.size()), ArrayOf::kObject);
     for (std::size_t i = 0; i < out.replacements.size(); ++i) {
       const auto& rep = out.replacements[i];
       jobjectArray item = objects(env, {to_java(env, rep.previous_id), api_key(env, rep.key), to_java(env, rep.record.to_json())});

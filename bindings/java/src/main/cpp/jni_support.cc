@@ -66,14 +66,21 @@ Text::Text(JNIEnv* env, jstring value, const char* what) {
     chars = large.data();
   }
   env->GetStringRegion(value, 0, n, chars);
-  bytes_.reserve(static_cast<std::size_t>(n));
-  for (jsize i = 0; i < n; ++i) {
-    std::uint32_t c = chars[i];
-    if (c >= 0xD800 && c <= 0xDBFF && i + 1 < n && chars[i + 1] >= 0xDC00 && chars[i + 1] <= 0xDFFF) {
-      c = 0x10000 + ((c - 0xD800) << 10) + (static_cast<std::uint32_t>(chars[i + 1]) - 0xDC00);
-      ++i;
+  jchar above_ascii = 0;
+  for (jsize i = 0; i < n; ++i) above_ascii |= static_cast<jchar>(chars[i] & 0xFF80);
+  if (above_ascii == 0) {  // ASCII (keys, ids, scopes nearly always): a byte each
+    bytes_.resize(static_cast<std::size_t>(n));
+    for (jsize i = 0; i < n; ++i) bytes_[static_cast<std::size_t>(i)] = static_cast<char>(chars[i]);
+  } else {
+    bytes_.reserve(static_cast<std::size_t>(n));
+    for (jsize i = 0; i < n; ++i) {
+      std::uint32_t c = chars[i];
+      if (c >= 0xD800 && c <= 0xDBFF && i + 1 < n && chars[i + 1] >= 0xDC00 && chars[i + 1] <= 0xDFFF) {
+        c = 0x10000 + ((c - 0xD800) << 10) + (static_cast<std::uint32_t>(chars[i + 1]) - 0xDC00);
+        ++i;
+      }
+      append_utf8(bytes_, c);
     }
-    append_utf8(bytes_, c);
   }
   volatile jchar* p = chars;
   for (jsize i = 0; i < n; ++i) p[i] = 0;
@@ -108,9 +115,31 @@ std::vector<std::string> strings_of(JNIEnv* env, jobjectArray value, const char*
   return out;
 }
 
+// Appends UTF-16 code units to a buffer on the stack while they fit, then to the heap: UTF-8
+// never gives more units than it has bytes, so the texts a decision carries stay on the stack.
+class Utf16 {
+ public:
+  explicit Utf16(std::size_t most) {
+    if (most > sizeof small_ / sizeof small_[0]) large_.reserve(most);
+  }
+  void push_back(char16_t c) {
+    if (large_.capacity() == 0) {
+      small_[size_++] = c;
+    } else {
+      large_.push_back(c);
+    }
+  }
+  const char16_t* data() const noexcept { return large_.capacity() == 0 ? small_ : large_.data(); }
+  std::size_t size() const noexcept { return large_.capacity() == 0 ? size_ : large_.size(); }
+
+ private:
+  char16_t small_[128];
+  std::size_t size_ = 0;
+  std::vector<char16_t> large_;  // capacity 0 until the stack buffer would not do
+};
+
 jstring to_java(JNIEnv* env, std::string_view utf8) {
-  std::u16string out;
-  out.reserve(utf8.size());
+  Utf16 out(utf8.size());
   const auto* s = reinterpret_cast<const unsigned char*>(utf8.data());
   const std::size_t n = utf8.size();
   for (std::size_t i = 0; i < n;) {
@@ -155,18 +184,27 @@ jbyteArray to_java_bytes(JNIEnv* env, std::string_view bytes) {
   return out;
 }
 
-// A new array of `n` elements of the named class (the class's local reference released:
-// callers build arrays in loops).
-jobjectArray new_array(JNIEnv* env, jsize n, const char* class_name) {
-  jclass cls = find(env, class_name);
-  jobjectArray out = env->NewObjectArray(n, cls, nullptr);
-  env->DeleteLocalRef(cls);
+// A global reference to a class of java.lang, which is never unloaded.
+jclass global_class(JNIEnv* env, const char* name) {
+  jclass local = find(env, name);
+  auto global = static_cast<jclass>(env->NewGlobalRef(local));
+  env->DeleteLocalRef(local);
+  if (!global) throw Pending{};
+  return global;
+}
+
+// A new array of `n` elements. The classes are looked up once for the process: FindClass on
+// every call was a tenth of a Java verification.
+jobjectArray new_array(JNIEnv* env, jsize n, ArrayOf type) {
+  static const jclass object_class = global_class(env, "java/lang/Object");
+  static const jclass string_class = global_class(env, "java/lang/String");
+  jobjectArray out = env->NewObjectArray(n, type == ArrayOf::kString ? string_class : object_class, nullptr);
   if (!out) throw Pending{};
   return out;
 }
 
 jobjectArray to_java(JNIEnv* env, const std::vector<std::string>& strings) {
-  jobjectArray out = new_array(env, static_cast<jsize>(strings.size()), "java/lang/String");
+  jobjectArray out = new_array(env, static_cast<jsize>(strings.size()), ArrayOf::kString);
   for (std::size_t i = 0; i < strings.size(); ++i) {
     jstring s = to_java(env, strings[i]);
     env->SetObjectArrayElement(out, static_cast<jsize>(i), s);
@@ -176,7 +214,7 @@ jobjectArray to_java(JNIEnv* env, const std::vector<std::string>& strings) {
 }
 
 jobjectArray objects(JNIEnv* env, std::initializer_list<jobject> items) {
-  jobjectArray out = new_array(env, static_cast<jsize>(items.size()), "java/lang/Object");
+  jobjectArray out = new_array(env, static_cast<jsize>(items.size()), ArrayOf::kObject);
   jsize i = 0;
   for (jobject item : items) {
     env->SetObjectArrayElement(out, i++, item);

@@ -81,7 +81,8 @@ std::vector<std::string> strings_of(JNIEnv* env, jobjectArray value, const char*
 jstring to_java(JNIEnv* env, std::string_view utf8);
 jbyteArray to_java_bytes(JNIEnv* env, std::string_view bytes);
 jobjectArray to_java(JNIEnv* env, const std::vector<std::string>& strings);
-jobjectArray new_array(JNIEnv* env, jsize n, const char* class_name);
+enum class ArrayOf { kObject, kString };
+jobjectArray new_array(JNIEnv* env, jsize n, ArrayOf type);
 // An Object[] of the given local references, which it releases.
 jobjectArray objects(JNIEnv* env, std::initializer_list<jobject> items);
 

@@ -39,6 +39,25 @@ class RegistryTest {
   }
 
   @Test
+  void textsCrossTheNativeBoundaryIntact() {
+    // ASCII is narrowed a byte each on the way in and widened from a stack buffer on the way
+    // out; anything else goes through UTF-8 both ways, supplementary characters included.
+    List<String> names = List.of("plain ascii", "caf\u00e9", "\u65e5\u672c\u8a9e", "\uD83D\uDE00 key",
+        "\u00e9".repeat(64), "x".repeat(128));  // the name's limit is 128 bytes of UTF-8
+    try (Registry reg = Registry.builder(hasher).open()) {
+      for (String name : names) {
+        Registry.Created c = reg.create(Map.of("name", name, "type", "production", "permissions", List.of("payments")), T0);
+        assertEquals(name, c.record().name());
+        assertEquals(name, reg.get(c.record().id()).name());
+        Decision d = reg.verify(c.key().reveal(), VerifyContext.builder().required("payments").build(), T0);
+        assertTrue(d.valid());
+        assertEquals(c.record().id(), d.keyId());
+        assertEquals(List.of("payments"), d.permissions());
+      }
+    }
+  }
+
+  @Test
   void theSeedsStory() {
     try (Registry reg = Registry.builder(hasher).open()) {
       Registry.Created c = reg.create(SEED_REQUEST, T0, "admin:alice");
