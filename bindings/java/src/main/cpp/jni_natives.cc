@@ -6,6 +6,7 @@
 // does not make thread-safe, used by one thread at a time.
 #include <jni.h>
 
+#include <cstring>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -421,14 +422,16 @@ NATIVE(jobjectArray, registryCreate)(JNIEnv* env, jclass, jlong r, jstring reque
   });
 }
 
-// The hot path: the decision's fields as arrays (Object[]{String[] {code, keyId, type,
-// environment, replacedBy}, String[] permissions, long[] {valid, expiresAt, inGrace,
-// graceUntil, limit, remaining, retryAfterMs}}, an absent instant as Long.MIN_VALUE), which
-// Registry.verify makes into a Decision without the JSON round trip the other calls take.
-NATIVE(jobjectArray, registryVerify)(JNIEnv* env, jclass, jlong r, jstring key, jobjectArray required,
-                                     jstring environment, jstring service, jlong cost, jstring actor, jdouble latency_ms,
-                                     jstring signed_by, jlong now) {
-  return guarded<jobjectArray>(env, [&] {
+// The hot path: the decision's texts as one String (code, keyId, type, environment,
+// replacedBy, then each permission, joined by U+0001) and its numbers written into `numbers`
+// ({valid, expiresAt, inGrace, graceUntil, limit, remaining, retryAfterMs}, an absent instant
+// as Long.MIN_VALUE), which Registry.verify makes into a Decision without the JSON round trip
+// the other calls take. One string and no array: each object JNI makes costs more than
+// Java's making it.
+NATIVE(jstring, registryVerify)(JNIEnv* env, jclass, jlong r, jstring key, jobjectArray required,
+                                jstring environment, jstring service, jlong cost, jstring actor, jdouble latency_ms,
+                                jstring signed_by, jlong now, jlongArray numbers) {
+  return guarded<jstring>(env, [&] {
     Text k(env, key, "key");
     registry::VerifyContext ctx{strings_of(env, required, "required"), Text(env, environment, "environment").str(),
                                 Text(env, service, "service").str(), cost, Text(env, actor, "actor").str(), latency_ms,
@@ -438,13 +441,23 @@ NATIVE(jobjectArray, registryVerify)(JNIEnv* env, jclass, jlong r, jstring key, 
     thread_local registry::Decision d;
     check(env, handle<registry::Registry>(r).verify(k.view(), ctx, now, d));
     constexpr jlong kNone = std::numeric_limits<jlong>::min();
-    const jlong numbers[] = {d.valid ? 1 : 0, d.has_expiry() ? d.expires_at : kNone, d.in_grace ? 1 : 0,
-                             d.has_grace() ? d.grace_until : kNone, d.rate_limit, d.rate_remaining, d.retry_after};
-    jlongArray packed = env->NewLongArray(7);
-    if (!packed) throw Pending{};
-    env->SetLongArrayRegion(packed, 0, 7, numbers);
-    return objects(env, {to_java(env, {std::string(code_name(d.code)), d.key_id, d.type, d.environment, d.replaced_by}),
-                         to_java(env, d.scopes), packed});
+    const jlong values[] = {d.valid ? 1 : 0, d.has_expiry() ? d.expires_at : kNone, d.in_grace ? 1 : 0,
+                            d.has_grace() ? d.grace_until : kNone, d.rate_limit, d.rate_remaining, d.retry_after};
+    if (!numbers || env->GetArrayLength(numbers) != 7) {
+      raise_java(env, "java/lang/IllegalArgumentException", "numbers must hold 7");
+    }
+    env->SetLongArrayRegion(numbers, 0, 7, values);
+    // The texts are validated ids, names and scopes, which never hold the separator; one that
+    // did would be split wrongly, so it is refused rather than passed.
+    thread_local std::string texts;
+    texts.assign(code_name(d.code));
+    auto add = [&](std::string_view t) {
+      if (std::memchr(t.data(), '\x01', t.size()) != nullptr) raise_java(env, "java/lang/IllegalStateException", "internal error");
+      texts.append(1, '\x01').append(t);
+    };
+    for (const std::string* t : {&d.key_id, &d.type, &d.environment, &d.replaced_by}) add(*t);
+    for (const std::string& scope : d.scopes) add(scope);
+    return to_java(env, texts);
   });
 }
 

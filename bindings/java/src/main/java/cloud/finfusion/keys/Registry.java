@@ -3,6 +3,7 @@ package cloud.finfusion.keys;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -144,15 +145,40 @@ public final class Registry extends NativeHandle {
     long at = Times.millis(now);
     String[] required = context.required().toArray(new String[0]);
     double latency = context.latencyMs() == null ? -1.0 : context.latencyMs();
-    Object[] out = call(r -> Native.registryVerify(r, key, required, context.environment(), context.service(),
-        context.cost(), context.actor(), latency, context.signedBy(), at));
-    // The hot path's fields come as arrays, not JSON (jni_natives.cc); the vectors check that
-    // the Decision's toJson() is still the core's text.
-    String[] t = (String[]) out[0];
-    long[] n = (long[]) out[2];
-    return new Decision(n[0] != 0, t[0], t[1], t[2], t[3], List.of((String[]) out[1]), instantOrNull(n[1]), n[2] != 0,
-        t[4], instantOrNull(n[3]), new Decision.RateLimitInfo(n[4], n[5], n[6]));
+    // The hot path's fields come as one text and an array of numbers, not JSON (jni_natives.cc:
+    // each object JNI makes costs more than Java making it); the vectors check that the
+    // Decision's toJson() is still the core's text.
+    long[] n = new long[7];
+    String packed = call(r -> Native.registryVerify(r, key, required, context.environment(), context.service(),
+        context.cost(), context.actor(), latency, context.signedBy(), at, n));
+    Texts t = lastTexts;
+    if (!t.packed.equals(packed)) {
+      t = new Texts(packed);
+      lastTexts = t;
+    }
+    return new Decision(n[0] != 0, t.code, t.keyId, t.type, t.environment, t.permissions, instantOrNull(n[1]),
+        n[2] != 0, t.replacedBy, instantOrNull(n[3]), new Decision.RateLimitInfo(n[4], n[5], n[6]));
   }
+
+  /** A decision's texts, split once and kept while the next verification's repeat them. */
+  private static final class Texts {
+    final String packed;
+    final String code, keyId, type, environment, replacedBy;
+    final List<String> permissions;
+
+    Texts(String packed) {
+      this.packed = packed;
+      String[] parts = packed.split("\u0001", -1);
+      code = parts[0];
+      keyId = parts[1];
+      type = parts[2];
+      environment = parts[3];
+      replacedBy = parts[4];
+      permissions = List.of(Arrays.copyOfRange(parts, 5, parts.length));
+    }
+  }
+
+  private volatile Texts lastTexts = new Texts("\u0001\u0001\u0001\u0001");
 
   private static Instant instantOrNull(long ms) {
     return ms == Long.MIN_VALUE ? null : Instant.ofEpochMilli(ms);
