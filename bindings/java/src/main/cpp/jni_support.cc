@@ -119,23 +119,24 @@ std::vector<std::string> strings_of(JNIEnv* env, jobjectArray value, const char*
 // never gives more units than it has bytes, so the texts a decision carries stay on the stack.
 class Utf16 {
  public:
-  explicit Utf16(std::size_t most) {
-    if (most > sizeof small_ / sizeof small_[0]) large_.reserve(most);
+  explicit Utf16(std::size_t most) : heap_(most > sizeof small_ / sizeof small_[0]) {
+    if (heap_) large_.reserve(most);
   }
   void push_back(char16_t c) {
-    if (large_.capacity() == 0) {
-      small_[size_++] = c;
-    } else {
+    if (heap_) {
       large_.push_back(c);
+    } else {
+      small_[size_++] = c;
     }
   }
-  const char16_t* data() const noexcept { return large_.capacity() == 0 ? small_ : large_.data(); }
-  std::size_t size() const noexcept { return large_.capacity() == 0 ? size_ : large_.size(); }
+  const char16_t* data() const noexcept { return heap_ ? large_.data() : small_; }
+  std::size_t size() const noexcept { return heap_ ? large_.size() : size_; }
 
  private:
+  bool heap_;
   char16_t small_[128];
   std::size_t size_ = 0;
-  std::vector<char16_t> large_;  // capacity 0 until the stack buffer would not do
+  std::vector<char16_t> large_;
 };
 
 jstring to_java(JNIEnv* env, std::string_view utf8) {
