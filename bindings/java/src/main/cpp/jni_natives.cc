@@ -422,20 +422,51 @@ NATIVE(jobjectArray, registryCreate)(JNIEnv* env, jclass, jlong r, jstring reque
   });
 }
 
+// The context Registry.verify packs into one string: environment, service, actor, signedBy,
+// then each required scope, each text after its length in UTF-16 units and a ':' (one JNI
+// read instead of one or two for each text). Read into a context kept per thread and reused
+// while the same text comes back, as it does from a service's few contexts.
+registry::VerifyContext& context_of(JNIEnv* env, jstring packed) {
+  if (!packed) raise_java(env, "java/lang/NullPointerException", "context must not be null");
+  thread_local std::vector<jchar> seen, text;
+  thread_local registry::VerifyContext context;
+  const jsize n = env->GetStringLength(packed);
+  text.resize(static_cast<std::size_t>(n));
+  if (n > 0) env->GetStringRegion(packed, 0, n, text.data());
+  if (!seen.empty() && text == seen) return context;
+  registry::VerifyContext read;
+  std::size_t at = 0;
+  auto field = [&](std::string& out) {
+    std::size_t length = 0, digits = 0;
+    for (; at < text.size() && text[at] >= '0' && text[at] <= '9' && digits < 10; ++at, ++digits) {
+      length = length * 10 + static_cast<std::size_t>(text[at] - '0');
+    }
+    if (digits == 0 || at >= text.size() || text[at] != ':' || text.size() - at - 1 < length) {
+      raise_java(env, "java/lang/IllegalArgumentException", "malformed verification context");
+    }
+    utf8_of(text.data() + at + 1, length, out);
+    at += 1 + length;
+  };
+  for (std::string* t : {&read.environment, &read.service, &read.actor, &read.signed_by}) field(*t);
+  while (at < text.size()) field(read.required.emplace_back());
+  context = std::move(read);
+  seen.swap(text);
+  return context;
+}
+
 // The hot path: the decision's texts as one String (code, keyId, type, environment,
 // replacedBy, then each permission, joined by U+0001) and its numbers written into `numbers`
 // ({valid, expiresAt, inGrace, graceUntil, limit, remaining, retryAfterMs}, an absent instant
 // as Long.MIN_VALUE), which Registry.verify makes into a Decision without the JSON round trip
 // the other calls take. One string and no array: each object JNI makes costs more than
 // Java's making it.
-NATIVE(jstring, registryVerify)(JNIEnv* env, jclass, jlong r, jstring key, jobjectArray required,
-                                jstring environment, jstring service, jlong cost, jstring actor, jdouble latency_ms,
-                                jstring signed_by, jlong now, jlongArray numbers) {
+NATIVE(jstring, registryVerify)(JNIEnv* env, jclass, jlong r, jstring key, jstring context, jlong cost,
+                                jdouble latency_ms, jlong now, jlongArray numbers) {
   return guarded<jstring>(env, [&] {
     Text k(env, key, "key");
-    registry::VerifyContext ctx{strings_of(env, required, "required"), Text(env, environment, "environment").str(),
-                                Text(env, service, "service").str(), cost, Text(env, actor, "actor").str(), latency_ms,
-                                Text(env, signed_by, "signedBy").str()};
+    registry::VerifyContext& ctx = context_of(env, context);
+    ctx.cost = cost;
+    ctx.latency_ms = latency_ms;
     // One per thread, reused: the core fills it without allocating (the Java side serialises
     // a registry's calls, and the fields are copied out before this call returns).
     thread_local registry::Decision d;

@@ -54,6 +54,26 @@ void raise_java(JNIEnv* env, const char* class_name, const std::string& message)
   throw Pending{};
 }
 
+void utf8_of(const jchar* chars, std::size_t n, std::string& out) {
+  out.clear();
+  jchar above_ascii = 0;
+  for (std::size_t i = 0; i < n; ++i) above_ascii |= static_cast<jchar>(chars[i] & 0xFF80);
+  if (above_ascii == 0) {  // ASCII (keys, ids, scopes nearly always): a byte each
+    out.resize(n);
+    for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<char>(chars[i]);
+    return;
+  }
+  out.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::uint32_t c = chars[i];
+    if (c >= 0xD800 && c <= 0xDBFF && i + 1 < n && chars[i + 1] >= 0xDC00 && chars[i + 1] <= 0xDFFF) {
+      c = 0x10000 + ((c - 0xD800) << 10) + (static_cast<std::uint32_t>(chars[i + 1]) - 0xDC00);
+      ++i;
+    }
+    append_utf8(out, c);
+  }
+}
+
 Text::Text(JNIEnv* env, jstring value, const char* what) {
   if (!value) raise_java(env, "java/lang/NullPointerException", std::string(what) + " must not be null");
   const jsize n = env->GetStringLength(value);
@@ -66,22 +86,7 @@ Text::Text(JNIEnv* env, jstring value, const char* what) {
     chars = large.data();
   }
   env->GetStringRegion(value, 0, n, chars);
-  jchar above_ascii = 0;
-  for (jsize i = 0; i < n; ++i) above_ascii |= static_cast<jchar>(chars[i] & 0xFF80);
-  if (above_ascii == 0) {  // ASCII (keys, ids, scopes nearly always): a byte each
-    bytes_.resize(static_cast<std::size_t>(n));
-    for (jsize i = 0; i < n; ++i) bytes_[static_cast<std::size_t>(i)] = static_cast<char>(chars[i]);
-  } else {
-    bytes_.reserve(static_cast<std::size_t>(n));
-    for (jsize i = 0; i < n; ++i) {
-      std::uint32_t c = chars[i];
-      if (c >= 0xD800 && c <= 0xDBFF && i + 1 < n && chars[i + 1] >= 0xDC00 && chars[i + 1] <= 0xDFFF) {
-        c = 0x10000 + ((c - 0xD800) << 10) + (static_cast<std::uint32_t>(chars[i + 1]) - 0xDC00);
-        ++i;
-      }
-      append_utf8(bytes_, c);
-    }
-  }
+  utf8_of(chars, static_cast<std::size_t>(n), bytes_);
   volatile jchar* p = chars;
   for (jsize i = 0; i < n; ++i) p[i] = 0;
 }

@@ -51,10 +51,13 @@ T guarded(JNIEnv* env, F&& body) noexcept {
   return T{};
 }
 
-// A Java string as UTF-8, in storage wiped on destruction (keys pass through here). Lone
-// surrogates become their three-byte encodings, which are not UTF-8, so the core refuses
-// them like any other bad input instead of seeing a replacement character. A null
-// reference is a NullPointerException naming `what`.
+// UTF-16 code units as UTF-8 into `out`. Lone surrogates become their three-byte encodings,
+// which are not UTF-8, so the core refuses them like any other bad input instead of seeing a
+// replacement character.
+void utf8_of(const jchar* chars, std::size_t n, std::string& out);
+
+// A Java string as UTF-8 (utf8_of), in storage wiped on destruction (keys pass through
+// here). A null reference is a NullPointerException naming `what`.
 class Text {
  public:
   Text(JNIEnv* env, jstring value, const char* what);

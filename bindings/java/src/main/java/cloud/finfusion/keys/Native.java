@@ -61,8 +61,10 @@ final class Native {
   static native Object[] registryCreate(long registry, String request, long nowMs, String actor);
   // The decision's texts joined by U+0001 (code, key id, type, environment, replaced by, then
   // each scope); its numbers written into `numbers` (seven).
-  static native String registryVerify(long registry, String key, String[] required, String environment, String service,
-      long cost, String actor, double latencyMs, String signedBy, long nowMs, long[] numbers);
+  // `context` as Registry.verify packs it (environment, service, actor, signedBy, then each
+  // required scope, each after its length and a ':').
+  static native String registryVerify(long registry, String key, String context, long cost, double latencyMs,
+      long nowMs, long[] numbers);
   static native String registryGetUsage(long registry, String query);
   static native String registryStatus(long registry, String id, long nowMs);
   static native Object[] registryRotate(long registry, String id, long graceMs, String[] notifyEmails, boolean force,

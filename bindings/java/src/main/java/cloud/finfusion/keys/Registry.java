@@ -143,17 +143,16 @@ public final class Registry extends NativeHandle {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(context, "context");
     long at = Times.millis(now);
-    String[] required = context.required().toArray(new String[0]);
+    String packed = packed(context);
     double latency = context.latencyMs() == null ? -1.0 : context.latencyMs();
     // The hot path's fields come as one text and an array of numbers, not JSON (jni_natives.cc:
     // each object JNI makes costs more than Java making it); the vectors check that the
     // Decision's toJson() is still the core's text.
     long[] n = new long[7];
-    String packed = call(r -> Native.registryVerify(r, key, required, context.environment(), context.service(),
-        context.cost(), context.actor(), latency, context.signedBy(), at, n));
+    String texts = call(r -> Native.registryVerify(r, key, packed, context.cost(), latency, at, n));
     Texts t = lastTexts;
-    if (!t.packed.equals(packed)) {
-      t = new Texts(packed);
+    if (!t.packed.equals(texts)) {
+      t = new Texts(texts);
       lastTexts = t;
     }
     return new Decision(n[0] != 0, t.code, t.keyId, t.type, t.environment, t.permissions, instantOrNull(n[1]),
@@ -179,6 +178,29 @@ public final class Registry extends NativeHandle {
   }
 
   private volatile Texts lastTexts = new Texts("\u0001\u0001\u0001\u0001");
+
+  /**
+   * The context's texts in one string, as the native side reads them (jni_natives.cc): each
+   * after its length and a ':', so that any text, separators included, reads back whole.
+   * Packed once for the context a registry last saw.
+   */
+  private String packed(VerifyContext context) {
+    PackedContext p = lastContext;
+    if (p.context != context) {
+      StringBuilder b = new StringBuilder();
+      for (String text : List.of(context.environment(), context.service(), context.actor(), context.signedBy())) {
+        b.append(text.length()).append(':').append(text);
+      }
+      for (String scope : context.required()) b.append(scope.length()).append(':').append(scope);
+      p = new PackedContext(context, b.toString());
+      lastContext = p;
+    }
+    return p.packed;
+  }
+
+  private record PackedContext(VerifyContext context, String packed) {}
+
+  private volatile PackedContext lastContext = new PackedContext(null, "");
 
   private static Instant instantOrNull(long ms) {
     return ms == Long.MIN_VALUE ? null : Instant.ofEpochMilli(ms);

@@ -58,6 +58,32 @@ class RegistryTest {
   }
 
   @Test
+  void contextsCrossTheNativeBoundaryWhole() {
+    // The context crosses as one string of length-prefixed texts, read back per thread and
+    // kept while it repeats: texts holding the separator or digits, non-ASCII, empty and
+    // long ones must read back whole, and a changed context must not be the last one again.
+    try (Registry reg = Registry.builder(hasher).open()) {
+      Registry.Created c = reg.create(Map.of("name", "ctx", "type", "production", "permissions",
+          List.of("payments", "kyc:read")), T0);
+      String key = c.key().reveal();
+      List<String> actors = List.of("", "4:abc", "a:b:c", "10:", "caf\u00e9 \uD83D\uDE00", "y".repeat(128), "4:abc");
+      for (String actor : actors) {
+        VerifyContext ctx = VerifyContext.builder().required("payments", "kyc:read").environment("production")
+            .actor(actor).build();
+        assertTrue(reg.verify(key, ctx, T0).valid(), actor);
+        AuditEvent last = reg.logs(c.record().id(), 1, List.of("key.accessed")).get(0);
+        assertEquals(actor.isEmpty() ? "key:" + c.record().id() : actor, last.actor());
+      }
+      VerifyContext scoped = VerifyContext.builder().required("payments").build();
+      assertTrue(reg.verify(key, scoped, T0).valid());
+      assertEquals("insufficient_scope",
+          reg.verify(key, VerifyContext.builder().required("payments", "kyc:write").build(), T0).code());
+      assertEquals("environment_mismatch", reg.verify(key, VerifyContext.builder().environment("sandbox").build(), T0).code());
+      assertTrue(reg.verify(key, scoped, T0).valid(), "an earlier context again");
+    }
+  }
+
+  @Test
   void theSeedsStory() {
     try (Registry reg = Registry.builder(hasher).open()) {
       Registry.Created c = reg.create(SEED_REQUEST, T0, "admin:alice");
