@@ -3,11 +3,8 @@
 #include <charconv>
 #include <cstdio>
 
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
-
 #include "internal/base64.h"
+#include "internal/byte_scan.h"
 
 namespace finfusion::sf {
 namespace {
@@ -40,28 +37,9 @@ bool is_token(std::string_view t) {
 }
 
 // The offset of the first byte at or after `from` that ends a plain run of a string: '"',
-// '\\' or a byte outside printable ASCII; in.size() when there is none. Sixteen bytes at a
-// time on SSE2 (strings are most of a Signature-Input, and this is most of reading them).
+// '\\' or a byte outside printable ASCII; in.size() when there is none.
 std::size_t string_stop(std::string_view in, std::size_t from) {
-  std::size_t i = from;
-#ifdef __SSE2__
-  const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
-  const __m128i space = _mm_set1_epi8(' '), del = _mm_set1_epi8(0x7f);
-  for (; i + 16 <= in.size(); i += 16) {
-    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in.data() + i));
-    // Signed bytes: below ' ' is a control character or (negative) a byte of 0x80 and above.
-    const __m128i stops = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)),
-                                       _mm_or_si128(_mm_cmplt_epi8(x, space), _mm_cmpeq_epi8(x, del)));
-    if (const auto mask = static_cast<unsigned>(_mm_movemask_epi8(stops)); mask != 0) {
-      return i + static_cast<std::size_t>(__builtin_ctz(mask));
-    }
-  }
-#endif
-  for (; i < in.size(); ++i) {
-    const char c = in[i];
-    if (c == '"' || c == '\\' || c < 0x20 || c > 0x7e) return i;
-  }
-  return in.size();
+  return internal::find_stop<'"', '\\', '\x7f'>(in, from, ' ');
 }
 
 // A cursor over the field with RFC 8941's parsing steps. Errors name the offset, never
