@@ -623,7 +623,7 @@ TEST_CASE("verify: malformed signature fields are invalid_request, never a crash
 }
 
 TEST_CASE("a covered header value with CR, LF or NUL anywhere is refused, at every length", "[signing]") {
-  // The check reads sixteen bytes at a time where it can, the last sixteen overlapping.
+  // The check reads sixteen bytes at a time where it can, then a byte at a time.
   signing::SigningKey key = hmac_key();
   signing::SignOptions o;
   o.components = {"@method", "x-a"};
