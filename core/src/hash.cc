@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <array>
+#include <optional>
 
 #include "finfusion/key.h"
 #include "internal/base62.h"
@@ -45,7 +46,32 @@ struct Parts {
   std::string_view digest;
 };
 
+// A well-formed stored form read in place: "ffk$1$", a known algorithm and '$', then the
+// pepper id, '$' and the digest's fixed length at the end. nullopt for anything else, which
+// split's field-by-field reading names.
+std::optional<Parts> well_formed(std::string_view stored) noexcept {
+  constexpr std::string_view kPrefix = "ffk$1$";
+  if (stored.size() > kMaxStoredLength || stored.size() < kPrefix.size() + kDigestText + 3 ||
+      stored.substr(0, kPrefix.size()) != kPrefix || stored[stored.size() - kDigestText - 1] != '$') {
+    return std::nullopt;
+  }
+  std::string_view rest = stored.substr(kPrefix.size(), stored.size() - kPrefix.size() - kDigestText - 1);
+  std::string_view algorithm;
+  for (std::string_view known : {kAlgorithmHmacSha256, kAlgorithmBlake2b256}) {
+    if (rest.size() > known.size() && rest.substr(0, known.size()) == known && rest[known.size()] == '$') {
+      algorithm = known;
+    }
+  }
+  if (algorithm.empty()) return std::nullopt;
+  const std::string_view pepper_id = rest.substr(algorithm.size() + 1);
+  const std::string_view digest = stored.substr(stored.size() - kDigestText);
+  // A pepper id and a digest hold no '$': there are exactly five fields.
+  if (!is_valid_pepper_id(pepper_id) || !is_b64url(digest)) return std::nullopt;
+  return Parts{algorithm, pepper_id, digest};
+}
+
 Result<Parts> split(std::string_view stored) {
+  if (std::optional<Parts> parts = well_formed(stored)) return *parts;
   if (stored.size() > kMaxStoredLength) return not_stored("too long");
   std::array<std::string_view, 5> fields;
   std::size_t n = 0;

@@ -1,7 +1,9 @@
 #include <sodium.h>
 
 #include <catch2/catch.hpp>
+#include <cctype>
 #include <string>
+#include <vector>
 
 #include "finfusion/hash.h"
 #include "finfusion/key.h"
@@ -168,6 +170,67 @@ TEST_CASE("a stored digest takes exactly the base64url characters, at every posi
       auto verified = h.verify(k, s);
       REQUIRE(verified.ok() == b64);  // a digest with any other byte is refused, not compared
       if (b64) CHECK(*verified == (s == stored));
+    }
+  }
+}
+
+namespace {
+// The stored form as the documentation gives it, read the plain way (split on '$', then each
+// field in order): what parse_stored must agree with, whichever way it reads a form.
+std::string model_error(const std::string& stored) {
+  if (stored.size() > kMaxStoredLength) return "too long";
+  std::vector<std::string> fields(1);
+  for (char c : stored) {
+    if (c == '$') {
+      fields.emplace_back();
+    } else {
+      fields.back() += c;
+    }
+  }
+  if (fields.size() > 5) return "too many '$'-separated fields";
+  if (fields.size() < 5) return "expected ffk$1$<algorithm>$<pepper id>$<digest>";
+  if (fields[0] != "ffk") return "unknown scheme";
+  if (fields[1] != "1") return "unsupported scheme version";
+  if (fields[2] != "hs256" && fields[2] != "b2b256") return "unknown algorithm";
+  if (!is_valid_pepper_id(fields[3])) return "bad pepper id";
+  if (fields[4].size() != 43) return "digest has the wrong length";
+  for (char c : fields[4]) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return "digest is not base64url";
+  }
+  return "";
+}
+}  // namespace
+
+TEST_CASE("a stored form reads as its fields say, with any byte anywhere, under either algorithm", "[hash]") {
+  const std::string k = key();
+  for (const char* algorithm : {"hs256", "b2b256"}) {
+    auto h = Hasher::Create({{"p1", pepper('1')}, {"pepper_2-B", pepper('2')}}, "pepper_2-B", algorithm);
+    REQUIRE(h.ok());
+    const std::string stored = *h->hash(k);
+    std::vector<std::string> forms;
+    for (std::size_t i = 0; i < stored.size(); ++i) {
+      for (int c = 0; c < 256; ++c) {
+        std::string s = stored;
+        s[i] = static_cast<char>(c);
+        forms.push_back(s);
+      }
+      forms.push_back(stored.substr(0, i) + stored.substr(i + 1));  // one byte fewer
+      forms.push_back(stored.substr(0, i) + "$" + stored.substr(i));  // one '$' more
+    }
+    forms.push_back(stored + std::string(128 - stored.size(), 'A'));
+    forms.push_back(stored + std::string(129 - stored.size(), 'A'));
+    for (const std::string& s : forms) {
+      INFO(s);
+      const std::string expected = model_error(s);
+      auto parsed = parse_stored(s);
+      REQUIRE(parsed.ok() == expected.empty());
+      if (parsed.ok()) {
+        CHECK(s.substr(0, 6 + parsed->algorithm.size() + 1 + parsed->pepper_id.size() + 1) ==
+              "ffk$1$" + parsed->algorithm + "$" + parsed->pepper_id + "$");
+      } else {
+        CHECK(parsed.code() == Code::kInvalidRequest);
+        CHECK(parsed.status().message() == "not a stored key hash: " + expected);
+      }
     }
   }
 }

@@ -507,7 +507,11 @@ const pack = {
   capacity: 0,
   at: 0,
   heap: null,
+  taken: true,  // whether an export took the last filling (its answer wipes what it was given)
   start() {
+    // A filling no export took (something threw in between) is wiped here instead.
+    if (!this.taken) need().HEAPU8.fill(0, this.base, this.base + this.at);
+    this.taken = false;
     this.at = 0;
     this.reserve(4096);
   },
@@ -568,6 +572,7 @@ const pack = {
 // items (one object, reused: calls do not overlap), or throws its failure; then has the core
 // wipe it.
 function unpacked(address, read) {
+  pack.taken = true;
   try {
     return read(answer.open(address));
   } finally {

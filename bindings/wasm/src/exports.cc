@@ -43,6 +43,7 @@ constexpr std::uint32_t kNone = 0xFFFFFFFF;
 
 struct Packed {
   std::string in;
+  std::size_t in_used = 0;  // what the call being answered was given: what its answer wipes
   std::string out;
 };
 
@@ -55,7 +56,10 @@ class Unpack {
  public:
   // The call's input: the first `length` bytes the facade wrote.
   static Unpack Input(int length) {
-    return Unpack(std::string_view(packed().in).substr(0, static_cast<std::size_t>(length)));
+    Packed& p = packed();
+    const std::string_view in = std::string_view(p.in).substr(0, static_cast<std::size_t>(length));
+    p.in_used = in.size();
+    return Unpack(in);
   }
   bool bad() const { return bad_; }
   std::uint32_t word() {
@@ -131,10 +135,14 @@ void put_headers(std::string& out, const std::vector<std::pair<std::string, std:
 }
 
 // The answer's head: its length (filled in by finish), then 0 or the failure's code index
-// and message. The call's input is wiped first: a request's headers may hold a key.
+// and message. The call's input is wiped first (a request's headers may hold a key): the
+// bytes the facade wrote for it, not the whole buffer, which it reserves 4 KiB of at least
+// (wiping all of it was a tenth of a key hash in Node). The facade wipes a filling no call
+// took (api.js, pack.start).
 std::string& answer(const ff::Status& status) {
   Packed& p = packed();
-  sodium_memzero(p.in.data(), p.in.size());
+  sodium_memzero(p.in.data(), p.in_used);
+  p.in_used = 0;
   std::string& out = p.out;
   out.clear();
   put_word(out, 0);

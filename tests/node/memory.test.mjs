@@ -1,0 +1,66 @@
+// What a call writes into the core's memory for a packed export (a key, a request's headers)
+// is wiped once the call is answered, and a filling no export took (something threw between
+// writing it and the call) is wiped by the next one. The core's memory is caught as
+// Emscripten instantiates it, before ready().
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+
+let memory = null;
+const instantiate = WebAssembly.instantiate;
+WebAssembly.instantiate = async (...args) => {
+  const made = await instantiate(...args);
+  memory = (made.instance ?? made).exports.memory ?? Object.values((made.instance ?? made).exports)
+    .find((e) => e instanceof WebAssembly.Memory);
+  return made;
+};
+const { ready, keys, hashing, signing } = await import('@finfusion/keys');
+
+before(() => ready());
+
+function holds(text) {
+  const bytes = new Uint8Array(memory.buffer);
+  const needle = new TextEncoder().encode(text);
+  outer: for (let i = bytes.indexOf(needle[0]); i >= 0 && i + needle.length <= bytes.length; i = bytes.indexOf(needle[0], i + 1)) {
+    for (let j = 1; j < needle.length; j++) if (bytes[i + j] !== needle[j]) continue outer;
+    return true;
+  }
+  return false;
+}
+
+test('the memory was caught, and a search in it finds what is there', () => {
+  assert.ok(memory instanceof WebAssembly.Memory);
+  const marker = `marker-${Math.random().toString(36).slice(2)}-${Date.now()}`;
+  const hasher = new hashing.Hasher({ p1: new Uint8Array(32).fill(3) }, 'p1');
+  const stored = hasher.hash(keys.generate('production').reveal());
+  assert.ok(!holds(marker));
+  const bytes = new Uint8Array(memory.buffer);
+  const kept = bytes.slice(1024, 1024 + marker.length);  // the core's own data there, put back
+  bytes.set(new TextEncoder().encode(marker), 1024);
+  assert.ok(holds(marker));
+  bytes.set(kept, 1024);
+  assert.ok(stored.startsWith('ffk$1$hs256$p1$'));
+});
+
+test('a key hashed, checked or verified against a stored hash is not left in the core', () => {
+  const hasher = new hashing.Hasher({ p1: new Uint8Array(32).fill(3) }, 'p1');
+  for (let i = 0; i < 20; i++) {
+    const key = keys.generate(i % 2 ? 'production' : 'development').reveal();
+    const stored = hasher.hash(key);
+    assert.equal(keys.checkFormat(key), 'valid');
+    assert.equal(hasher.verify(key, stored), true);
+    assert.ok(!holds(key.slice(-49, -6)), `round ${i}`);
+  }
+});
+
+test('a request packed for a call that never ran is wiped by the next call', () => {
+  const token = `Bearer prod_${Array.from({ length: 60 }, () => 'abcdefghijklmnopqrstuvwxyz'[Math.floor(Math.random() * 26)]).join('')}`;
+  const key = signing.SigningKey.generate('key_mem', 'hmac-sha256');
+  const nonces = new signing.NonceCache();
+  nonces.dispose();  // verifying with it throws after the request was written for the call
+  const request = { method: 'GET', url: 'https://api.example/v1', headers: [['Authorization', token]] };
+  assert.throws(() => signing.verifyRequest(request, new signing.KeyRing([key]), { nonces }),
+    (e) => e.code === 'precondition_failed');
+  assert.ok(holds(token), 'the filling is there until another call');
+  assert.equal(keys.checkFormat('dev_x'), 'malformed_key');
+  assert.ok(!holds(token));
+});
