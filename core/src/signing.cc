@@ -781,23 +781,23 @@ class BodyDigest {
   std::size_t size_;
 };
 
-}  // namespace
-
-std::string content_digest(std::string_view body, DigestAlgorithm algorithm) {
-  const BodyDigest digest(body, algorithm);
+// The Content-Digest value signing writes, "<name>=:<base64>:", at `out`; its length.
+constexpr std::size_t kMaxDigestField = 7 + 2 + internal::base64_length(crypto_hash_sha512_BYTES, Base64::kStandard) + 1;
+std::size_t digest_field_into(const BodyDigest& digest, DigestAlgorithm algorithm, char* out) {
   const std::string_view name = digest_name(algorithm);
-  const std::size_t encoded = internal::base64_length(digest.view().size(), Base64::kStandard);
-  std::string out;
-  out.reserve(name.size() + encoded + 3);
-  out.append(name).append("=:");
-  const std::size_t at = out.size();
-  out.resize(at + encoded);
-  internal::encode_base64_into(digest.view(), Base64::kStandard, out.data() + at);
-  out.push_back(':');
-  return out;
+  char* at = std::copy(name.begin(), name.end(), out);
+  *at++ = '=';
+  *at++ = ':';
+  internal::encode_base64_into(digest.view(), Base64::kStandard, at);
+  at += internal::base64_length(digest.view().size(), Base64::kStandard);
+  *at++ = ':';
+  return static_cast<std::size_t>(at - out);
 }
 
-Status verify_content_digest(std::string_view field, std::string_view body) {
+// Content-Digest read member by member; `known` is the body's digest under `known_algorithm`
+// when the caller has it already.
+Status verify_digest_members(std::string_view field, std::string_view body, const BodyDigest* known,
+                             DigestAlgorithm known_algorithm) {
   Result<sf::Dictionary> dict = sf::parse_dictionary(field);
   if (!dict.ok()) return invalid("Content-Digest is not a structured dictionary");
   bool checked = false;
@@ -807,13 +807,40 @@ Status verify_content_digest(std::string_view field, std::string_view body) {
     if (bytes == nullptr) return invalid("Content-Digest member " + name + " is not a byte sequence");
     Result<DigestAlgorithm> algorithm = digest_from_name(name);
     if (!algorithm.ok()) continue;  // other algorithms are ignored (RFC 9530 section 2)
-    if (!constant_time_equals(BodyDigest(body, *algorithm).view(), bytes->bytes)) {
+    const bool reuse = known != nullptr && *algorithm == known_algorithm;
+    const BodyDigest digest = reuse ? *known : BodyDigest(body, *algorithm);
+    if (!constant_time_equals(digest.view(), bytes->bytes)) {
       return Status(Code::kSignatureInvalid, "Content-Digest " + name + " does not match the body");
     }
     checked = true;
   }
   if (!checked) return invalid("Content-Digest has neither sha-256 nor sha-512");
   return Status::Ok();
+}
+
+}  // namespace
+
+std::string content_digest(std::string_view body, DigestAlgorithm algorithm) {
+  char field[kMaxDigestField];
+  return std::string(field, digest_field_into(BodyDigest(body, algorithm), algorithm, field));
+}
+
+Status verify_content_digest(std::string_view field, std::string_view body) {
+  // The form signing writes (one sha-256 or sha-512 member) is compared whole with the one
+  // the body gives, with nothing to parse or decode: what that member reads as is exactly
+  // that text. Any other field, a mismatch included, is read member by member, which names
+  // what is wrong (reusing the digest).
+  for (const DigestAlgorithm algorithm : {DigestAlgorithm::kSha256, DigestAlgorithm::kSha512}) {
+    const std::string_view name = digest_name(algorithm);
+    if (field.size() <= name.size() || field.substr(0, name.size()) != name || field[name.size()] != '=') continue;
+    const BodyDigest digest(body, algorithm);
+    char expected[kMaxDigestField];
+    if (constant_time_equals(field, std::string_view(expected, digest_field_into(digest, algorithm, expected)))) {
+      return Status::Ok();
+    }
+    return verify_digest_members(field, body, &digest, algorithm);
+  }
+  return verify_digest_members(field, body, nullptr, DigestAlgorithm::kSha256);
 }
 
 // ---- Signing ----
