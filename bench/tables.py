@@ -25,7 +25,8 @@ SIGNING = {"BM_sign_verify_pair/0": "sign_verify_pair/hmac-sha256",
            "BM_webhook_sign_verify": "webhook_sign_verify"}
 VERIFY = {"BM_check_format": "check_format", "BM_hash": "hash", "BM_registry_verify": "verify"}
 FLOOR = {"BM_floor_sha256_block/0": "SHA-256, one block, SHA extensions",
-         "BM_floor_sha256_block/1": "SHA-256, one block, portable (libsodium)",
+         "BM_floor_sha256_block/1": "SHA-256, one block, portable C++ (ours: other CPUs, WebAssembly)",
+         "BM_floor_sha256_block/2": "SHA-256, one block, portable C (libsodium)",
          "BM_floor_blake2b_block": "BLAKE2b, one block (libsodium)",
          "BM_keyed_blake2b": "keyed BLAKE2b-256 of a key",
          "BM_ed25519_pair/0": "Ed25519 sign + verify, libsodium (ours)",

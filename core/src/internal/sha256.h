@@ -1,11 +1,10 @@
 // SHA-256 and HMAC-SHA256 on the CPU's SHA extensions when it has them (x86-64 SHA-NI,
-// detected at run time) and through libsodium otherwise (other CPUs, WebAssembly). Both paths
-// give the same bytes; the tests check them against each other, NIST's examples and
+// detected at run time) and in portable C++ otherwise (other CPUs, WebAssembly), through one
+// buffered state. Both paths give the same bytes; the tests check them against each other,
+// against libsodium's SHA-256 and HMAC (an independent implementation), NIST's examples and
 // Wycheproof. Stored key hashes, request signatures, webhook signatures and Content-Digest
 // all hash through here.
 #pragma once
-
-#include <sodium.h>
 
 #include <array>
 #include <cstdint>
@@ -34,20 +33,17 @@ class Sha256 {
 
  private:
   friend class HmacSha256Key;
-  struct Hardware {
+  struct State {
     alignas(16) std::uint32_t h[8];  // the chaining value
     std::uint64_t bytes;              // the bytes absorbed
     std::size_t used;                 // and buffered (under a block)
     unsigned char buffer[64];
   };
-  bool hardware_;
-  union {
-    Hardware hw_;
-    crypto_hash_sha256_state sodium_;  // the portable path
-  };
+  bool hardware_;  // the SHA extensions compress its blocks, else portable C++
+  State st_;
 };
 
-// SHA-256 of `message` on the path this process uses (libsodium when `portable`).
+// SHA-256 of `message` on the path this process uses (portable C++ when `portable`).
 Sha256Digest sha256(std::string_view message, bool portable = false);
 
 // HMAC-SHA256 keyed once: the inner and outer pads are compressed when the key is made, so
