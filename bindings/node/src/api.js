@@ -193,7 +193,7 @@ const keys = {
   },
   /** 'valid' or the reason; never throws for a bad key. */
   checkFormat(key) {
-    return packedTexts([text(key, 'key')], (length) => need()._ff_check_format(length), (out) => CODES[out.word()]);
+    return CODES[packedWord([text(key, 'key')], (length) => need()._ff_check_format(length))];
   },
   parse(key) { return parsedKey(unwrap(need().key_parse(text(key, 'key')))); },
   parseId(id) { return parsedKey(unwrap(need().key_parse_id(text(id, 'key id')))); },
@@ -587,6 +587,17 @@ function packedTexts(texts, call, read) {
   pack.start();
   for (const t of texts) pack.item(t);
   return unpacked(call(pack.at), read);
+}
+
+// A packed call whose export answers in its return value, a word (-1 for a malformed call),
+// rather than in the answer buffer: one call into the core and nothing to read back.
+function packedWord(texts, call) {
+  pack.start();
+  for (const t of texts) pack.item(t);
+  const word = call(pack.at);
+  pack.taken = true;  // the export wiped what it was given
+  if (word < 0) throw new FinFusionError('internal', 'a malformed packed call');
+  return word;
 }
 
 const answer = {

@@ -139,11 +139,14 @@ void put_headers(std::string& out, const std::vector<std::pair<std::string, std:
 // bytes the facade wrote for it, not the whole buffer, which it reserves 4 KiB of at least
 // (wiping all of it was a tenth of a key hash in Node). The facade wipes a filling no call
 // took (api.js, pack.start).
-std::string& answer(const ff::Status& status) {
+void wipe_input() {
   Packed& p = packed();
   sodium_memzero(p.in.data(), p.in_used);
   p.in_used = 0;
-  std::string& out = p.out;
+}
+std::string& answer(const ff::Status& status) {
+  wipe_input();
+  std::string& out = packed().out;
   out.clear();
   put_word(out, 0);
   put_word(out, static_cast<std::uint32_t>(status.code()));
@@ -239,16 +242,16 @@ extern "C" EMSCRIPTEN_KEEPALIVE char* ff_packed_reserve(int size) {
   return in.data();
 }
 
-// A presented key's format and checksum: in holds the key; the answer, the code (a word).
-// Keys cross this way, not as embind strings: check_format and hashing are per-request calls.
-extern "C" EMSCRIPTEN_KEEPALIVE const char* ff_check_format(int length) {
+// A presented key's format and checksum: in holds the key. The code's index comes back as
+// the return value (-1 for a malformed packed call), with no answer to read: a format check
+// runs on every request, and the answer buffer and the call to wipe it cost as much as the
+// check. The key is wiped before it returns. Keys cross this way, not as embind strings.
+extern "C" EMSCRIPTEN_KEEPALIVE int ff_check_format(int length) {
   Unpack in = Unpack::Input(length);
   const std::string_view key = in.text();
-  if (in.bad()) return malformed();
-  const ff::Code code = ff::keys::check_format(key);
-  std::string& out = answer(ff::Status::Ok());  // which wipes the input, the key with it
-  put_word(out, static_cast<std::uint32_t>(code));
-  return finish(out);
+  const int code = in.bad() ? -1 : code_index(ff::keys::check_format(key));
+  wipe_input();
+  return code;
 }
 
 // A key's stored hash under `hasher`: in holds the key; the answer, the stored form.
