@@ -702,16 +702,23 @@ VerifyingKey SigningKey::verifying_key() const {
   return VerifyingKey(algorithm_, key_id_, secret_, hmac_);  // the pads shared
 }
 
-std::string SigningKey::sign(std::string_view message) const {
+std::size_t SigningKey::sign_into(std::string_view message, unsigned char out[64]) const {
+  static_assert(crypto_sign_BYTES == 64 && crypto_auth_hmacsha256_BYTES <= 64);
   if (algorithm_ == Algorithm::kHmacSha256) {
-    std::string tag(crypto_auth_hmacsha256_BYTES, '\0');
-    hmac_->tag(message, reinterpret_cast<unsigned char*>(tag.data()));
-    return tag;
+    hmac_->tag(message, out);
+    return crypto_auth_hmacsha256_BYTES;
   }
-  std::string sig(crypto_sign_BYTES, '\0');
-  crypto_sign_detached(reinterpret_cast<unsigned char*>(sig.data()), nullptr,
-                       reinterpret_cast<const unsigned char*>(message.data()), message.size(), private_key_.data());
-  return sig;
+  crypto_sign_detached(out, nullptr, reinterpret_cast<const unsigned char*>(message.data()), message.size(),
+                       private_key_.data());
+  return crypto_sign_BYTES;
+}
+
+std::string SigningKey::sign(std::string_view message) const {
+  unsigned char out[64];
+  const std::size_t n = sign_into(message, out);
+  std::string signature(reinterpret_cast<const char*>(out), n);
+  sodium_memzero(out, sizeof out);
+  return signature;
 }
 
 Result<VerifyingKey> VerifyingKey::Hmac(std::string key_id, SecretBytes secret) {
@@ -924,7 +931,8 @@ Result<Signed> sign(const Message& message, const SigningKey& key, const SignOpt
     if (base.code() == Code::kNotFound) return invalid("cannot sign: " + base.status().message());
     return base.status();
   }
-  const std::string signature = key.sign(base->text);
+  unsigned char raw[64];
+  const std::string_view signature(reinterpret_cast<const char*>(raw), key.sign_into(base->text, raw));
   const std::string_view line = base->params_line();
   std::string& input = out.headers.emplace_back("Signature-Input", std::string()).second;
   input.reserve(options.label.size() + 1 + line.size());
@@ -934,6 +942,7 @@ Result<Signed> sign(const Message& message, const SigningKey& key, const SignOpt
   value.reserve(options.label.size() + 3 + encoded);
   value.append(options.label).append("=:").append(encoded, '\0').append(1, ':');
   internal::encode_base64_into(signature, Base64::kStandard, value.data() + options.label.size() + 2);
+  sodium_memzero(raw, sizeof raw);
   out.signature_input = std::string(line);
   out.signature_base = std::move(base->text);
   return out;
@@ -996,11 +1005,12 @@ Verification rejected(Verification v, Code code, std::string message) {
 
 // Reads the signature parameters into `v`; an error names the parameter.
 Status read_params(const sf::Parameters& params, Verification& v, bool& has_created) {
-  for (const auto& [name, value] : params) {
+  for (const auto& [param, value] : params) {
+    const std::string_view name = param;  // compared by length first, without strlen
     const std::int64_t* n = std::get_if<std::int64_t>(&value);
     const std::string* s = std::get_if<std::string>(&value);
     if (name == "created" || name == "expires") {
-      if (n == nullptr) return invalid("signature parameter " + name + " must be an integer");
+      if (n == nullptr) return invalid("signature parameter " + param + " must be an integer");
       if (name == "created") {
         v.created = *n;
         has_created = true;
@@ -1008,10 +1018,10 @@ Status read_params(const sf::Parameters& params, Verification& v, bool& has_crea
         v.expires = *n;
       }
     } else if (name == "nonce" || name == "alg" || name == "keyid" || name == "tag") {
-      if (s == nullptr) return invalid("signature parameter " + name + " must be a string");
+      if (s == nullptr) return invalid("signature parameter " + param + " must be a string");
       (name == "nonce" ? v.nonce : name == "alg" ? v.alg : name == "keyid" ? v.key_id : v.tag) = *s;
     } else {
-      return invalid("unknown signature parameter " + name);
+      return invalid("unknown signature parameter " + param);
     }
   }
   return Status::Ok();
@@ -1163,7 +1173,8 @@ Verification verify(const Message& message, const KeyRing& keys, const VerifyPol
   if (!alg_matches) return rejected(v, Code::kSignatureInvalid, "alg does not match the key");
   if (!verified) return rejected(v, Code::kSignatureInvalid, "the signature does not verify");
 
-  if (std::find(v.covered.begin(), v.covered.end(), "\"content-digest\"") != v.covered.end()) {
+  if (std::any_of(v.covered.begin(), v.covered.end(),
+                  [](const std::string& id) { return std::string_view(id) == "\"content-digest\""; })) {
     if (!message.body) {
       return rejected(v, Code::kSignatureInvalid, "content-digest is covered but no body was given to check");
     }

@@ -80,6 +80,9 @@ class SigningKey {
 
   // The raw signature over `message` (32 bytes HMAC, 64 bytes Ed25519).
   std::string sign(std::string_view message) const;
+  // The same at `out` (room for 64 bytes); its length. What signing a request uses: no
+  // allocation for a signature about to be encoded.
+  std::size_t sign_into(std::string_view message, unsigned char out[64]) const;
 
  private:
   SigningKey(Algorithm algorithm, std::string key_id, SecretBytes secret, SecretBytes private_key,
