@@ -152,6 +152,16 @@ def test_every_header_and_body_shape_signs_the_same():
     # The core's entry points check every argument's type and name it, never its value.
     with pytest.raises(TypeError, match="key must be a SigningKey, not VerifyingKey"):
         signing.sign_request("POST", URL, HEADERS, BODY, key=key.verifying_key(), now=NOW)  # type: ignore[arg-type]
+    # The bound classes' own instances are read straight from pybind11's record; a subclass's
+    # take pybind11's path, with the same answers.
+    class Ring(signing.KeyRing):
+        pass
+
+    ring = Ring()
+    ring.add(key.verifying_key())
+    signed = signing.sign_request("POST", URL, HEADERS, BODY, key=key, now=NOW)
+    assert signing.verify_request("POST", URL, [*HEADERS.items(), *signed.items()], BODY, keys=ring, now=NOW).valid
+    assert not signing.verify_request("POST", URL, [*HEADERS.items(), *signed.items()], BODY, keys=Ring(), now=NOW).valid
     with pytest.raises(TypeError, match="label must be str, not int"):
         signing.sign_request("POST", URL, HEADERS, BODY, key=key, label=1, now=NOW)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="instant must be a datetime or epoch milliseconds, not float"):

@@ -150,8 +150,20 @@ std::int64_t int_arg(py::handle value, const char* what);
 bool flag_arg(py::handle value);
 // A list or tuple as it is, anything else as list() makes it (a new list, or list()'s error).
 py::object sequence_arg(PyObject* value);
+//
+// An instance of the bound class itself (not a subclass) whose value is constructed is read
+// straight from pybind11's instance record (simple layout: the value pointer first), without
+// the two type lookups by std::type_info that isinstance and cast each make (about 30 ns
+// apiece, four on a signed request's sign + verify). Anything else takes pybind11's path.
 template <typename T>
 T& instance_arg(py::handle value, const char* what, const char* type) {
+  static PyTypeObject* const bound = reinterpret_cast<PyTypeObject*>(py::type::of<T>().ptr());
+  if (Py_TYPE(value.ptr()) == bound) {
+    auto* inst = reinterpret_cast<py::detail::instance*>(value.ptr());
+    if (inst->simple_layout && inst->simple_holder_constructed && inst->simple_value_holder[0] != nullptr) {
+      return *static_cast<T*>(inst->simple_value_holder[0]);
+    }
+  }
   if (!py::isinstance<T>(value)) throw py::type_error(std::string(what) + " must be a " + type + ", not " + type_name(value));
   return value.cast<T&>();
 }
