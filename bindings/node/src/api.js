@@ -598,21 +598,24 @@ function unpacked(address, read) {
   }
 }
 
-// A packed call whose input is only texts: all of them checked (text() above) before any is
-// written, so that a bad argument cannot leave a key in the buffer; `call` gets the input's
-// length and returns the answer's address.
-function packedTexts(texts, call, read) {
+// The input of a packed call that takes only texts, all of them checked (text() above) before
+// any is written, so that a bad argument cannot leave a key in the buffer; its length.
+function packTexts(texts) {
   pack.start();
   for (const t of texts) pack.item(t);
-  return unpacked(call(pack.at), read);
+  return pack.at;
 }
 
-// A packed call whose export answers in its return value, a word (-1 for a malformed call),
+// A packed call whose input is only texts; `call` gets the input's length and returns the
+// answer's address.
+function packedTexts(texts, call, read) {
+  return unpacked(call(packTexts(texts)), read);
+}
+
+// The same for an export that answers in its return value, a word (-1 for a malformed call),
 // rather than in the answer buffer: one call into the core and nothing to read back.
 function packedWord(texts, call) {
-  pack.start();
-  for (const t of texts) pack.item(t);
-  const word = call(pack.at);
+  const word = call(packTexts(texts));
   pack.taken = true;  // the export wiped what it was given
   if (word < 0) throw new FinFusionError('internal', 'a malformed packed call');
   return word;
