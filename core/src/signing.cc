@@ -14,6 +14,7 @@
 #include "internal/byte_scan.h"
 #include "internal/json.h"
 #include "internal/sha256.h"
+#include "internal/signature_fields.h"
 #include "internal/sodium_init.h"
 
 namespace finfusion::signing {
@@ -580,10 +581,23 @@ struct Base {
   std::string_view params_line() const { return std::string_view(text).substr(params_at); }
 };
 
+// A signature's parameters as the @signature-params line ends with them: parsed (and
+// serialised there), or a text in canonical form already (as verification reads a
+// Signature-Input a signer wrote).
+struct ParamsText {
+  const sf::Parameters* parsed = nullptr;
+  std::string_view canonical;
+  Status write(std::string& out) const {
+    if (parsed != nullptr) return sf::serialize_into(*parsed, out);
+    out += canonical;
+    return Status::Ok();
+  }
+};
+
 // Builds the base in one string. The @signature-params value is the inner list of the
 // covered components, then the signature's parameters; each component's identifier is its
 // item's serialisation already, so the items are not written again.
-Result<Base> build_base(const Message& m, const Components& components, const sf::Parameters& params) {
+Result<Base> build_base(const Message& m, const Components& components, const ParamsText& params) {
   Base out;
   std::string& base = out.text;
   base.reserve(768);  // the usual base whole: not grown a piece at a time
@@ -608,7 +622,7 @@ Result<Base> build_base(const Message& m, const Components& components, const sf
     base += c->id;
   }
   base.push_back(')');
-  if (Status s = sf::serialize_into(params, base); !s.ok()) return s;
+  if (Status s = params.write(base); !s.ok()) return s;
   if (base.size() - out.params_at > sf::kMaxFieldBytes) {
     return invalid("the signature's parameters are longer than " + std::to_string(sf::kMaxFieldBytes) + " bytes");
   }
@@ -926,7 +940,7 @@ Result<Signed> sign(const Message& message, const SigningKey& key, const SignOpt
     if (Status s = printable("tag", options.tag, 256); !s.ok()) return s;
     params.emplace_back("tag", options.tag);
   }
-  Result<Base> base = build_base(m, *components, params);
+  Result<Base> base = build_base(m, *components, ParamsText{&params, {}});
   if (!base.ok()) {
     if (base.code() == Code::kNotFound) return invalid("cannot sign: " + base.status().message());
     return base.status();
@@ -1027,6 +1041,19 @@ Status read_params(const sf::Parameters& params, Verification& v, bool& has_crea
   return Status::Ok();
 }
 
+// The components an inner list of plain names covers (a Signature-Input read in place).
+Result<Components> components_named(const std::string_view* names, std::size_t count) {
+  Components out(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::string_view name = names[i];
+    if (Status s = out.add_default_or(name, [&] { return component_from_item(sf::Item{std::string(name), {}}); });
+        !s.ok()) {
+      return s;
+    }
+  }
+  return out;
+}
+
 Result<Components> components_of(const sf::InnerList& input) {
   Components out(input.items.size());
   for (const sf::Item& item : input.items) {
@@ -1049,7 +1076,7 @@ Result<std::string> signature_base(const Message& message, std::string_view sign
   const sf::InnerList& input = std::get<sf::InnerList>((*parsed)[0]);
   Result<Components> components = components_of(input);
   if (!components.ok()) return components.status();
-  Result<Base> base = build_base(message, *components, input.params);
+  Result<Base> base = build_base(message, *components, ParamsText{&input.params, {}});
   if (!base.ok()) return base.code() == Code::kNotFound ? invalid(base.status().message()) : base.status();
   return std::move(base->text);
 }
@@ -1072,43 +1099,68 @@ Verification verify(const Message& message, const KeyRing& keys, const VerifyPol
   if (!inputs_text.usable() || !signatures_text.usable()) {
     return rejected(v, Code::kSignatureInvalid, "the message carries no Signature-Input and Signature");
   }
-  Result<sf::Dictionary> inputs = sf::parse_dictionary(inputs_text.value);
-  if (!inputs.ok()) return rejected(v, Code::kInvalidRequest, "Signature-Input: " + inputs.status().message());
-  Result<sf::Dictionary> signatures = sf::parse_dictionary(signatures_text.value);
-  if (!signatures.ok()) return rejected(v, Code::kInvalidRequest, "Signature: " + signatures.status().message());
-
-  // The signature to check: the policy's label, or the first the ring has a key for.
-  const std::pair<std::string, sf::Member>* chosen = nullptr;
-  for (const auto& entry : *inputs) {
-    if (!policy.label.empty()) {
-      if (entry.first == policy.label) chosen = &entry;
-      continue;
-    }
-    const sf::InnerList* list = std::get_if<sf::InnerList>(&entry.second);
-    const sf::BareItem* keyid = list != nullptr ? sf::find(list->params, "keyid") : nullptr;
-    const std::string* id = keyid != nullptr ? std::get_if<std::string>(keyid) : nullptr;
-    if (id != nullptr && keys.contains(*id)) {
-      chosen = &entry;
-      break;
-    }
-  }
-  if (chosen == nullptr && policy.label.empty() && !inputs->empty()) chosen = &inputs->front();
-  if (chosen == nullptr) {
-    return rejected(v, Code::kSignatureInvalid, policy.label.empty() ? "Signature-Input holds no signature"
-                                                                     : "the message has no signature labelled " + policy.label);
-  }
-  v.label = chosen->first;
-
-  const sf::InnerList* input = std::get_if<sf::InnerList>(&chosen->second);
-  if (input == nullptr) return rejected(v, Code::kInvalidRequest, "Signature-Input member is not an inner list");
-  const sf::Member* sig_member = sf::find(*signatures, v.label);
-  const sf::Item* sig_item = sig_member != nullptr ? std::get_if<sf::Item>(sig_member) : nullptr;
-  const sf::ByteSequence* sig = sig_item != nullptr ? std::get_if<sf::ByteSequence>(&sig_item->value) : nullptr;
-  if (sig == nullptr) return rejected(v, Code::kInvalidRequest, "Signature has no byte sequence for label " + v.label);
-
+  // The two fields in the form signers write are read in place; anything else, errors
+  // included, through the structured-field parser. Both give the same reading.
+  internal::SimpleSignature simple;
+  Result<sf::Dictionary> inputs = sf::Dictionary();
+  Result<sf::Dictionary> signatures = sf::Dictionary();
+  std::string_view signature;  // the signature's bytes
+  ParamsText params;
+  Result<Components> components = Components(0);
   bool has_created = false;
-  if (Status s = read_params(input->params, v, has_created); !s.ok()) return rejected(v, s.code(), s.message());
-  Result<Components> components = components_of(*input);
+  if (internal::read_simple_signature(inputs_text.value, signatures_text.value, simple) &&
+      (policy.label.empty() || simple.label == policy.label)) {
+    v.label = simple.label;
+    if (simple.created) v.created = *simple.created;
+    has_created = simple.created.has_value();
+    if (simple.expires) v.expires = *simple.expires;
+    if (simple.keyid) v.key_id = *simple.keyid;
+    if (simple.alg) v.alg = *simple.alg;
+    if (simple.nonce) v.nonce = *simple.nonce;
+    if (simple.tag) v.tag = *simple.tag;
+    signature = simple.signature_bytes();
+    params.canonical = simple.params;
+    components = components_named(simple.names.data(), simple.count);
+  } else {
+    inputs = sf::parse_dictionary(inputs_text.value);
+    if (!inputs.ok()) return rejected(v, Code::kInvalidRequest, "Signature-Input: " + inputs.status().message());
+    signatures = sf::parse_dictionary(signatures_text.value);
+    if (!signatures.ok()) return rejected(v, Code::kInvalidRequest, "Signature: " + signatures.status().message());
+
+    // The signature to check: the policy's label, or the first the ring has a key for.
+    const std::pair<std::string, sf::Member>* chosen = nullptr;
+    for (const auto& entry : *inputs) {
+      if (!policy.label.empty()) {
+        if (entry.first == policy.label) chosen = &entry;
+        continue;
+      }
+      const sf::InnerList* list = std::get_if<sf::InnerList>(&entry.second);
+      const sf::BareItem* keyid = list != nullptr ? sf::find(list->params, "keyid") : nullptr;
+      const std::string* id = keyid != nullptr ? std::get_if<std::string>(keyid) : nullptr;
+      if (id != nullptr && keys.contains(*id)) {
+        chosen = &entry;
+        break;
+      }
+    }
+    if (chosen == nullptr && policy.label.empty() && !inputs->empty()) chosen = &inputs->front();
+    if (chosen == nullptr) {
+      return rejected(v, Code::kSignatureInvalid, policy.label.empty() ? "Signature-Input holds no signature"
+                                                                       : "the message has no signature labelled " + policy.label);
+    }
+    v.label = chosen->first;
+
+    const sf::InnerList* input = std::get_if<sf::InnerList>(&chosen->second);
+    if (input == nullptr) return rejected(v, Code::kInvalidRequest, "Signature-Input member is not an inner list");
+    const sf::Member* sig_member = sf::find(*signatures, v.label);
+    const sf::Item* sig_item = sig_member != nullptr ? std::get_if<sf::Item>(sig_member) : nullptr;
+    const sf::ByteSequence* sig = sig_item != nullptr ? std::get_if<sf::ByteSequence>(&sig_item->value) : nullptr;
+    if (sig == nullptr) return rejected(v, Code::kInvalidRequest, "Signature has no byte sequence for label " + v.label);
+    signature = sig->bytes;
+
+    if (Status s = read_params(input->params, v, has_created); !s.ok()) return rejected(v, s.code(), s.message());
+    params.parsed = &input->params;
+    components = components_of(*input);
+  }
   if (!components.ok()) return rejected(v, components.code(), components.status().message());
   v.covered.reserve(components->list().size());
   for (const Component* c : components->list()) v.covered.push_back(c->id);
@@ -1152,7 +1204,7 @@ Verification verify(const Message& message, const KeyRing& keys, const VerifyPol
     }
   }
 
-  Result<Base> base = build_base(message, *components, input->params);
+  Result<Base> base = build_base(message, *components, params);
   if (!base.ok()) {
     return rejected(v, base.code() == Code::kNotFound ? Code::kSignatureInvalid : base.code(),
                     base.status().message());
@@ -1164,7 +1216,7 @@ Verification verify(const Message& message, const KeyRing& keys, const VerifyPol
   for (const VerifyingKey& k : keys.keys()) {
     if (k.key_id() != v.key_id || (alg && k.algorithm() != *alg)) continue;
     alg_matches = true;
-    if (k.verify(v.signature_base, sig->bytes)) {
+    if (k.verify(v.signature_base, signature)) {
       verified = true;
       if (v.alg.empty()) v.alg = std::string(algorithm_name(k.algorithm()));
       break;

@@ -78,6 +78,12 @@ TEST_CASE("base64: the same as libsodium on random bytes and on random texts", "
       INFO("text '" << text << "'");
       REQUIRE(ours == sodium_decode(text, v));
       accepted += ours.has_value();
+      // Into a buffer: the same bytes when they fit the room given, nothing when they do not.
+      unsigned char buffer[8];
+      const std::size_t room = rng() % 9;
+      const auto into = finfusion::internal::decode_base64_into(text, v, buffer, room);
+      REQUIRE(into.has_value() == (ours.has_value() && ours->size() <= room));
+      if (into) REQUIRE(std::string(reinterpret_cast<const char*>(buffer), *into) == *ours);
     }
     CHECK(accepted > 10000);
   }

@@ -79,17 +79,28 @@ std::string encode_base64(std::string_view bytes, Base64 variant) {
   return out;
 }
 
-std::optional<std::string> decode_base64(std::string_view text, Base64 variant) {
-  // Padding and length are public (they follow from the length of what was encoded).
+namespace {
+
+// `text` without its padding, or nothing when its length alone shows it is not canonical
+// base64 of the variant. Padding and length are public (they follow from the length of what
+// was encoded).
+std::optional<std::string_view> unpadded(std::string_view text, Base64 variant) noexcept {
   if (variant == Base64::kStandard) {
     if (text.size() % 4 != 0) return std::nullopt;
     if (!text.empty() && text.back() == '=') text.remove_suffix(text[text.size() - 2] == '=' ? 2 : 1);
   }
   if (text.size() % 4 == 1) return std::nullopt;
+  return text;
+}
+
+std::size_t unpadded_length(std::size_t n) noexcept { return n / 4 * 3 + (n % 4 == 0 ? 0 : n % 4 - 1); }
+
+// Decodes unpadded digits into unpadded_length(text.size()) bytes at `o`; false (and those
+// bytes wiped) when a digit is outside the alphabet or the pad bits are not zero.
+bool decode_unpadded(std::string_view text, Base64 variant, unsigned char* o) noexcept {
   const auto* in = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t n = text.size();
-  std::string out(n / 4 * 3 + (n % 4 == 0 ? 0 : n % 4 - 1), '\0');
-  auto* o = reinterpret_cast<unsigned char*>(out.data());
+  unsigned char* const first = o;
   unsigned char bad = 0;
   unsigned char v[256];  // the values of up to 256 digits at a time
   for (std::size_t start = 0; start < n; start += sizeof v) {
@@ -113,10 +124,28 @@ std::optional<std::string> decode_base64(std::string_view text, Base64 variant) 
   }
   sodium_memzero(v, std::min(sizeof v, n));  // what was written of it
   if (bad != 0) {
-    sodium_memzero(out.data(), out.size());  // what was decoded may be part of a secret
-    return std::nullopt;
+    sodium_memzero(first, static_cast<std::size_t>(o - first));  // what was decoded may be part of a secret
+    return false;
   }
+  return true;
+}
+
+}  // namespace
+
+std::optional<std::string> decode_base64(std::string_view text, Base64 variant) {
+  const std::optional<std::string_view> digits = unpadded(text, variant);
+  if (!digits) return std::nullopt;
+  std::string out(unpadded_length(digits->size()), '\0');
+  if (!decode_unpadded(*digits, variant, reinterpret_cast<unsigned char*>(out.data()))) return std::nullopt;
   return out;
+}
+
+std::optional<std::size_t> decode_base64_into(std::string_view text, Base64 variant, unsigned char* out,
+                                              std::size_t room) noexcept {
+  const std::optional<std::string_view> digits = unpadded(text, variant);
+  if (!digits || unpadded_length(digits->size()) > room) return std::nullopt;
+  if (!decode_unpadded(*digits, variant, out)) return std::nullopt;
+  return unpadded_length(digits->size());
 }
 
 }  // namespace finfusion::internal

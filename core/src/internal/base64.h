@@ -25,5 +25,9 @@ std::string encode_base64(std::string_view bytes, Base64 variant);
 // The decoded bytes, or nothing when `text` is not canonical base64 of that variant (wrong
 // alphabet, missing or extra padding, non-zero pad bits).
 std::optional<std::string> decode_base64(std::string_view text, Base64 variant);
+// The same decoding into `out`, which has `room` bytes: the number of bytes written, or
+// nothing when `text` is not canonical or decodes to more than `room` bytes.
+std::optional<std::size_t> decode_base64_into(std::string_view text, Base64 variant, unsigned char* out,
+                                              std::size_t room) noexcept;
 
 }  // namespace finfusion::internal
