@@ -70,7 +70,12 @@ Result<Secret> Secret::Generate() {
 }
 
 std::string Secret::reveal() const {
-  return std::string(kSecretPrefix) + internal::encode_base64(bytes_.view(), Base64::kStandard);
+  // Written in place: a concatenation would free the encoded secret's own buffer unwiped.
+  std::string out(kSecretPrefix);
+  const std::size_t prefix = out.size();
+  out.resize(prefix + internal::base64_length(bytes_.size(), Base64::kStandard));
+  internal::encode_base64_into(bytes_.view(), Base64::kStandard, out.data() + prefix);
+  return out;
 }
 
 Result<std::string> sign(const Secret& secret, std::string_view msg_id, std::int64_t timestamp_seconds,

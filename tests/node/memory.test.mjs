@@ -13,7 +13,7 @@ WebAssembly.instantiate = async (...args) => {
     .find((e) => e instanceof WebAssembly.Memory);
   return made;
 };
-const { ready, keys, hashing, signing } = await import('@finfusion/keys');
+const { ready, keys, hashing, signing, webhooks } = await import('@finfusion/keys');
 
 before(() => ready());
 
@@ -50,6 +50,45 @@ test('a key hashed, checked or verified against a stored hash is not left in the
     assert.equal(hasher.verify(key, stored), true);
     assert.ok(!holds(key.slice(-49, -6)), `round ${i}`);
   }
+});
+
+test('a generated key, a signed request read back and a revealed webhook secret leave no copy in the core', () => {
+  // The key reaches JavaScript decoded from its own (wiping) storage, not through a string
+  // embind would hand over in a buffer it frees unwiped.
+  for (let i = 0; i < 20; i++) {
+    const key = keys.generate(i % 2 ? 'production' : 'restricted').reveal();
+    assert.ok(!holds(key.slice(-49, -6)), `key ${i}`);
+  }
+  // A webhook secret lives in the core as bytes; its text form only in JavaScript.
+  const secret = webhooks.WebhookSecret.generate();
+  const text = secret.reveal();
+  assert.ok(text.startsWith('whsec_'));
+  assert.ok(!holds(text.slice(6, 30)));
+  // An answer's texts (a signature base holding a bearer token) are wiped once read.
+  const token = `Bearer prod_${Array.from({ length: 60 }, () => 'abcdefghijklmnopqrstuvwxyz'[Math.floor(Math.random() * 26)]).join('')}`;
+  const key = signing.SigningKey.generate('key_mem', 'hmac-sha256');
+  const request = { method: 'GET', url: 'https://api.example/v1', headers: [['Authorization', token]] };
+  const added = signing.signRequest(request, key, { components: ['@method', 'authorization'] });
+  const v = signing.verifyRequest({ ...request, headers: [...request.headers, ...Object.entries(added)] },
+    new signing.KeyRing([key]));
+  assert.ok(v.valid && v.signatureBase.includes(token));
+  assert.ok(!holds(token.slice(7)));
+});
+
+test('a request that outgrows the input buffer leaves no copy in the buffer it outgrew', () => {
+  const token = `Bearer prod_${Array.from({ length: 60 }, () => 'abcdefghijklmnopqrstuvwxyz'[Math.floor(Math.random() * 26)]).join('')}`;
+  const key = signing.SigningKey.generate('key_mem', 'hmac-sha256');
+  // The token is written after a few KiB (beyond what the call's own allocations reuse of
+  // the old buffer); the header after it makes the buffer grow into a new one, the token
+  // copied along, whatever its size was.
+  const request = { method: 'GET', url: 'https://api.example/v1',
+    headers: [['X-Pad', 'p'.repeat(2500)], ['Authorization', token], ['X-Big', 'x'.repeat(4 << 20)]] };
+  try {
+    signing.signRequest(request, key, { components: ['@method'] });
+  } catch {
+    // refused or not, the buffer it was written into must be wiped
+  }
+  assert.ok(!holds(token.slice(7)));
 });
 
 test('a request packed for a call that never ran is wiped by the next call', () => {

@@ -594,6 +594,7 @@ function unpacked(address, read) {
   try {
     return read(answer.open(address));
   } finally {
+    answer.all = null;  // not kept past the call (a signature base may hold a key)
     need()._ff_packed_done();
   }
 }
@@ -621,12 +622,29 @@ function packedWord(texts, call) {
   return word;
 }
 
+// An answer: its length, where its items' bytes start, then its words (the code, counts and
+// each item's length), then those bytes in order (exports.cc). Its texts are decoded in one
+// call when they are all ASCII, one character a byte (each item is then a slice of that
+// string); otherwise each on its own. A decoder's fixed cost was most of reading an answer.
 const answer = {
   heap: null,
   at: 0,
+  text: 0,  // where the next item's bytes start
+  texts: 0,  // where the items' bytes start
+  all: null,  // every text of the answer, when they are ASCII
   open(address) {
-    this.heap = need().HEAPU8;
-    this.at = address + 4;  // past the answer's length
+    const heap = need().HEAPU8;
+    this.heap = heap;
+    this.at = address;
+    const end = address + this.word();
+    this.text = this.texts = address + this.word();
+    this.all = null;
+    if (end > this.texts) {
+      const all = DECODER.decode(heap.subarray(this.texts, end));
+      // As many characters as bytes, none of them U+FFFD (what a byte that is not UTF-8
+      // becomes): ASCII, since any other character takes more bytes than it has units.
+      if (all.length === end - this.texts && all.indexOf('\uFFFD') === -1) this.all = all;
+    }
     const code = this.word();
     if (code !== 0) throw new FinFusionError(CODES[code], this.item());
     return this;
@@ -639,8 +657,11 @@ const answer = {
   item() {
     const n = this.word();
     if (n === NONE) return null;
-    this.at += n;
-    return n === 0 ? '' : DECODER.decode(this.heap.subarray(this.at - n, this.at));
+    const from = this.text;
+    this.text = from + n;
+    if (n === 0) return '';
+    if (this.all !== null) return this.all.substring(from - this.texts, from - this.texts + n);
+    return DECODER.decode(this.heap.subarray(from, from + n));
   },
   items() {
     const out = new Array(this.word());

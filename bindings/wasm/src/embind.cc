@@ -114,12 +114,21 @@ val parsed_key(const ff::keys::ParsedKey& k) {
   return o;
 }
 
+// A secret as a JavaScript string, decoded from the secret's own storage (which wipes
+// itself). Through a std::string, a copy would be left in freed memory twice: the string's
+// own buffer and the one embind hands it to JavaScript in.
+val secret_text(std::string_view secret) {
+  static const val decoder = val::global("TextDecoder").new_();
+  return decoder.call<val>(
+      "decode", val(emscripten::typed_memory_view(secret.size(), reinterpret_cast<const std::uint8_t*>(secret.data()))));
+}
+
 val api_key(const ff::keys::ApiKey& k) {
   val o = val::object();
   o.set("id", k.id());
   o.set("type", std::string(ff::keys::type_name(k.type())));
   o.set("environment", std::string(ff::keys::environment_name(k.environment())));
-  o.set("key", std::string(k.reveal()));
+  o.set("key", secret_text(k.reveal()));
   return o;
 }
 
@@ -640,7 +649,12 @@ val wh_secret(ff::Result<wh::Secret>&& r) { return result(std::move(r), [](const
 val wh_secret_parse(const val& textv) { return wh_secret(wh::Secret::Parse(text_arg(textv))); }
 val wh_secret_from_bytes(const val& raw) { return wh_secret(wh::Secret::FromBytes(bytes_from(raw))); }
 val wh_secret_generate() { return wh_secret(wh::Secret::Generate()); }
-std::string wh_secret_reveal(const wh::Secret& s) { return s.reveal(); }
+val wh_secret_reveal(const wh::Secret& s) {
+  std::string text = s.reveal();
+  val out = secret_text(text);
+  sodium_memzero(text.data(), text.size());
+  return out;
+}
 
 val wh_sign(const wh::Secret& secret, const val& id, double timestamp, const val& payload) {
   return result(wh::sign(secret, text_arg(id), static_cast<std::int64_t>(timestamp), plain_bytes(payload)));

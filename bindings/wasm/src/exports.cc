@@ -3,6 +3,7 @@
 // reads their answer there, with no embind on the way. This file is compiled with inlining,
 // as the core's files on these paths (CMakeLists.txt); embind.cc, optimised for size, holds
 // everything else.
+#include <algorithm>
 #include <emscripten/emscripten.h>
 
 #include <sodium.h>
@@ -36,15 +37,19 @@ namespace {
 // Through embind, each field of a message, each header and each option is a round trip into
 // JavaScript (about a microsecond each; some sixty for a typical request, most of a signing's
 // time). Instead, the facade writes a call's texts and bytes into `Packed::in` (api.js's
-// Pack) and calls a plain export, which answers in `Packed::out` in the same form: a
-// little-endian u32 length, then that many bytes; kNone for an absent item; counts as bare
-// u32 words. The message's fields are views into `in`: nothing is copied.
+// Pack) and calls a plain export, which answers in `Packed::out`. In the input, an item is a
+// little-endian u32 length, then that many bytes; kNone for an absent item; counts are bare
+// u32 words. The message's fields are views into `in`: nothing is copied. An answer holds
+// the same words and items, but its items' bytes come after all its words, in order: its
+// head is its length and the offset of those bytes, so that the facade can decode every
+// text of an answer in one call (api.js, answer.open).
 constexpr std::uint32_t kNone = 0xFFFFFFFF;
 
 struct Packed {
   std::string in;
   std::size_t in_used = 0;  // what the call being answered was given: what its answer wipes
   std::string out;
+  std::string texts;  // the answer's items' bytes while it is written (finish appends them)
 };
 
 Packed& packed() {
@@ -116,6 +121,17 @@ class Unpack {
   bool bad_ = false;
 };
 
+// Makes room in `s` for `extra` more bytes without leaving its content behind: a growing
+// std::string frees its old buffer unwiped, and these buffers carry keys and signature bases.
+void reserve_wiping(std::string& s, std::size_t extra) {
+  if (s.size() + extra <= s.capacity()) return;
+  std::string bigger;
+  bigger.reserve(std::max(2 * s.capacity(), s.size() + extra));
+  bigger.append(s);
+  sodium_memzero(s.data(), s.size());
+  s.swap(bigger);
+}
+
 void put_word(std::string& out, std::uint32_t w) {
   const char bytes[4] = {static_cast<char>(w & 0xFF), static_cast<char>(w >> 8 & 0xFF), static_cast<char>(w >> 16 & 0xFF),
                          static_cast<char>(w >> 24)};
@@ -123,7 +139,9 @@ void put_word(std::string& out, std::uint32_t w) {
 }
 void put(std::string& out, std::string_view item) {
   put_word(out, static_cast<std::uint32_t>(item.size()));
-  out.append(item);
+  std::string& texts = packed().texts;
+  reserve_wiping(texts, item.size());
+  texts.append(item);
 }
 // Headers to send: their count, then each name and value.
 void put_headers(std::string& out, const std::vector<std::pair<std::string, std::string>>& headers) {
@@ -134,8 +152,8 @@ void put_headers(std::string& out, const std::vector<std::pair<std::string, std:
   }
 }
 
-// The answer's head: its length (filled in by finish), then 0 or the failure's code index
-// and message. The call's input is wiped first (a request's headers may hold a key): the
+// The answer's head: its length and where its items' bytes start (filled in by finish),
+// then 0 or the failure's code index and message. The call's input is wiped first (a request's headers may hold a key): the
 // bytes the facade wrote for it, not the whole buffer, which it reserves 4 KiB of at least
 // (wiping all of it was a tenth of a key hash in Node). The facade wipes a filling no call
 // took (api.js, pack.start).
@@ -148,14 +166,24 @@ std::string& answer(const ff::Status& status) {
   wipe_input();
   std::string& out = packed().out;
   out.clear();
+  packed().texts.clear();
+  put_word(out, 0);
   put_word(out, 0);
   put_word(out, static_cast<std::uint32_t>(status.code()));
   if (!status.ok()) put(out, status.message());
   return out;
 }
 const char* finish(std::string& out) {
+  std::string& texts = packed().texts;
+  const auto texts_at = static_cast<std::uint32_t>(out.size());
+  out.append(texts);  // growing, it frees a buffer of words only
+  sodium_memzero(texts.data(), texts.size());  // a signature base may hold a key; `out` is wiped by ff_packed_done
+  texts.clear();
   const auto n = static_cast<std::uint32_t>(out.size());
-  for (int i = 0; i < 4; ++i) out[static_cast<std::size_t>(i)] = static_cast<char>(n >> (8 * i) & 0xFF);
+  for (int i = 0; i < 4; ++i) {
+    out[static_cast<std::size_t>(i)] = static_cast<char>(n >> (8 * i) & 0xFF);
+    out[static_cast<std::size_t>(4 + i)] = static_cast<char>(texts_at >> (8 * i) & 0xFF);
+  }
   return out.data();
 }
 const char* malformed() { return finish(answer(ff::Status(ff::Code::kInternal, "a malformed packed call"))); }
@@ -238,7 +266,10 @@ extern "C" EMSCRIPTEN_KEEPALIVE void ff_packed_done() {
 
 extern "C" EMSCRIPTEN_KEEPALIVE char* ff_packed_reserve(int size) {
   std::string& in = packed().in;
-  if (in.size() < static_cast<std::size_t>(size)) in.resize(static_cast<std::size_t>(size));
+  if (in.size() < static_cast<std::size_t>(size)) {
+    reserve_wiping(in, static_cast<std::size_t>(size) - in.size());  // the facade may have written part of a call
+    in.resize(static_cast<std::size_t>(size));
+  }
   return in.data();
 }
 
@@ -304,6 +335,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* ff_sign(const sg::SigningKey* key, i
   if (!signed_.ok()) return finish(answer(signed_.status()));
   std::string& out = answer(ff::Status::Ok());
   put_headers(out, signed_->headers);
+  sodium_memzero(signed_->signature_base.data(), signed_->signature_base.size());  // it holds the covered headers
   return finish(out);
 }
 
@@ -324,7 +356,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* ff_verify(const sg::KeyRing* keys, s
   policy.tolerance_seconds = static_cast<std::int64_t>(tolerance);
   policy.require_nonce = static_cast<bool>(require_nonce);
   policy.require_content_digest = static_cast<bool>(require_content_digest);
-  const sg::Verification v = sg::verify(m.message, *keys, policy, nonces, static_cast<ff::time::Millis>(now));
+  sg::Verification v = sg::verify(m.message, *keys, policy, nonces, static_cast<ff::time::Millis>(now));
   std::string& out = answer(ff::Status::Ok());
   put_word(out, v.valid ? 1 : 0);
   put_word(out, static_cast<std::uint32_t>(v.code));
@@ -342,6 +374,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* ff_verify(const sg::KeyRing* keys, s
   for (const std::string& c : v.covered) put(out, c);
   put(out, v.signature_base);
   put(out, v.signer());
+  sodium_memzero(v.signature_base.data(), v.signature_base.size());  // it holds the covered headers
   return finish(out);
 }
 
