@@ -702,6 +702,8 @@ function signWith(message, request, key, opts) {
     expires, nonce === true ? 1 : 0, includeAlg ? 1 : 0), (out) => out.headers());
 }
 
+const numberOrNull = (t) => (t === null ? null : Number(t));
+
 function verifyWith(message, request, keys, opts) {
   const {
     nonces = null, tolerance = 300, requireNonce = false, requiredComponents = [], label = '',
@@ -722,12 +724,11 @@ function verifyWith(message, request, keys, opts) {
     return unpacked(need()._ff_verify(nativeAddress(ring.native()), nonces === null ? 0 : nativeAddress(nonces.native()),
       pack.at, at, message.status, request === null ? 0 : 1, toleranceSeconds, requireNonce ? 1 : 0,
       requireContentDigest ? 1 : 0), (out) => {
-      const valid = out.word() === 1;
-      const code = CODES[out.word()];
-      const [why, labelOut, keyId, alg, nonce, tag, created, expires] = Array.from({ length: 8 }, () => out.item());
+      // In the answer's order (property values are evaluated left to right).
       return Object.freeze({
-        valid, code, message: why, label: labelOut, keyId, alg, nonce, tag, created: Number(created),
-        expires: expires === null ? null : Number(expires), covered: out.items(), signatureBase: out.item(), signer: out.item(),
+        valid: out.word() === 1, code: CODES[out.word()], message: out.item(), label: out.item(), keyId: out.item(),
+        alg: out.item(), nonce: out.item(), tag: out.item(), created: Number(out.item()), expires: numberOrNull(out.item()),
+        covered: out.items(), signatureBase: out.item(), signer: out.item(),
       });
     });
   } finally {

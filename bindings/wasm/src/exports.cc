@@ -153,10 +153,10 @@ void put_headers(std::string& out, const std::vector<std::pair<std::string, std:
 }
 
 // The answer's head: its length and where its items' bytes start (filled in by finish),
-// then 0 or the failure's code index and message. The call's input is wiped first (a request's headers may hold a key): the
-// bytes the facade wrote for it, not the whole buffer, which it reserves 4 KiB of at least
-// (wiping all of it was a tenth of a key hash in Node). The facade wipes a filling no call
-// took (api.js, pack.start).
+// then 0 or the failure's code index and message. The call's input is wiped first (a
+// request's headers may hold a key): the bytes the facade wrote for it, not the whole
+// buffer, which it reserves 4 KiB of at least (wiping all of it was a tenth of a key hash in
+// Node). The facade wipes a filling no call took (api.js, pack.start).
 void wipe_input() {
   Packed& p = packed();
   sodium_memzero(p.in.data(), p.in_used);
