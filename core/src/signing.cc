@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cstring>
 #include <mutex>
 #include <queue>
@@ -913,18 +914,31 @@ Result<Signed> sign(const Message& message, const SigningKey& key, const SignOpt
     if (sf::find(*d, options.label) != nullptr) return invalid("the message already has a signature labelled " + options.label);
   }
 
-  sf::Parameters params;
-  params.reserve(6);  // created, expires, keyid, alg, nonce, tag
+  // The parameters' canonical text, written once rather than built as sf::Parameters and
+  // serialised: created, expires, keyid, alg, nonce, tag.
+  std::string params;
+  params.reserve(96 + key.key_id().size() + options.nonce.size() + options.tag.size());
+  const auto integer_param = [&params](std::string_view name, std::int64_t value) {
+    char digits[24];
+    params.append(1, ';').append(name).append(1, '=');
+    params.append(digits, static_cast<std::size_t>(std::to_chars(digits, digits + sizeof digits, value).ptr - digits));
+  };
+  const auto string_param = [&params](std::string_view name, std::string_view value) {
+    params.append(1, ';').append(name).append(1, '=');
+    return sf::serialize_string_into(value, params);
+  };
   const std::int64_t created = now / 1000;
-  params.emplace_back("created", created);
+  integer_param("created", created);
   if (options.expires_in_seconds) {
     if (*options.expires_in_seconds <= 0 || *options.expires_in_seconds > 366LL * 86400) {
       return invalid("expires_in must be 1 second to 366 days");
     }
-    params.emplace_back("expires", created + *options.expires_in_seconds);
+    integer_param("expires", created + *options.expires_in_seconds);
   }
-  params.emplace_back("keyid", key.key_id());
-  if (options.include_alg) params.emplace_back("alg", std::string(algorithm_name(key.algorithm())));
+  if (Status s = string_param("keyid", key.key_id()); !s.ok()) return s;
+  if (options.include_alg) {
+    if (Status s = string_param("alg", algorithm_name(key.algorithm())); !s.ok()) return s;
+  }
   std::string nonce = options.nonce;
   if (options.generate_nonce) {
     if (!nonce.empty()) return invalid("give a nonce or ask for one to be generated, not both");
@@ -934,13 +948,13 @@ Result<Signed> sign(const Message& message, const SigningKey& key, const SignOpt
   }
   if (!nonce.empty()) {
     if (Status s = printable("nonce", nonce, NonceCache::kMaxNonceBytes); !s.ok()) return s;
-    params.emplace_back("nonce", nonce);
+    if (Status s = string_param("nonce", nonce); !s.ok()) return s;
   }
   if (!options.tag.empty()) {
     if (Status s = printable("tag", options.tag, 256); !s.ok()) return s;
-    params.emplace_back("tag", options.tag);
+    if (Status s = string_param("tag", options.tag); !s.ok()) return s;
   }
-  Result<Base> base = build_base(m, *components, ParamsText{&params, {}});
+  Result<Base> base = build_base(m, *components, ParamsText{nullptr, params});
   if (!base.ok()) {
     if (base.code() == Code::kNotFound) return invalid("cannot sign: " + base.status().message());
     return base.status();

@@ -282,23 +282,7 @@ Status write_bare(const BareItem& item, std::string& out) {
     while (f.size() > 1 && f.back() == '0') f.remove_suffix(1);
     out += f;
   } else if (const std::string* s = std::get_if<std::string>(&item)) {
-    // Checked in one pass, then written whole when nothing needs escaping (the usual case).
-    bool printable = true, plain = true;
-    for (char c : *s) {
-      printable &= c >= 0x20 && c <= 0x7e;
-      plain &= c != '"' && c != '\\';
-    }
-    if (!printable) return unwritable("string holds a character outside printable ASCII");
-    out.push_back('"');
-    if (plain) {
-      out += *s;
-    } else {
-      for (char c : *s) {
-        if (c == '"' || c == '\\') out.push_back('\\');
-        out.push_back(c);
-      }
-    }
-    out.push_back('"');
+    return serialize_string_into(*s, out);
   } else if (const Token* t = std::get_if<Token>(&item)) {
     if (!is_token(t->value)) return unwritable("invalid token");
     out += t->value;
@@ -414,6 +398,26 @@ Result<Dictionary> parse_dictionary(std::string_view field) {
 
 Result<std::string> serialize(const BareItem& item) { return written(item, write_bare); }
 Result<std::string> serialize(const Parameters& params) { return written(params, write_params); }
+Status serialize_string_into(std::string_view value, std::string& out) {
+  // Checked in one pass, then written whole when nothing needs escaping (the usual case).
+  bool printable = true, plain = true;
+  for (char c : value) {
+    printable &= c >= 0x20 && c <= 0x7e;
+    plain &= c != '"' && c != '\\';
+  }
+  if (!printable) return unwritable("string holds a character outside printable ASCII");
+  out.push_back('"');
+  if (plain) {
+    out += value;
+  } else {
+    for (char c : value) {
+      if (c == '"' || c == '\\') out.push_back('\\');
+      out.push_back(c);
+    }
+  }
+  out.push_back('"');
+  return Status::Ok();
+}
 Status serialize_into(const Parameters& params, std::string& out) {
   const std::size_t size = out.size();
   Status s = write_params(params, out);

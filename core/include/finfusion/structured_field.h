@@ -94,6 +94,9 @@ Result<std::string> serialize(const Parameters& params);
 // The same text appended to `out` (left as it was on an error), with no length limit of its
 // own: for a caller building a longer text that it checks whole.
 Status serialize_into(const Parameters& params, std::string& out);
+// An sf-string's canonical text (quoted, '"' and '\\' escaped) appended to `out`. Errors:
+// invalid_request for a character outside printable ASCII (`out` then as it was).
+Status serialize_string_into(std::string_view value, std::string& out);
 
 // Look-ups by name; nullptr when absent.
 const BareItem* find(const Parameters& params, std::string_view name) noexcept;
