@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include <algorithm>
+
 #include <cstdint>
 #include <cstring>
 
@@ -91,6 +93,15 @@ bool constant_time_equals(std::string_view a, std::string_view b) noexcept {
 #else
   return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
 #endif
+}
+
+void reserve_wiping(std::string& text, std::size_t extra) {
+  if (text.size() + extra <= text.capacity()) return;
+  std::string bigger;
+  bigger.reserve(std::max(2 * text.capacity(), text.size() + extra));
+  bigger.append(text);
+  sodium_memzero(text.data(), text.size());
+  text.swap(bigger);
 }
 
 }  // namespace finfusion

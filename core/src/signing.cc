@@ -16,12 +16,14 @@
 #include "internal/json.h"
 #include "internal/sha256.h"
 #include "internal/signature_fields.h"
+#include "internal/wiping.h"
 #include "internal/sodium_init.h"
 
 namespace finfusion::signing {
 namespace {
 
 using internal::Base64;
+using internal::WipingText;
 
 Status invalid(std::string message) { return Status(Code::kInvalidRequest, std::move(message)); }
 
@@ -314,7 +316,7 @@ struct Joined {
   bool usable() const { return found && clean; }
 };
 
-Joined join_field(const Message& m, std::string_view name, std::string& storage) {
+Joined join_field(const Message& m, std::string_view name, WipingText& storage) {
   Joined out;
   bool joined = false;
   for (const Field& f : m.headers) {
@@ -326,11 +328,11 @@ Joined join_field(const Message& m, std::string_view name, std::string& storage)
       out.found = true;
       continue;
     }
-    if (!joined) storage.assign(out.value);
+    if (!joined) storage.append(out.value);
     joined = true;
     storage.append(", ").append(line);
   }
-  if (joined) out.value = storage;
+  if (joined) out.value = storage.view();
   return out;
 }
 
@@ -408,12 +410,12 @@ Result<Uri> parse_uri(std::string_view text) {
   return u;
 }
 
-void append_lowercase(std::string_view text, std::string& out) {
+void append_lowercase(std::string_view text, WipingText& out) {
   for (char c : text) out.push_back(lowercase(c));
 }
 
 // @authority (RFC 9421 section 2.2.3): lowercase, without the scheme's default port.
-void append_authority(const Uri& u, std::string& out) {
+void append_authority(const Uri& u, WipingText& out) {
   std::string_view authority = u.authority;
   const std::size_t port = authority.rfind(':');
   if (port != std::string_view::npos && authority.find(']', port) == std::string_view::npos) {
@@ -494,7 +496,7 @@ Result<std::string> query_param(const Uri& uri, std::string_view wanted) {
 }
 
 // Appends a derived component's value (RFC 9421 section 2.2) to `out`.
-Status append_derived(const Component& c, const Message& m, std::string& out) {
+Status append_derived(const Component& c, const Message& m, WipingText& out) {
   bool is_request = m.status == 0;
   if (c.derived == Derived::kStatus) {
     if (is_request) return absent("@status belongs to responses");
@@ -536,7 +538,7 @@ Status append_derived(const Component& c, const Message& m, std::string& out) {
 }
 
 // Appends a field component's value (RFC 9421 section 2.1) to `out`.
-Status append_field(const Component& c, const Message& m, std::string& out) {
+Status append_field(const Component& c, const Message& m, WipingText& out) {
   if (c.bs) {
     bool any = false;
     for (const Field& f : m.headers) {
@@ -544,11 +546,15 @@ Status append_field(const Component& c, const Message& m, std::string& out) {
       if (!is_clean(f.value)) return unclean_field();
       if (any) out += ", ";
       any = true;
-      out.append(":").append(internal::encode_base64(trim_ows(f.value), Base64::kStandard)).append(":");
+      const std::string_view line = trim_ows(f.value);
+      out.push_back(':');
+      internal::encode_base64_into(line, Base64::kStandard,
+                                   out.extend(internal::base64_length(line.size(), Base64::kStandard)));
+      out.push_back(':');
     }
     return any ? Status::Ok() : absent("the message has no " + c.name + " field");
   }
-  std::string storage;
+  WipingText storage;
   const Joined joined = join_field(m, c.name, storage);
   if (!joined.clean) return unclean_field();
   if (!joined.found) return absent("the message has no " + c.name + " field");
@@ -588,9 +594,14 @@ struct Base {
 struct ParamsText {
   const sf::Parameters* parsed = nullptr;
   std::string_view canonical;
-  Status write(std::string& out) const {
-    if (parsed != nullptr) return sf::serialize_into(*parsed, out);
-    out += canonical;
+  Status write(WipingText& out) const {
+    if (parsed == nullptr) {
+      out += canonical;
+      return Status::Ok();
+    }
+    std::string text;
+    if (Status s = sf::serialize_into(*parsed, text); !s.ok()) return s;
+    out += text;
     return Status::Ok();
   }
 };
@@ -600,8 +611,9 @@ struct ParamsText {
 // item's serialisation already, so the items are not written again.
 Result<Base> build_base(const Message& m, const Components& components, const ParamsText& params) {
   Base out;
-  std::string& base = out.text;
-  base.reserve(768);  // the usual base whole: not grown a piece at a time
+  // The usual base whole, not grown a piece at a time; a longer one grows by wiping what it
+  // leaves, and one left unfinished by an error is wiped (it holds the covered headers).
+  WipingText base(768);
   for (const Component* covered : components.list()) {
     const Component& c = *covered;
     const Message* source = &m;
@@ -627,6 +639,7 @@ Result<Base> build_base(const Message& m, const Components& components, const Pa
   if (base.size() - out.params_at > sf::kMaxFieldBytes) {
     return invalid("the signature's parameters are longer than " + std::to_string(sf::kMaxFieldBytes) + " bytes");
   }
+  out.text = base.take();
   return out;
 }
 
@@ -883,7 +896,7 @@ Result<Signed> sign(const Message& message, const SigningKey& key, const SignOpt
   // The body's digest: checked when the caller brought one, added when not (as a view of
   // the field returned: `out.headers` never grows past the three reserved).
   if (m.body) {
-    std::string storage;
+    WipingText storage;
     if (const Joined existing = join_field(m, "content-digest", storage); existing.usable()) {
       Status s = verify_content_digest(existing.value, *m.body);
       if (!s.ok()) return invalid("the Content-Digest present does not match the body");
@@ -907,7 +920,7 @@ Result<Signed> sign(const Message& message, const SigningKey& key, const SignOpt
     if (!components.ok()) return components.status();
   }
 
-  std::string inputs_storage;
+  WipingText inputs_storage;
   if (const Joined inputs = join_field(m, "signature-input", inputs_storage); inputs.usable()) {
     Result<sf::Dictionary> d = sf::parse_dictionary(inputs.value);
     if (!d.ok()) return invalid("the message's Signature-Input is malformed");
@@ -1107,7 +1120,7 @@ Verification verify(const Message& message, const KeyRing& keys, const VerifyPol
   if (policy.require_nonce && nonces == nullptr) {
     return rejected(v, Code::kInvalidRequest, "a policy that requires a nonce needs a nonce cache");
   }
-  std::string inputs_storage, signatures_storage;
+  WipingText inputs_storage, signatures_storage;
   const Joined inputs_text = join_field(message, "signature-input", inputs_storage);
   const Joined signatures_text = join_field(message, "signature", signatures_storage);
   if (!inputs_text.usable() || !signatures_text.usable()) {
@@ -1244,7 +1257,7 @@ Verification verify(const Message& message, const KeyRing& keys, const VerifyPol
     if (!message.body) {
       return rejected(v, Code::kSignatureInvalid, "content-digest is covered but no body was given to check");
     }
-    std::string storage;
+    WipingText storage;
     const Joined digest = join_field(message, "content-digest", storage);
     Status s = verify_content_digest(digest.usable() ? digest.value : std::string_view(), *message.body);
     if (!s.ok()) return rejected(v, s.code(), s.message());

@@ -44,3 +44,27 @@ TEST_CASE("constant_time_equals", "[secret]") {
     }
   }
 }
+
+TEST_CASE("reserve_wiping keeps the text, grows at least twofold, and moves only when it must", "[secret]") {
+  std::string text;
+  text.reserve(32);
+  text.assign("secret-0123456789");
+  const char* before = text.data();
+  finfusion::reserve_wiping(text, 10);  // fits: the same buffer
+  CHECK(text.data() == before);
+  const std::size_t capacity = text.capacity();
+  finfusion::reserve_wiping(text, capacity);  // does not fit: a new buffer, the text in it
+  CHECK(text == "secret-0123456789");
+  CHECK(text.capacity() >= 2 * capacity);
+  CHECK(text.data() != before);
+  // Each append after a reserve for it fits without the string growing by itself.
+  std::string grown;
+  for (int i = 0; i < 200; ++i) {
+    const std::string piece(static_cast<std::size_t>(i % 37) + 1, static_cast<char>('a' + i % 26));
+    finfusion::reserve_wiping(grown, piece.size());
+    const std::size_t room = grown.capacity();
+    grown.append(piece);
+    REQUIRE(grown.capacity() == room);
+  }
+  CHECK(grown.size() == 3635);
+}

@@ -75,6 +75,34 @@ test('a generated key, a signed request read back and a revealed webhook secret 
   assert.ok(!holds(token.slice(7)));
 });
 
+test('a signature base that outgrows its first buffer, a field of several lines and a ;bs value leave no copy', () => {
+  const random = (n) => Array.from({ length: n }, () => 'abcdefghijklmnopqrstuvwxyz'[Math.floor(Math.random() * 26)]).join('');
+  const key = signing.SigningKey.generate('key_mem', 'hmac-sha256');
+  const ring = new signing.KeyRing([key]);
+  // A bearer token of a JWT's length makes the base longer than the 768 bytes it starts with.
+  const long = `Bearer ${random(1500)}`;
+  // A field given on two lines is joined in the core's own storage.
+  const first = `t1-${random(40)}`;
+  const second = `t2-${random(40)}`;
+  // A ;bs component is the field's base64, written by the core.
+  const raw = `bs-${random(45)}`;
+  const request = {
+    method: 'GET', url: 'https://api.example/v1',
+    headers: [['Authorization', long], ['X-Token', first], ['X-Token', second], ['X-Raw', raw]],
+  };
+  const components = ['@method', 'authorization', 'x-token', '"x-raw";bs'];
+  const added = signing.signRequest(request, key, { components });
+  const v = signing.verifyRequest({ ...request, headers: [...request.headers, ...Object.entries(added)] }, ring);
+  assert.ok(v.valid, v.message);
+  const b64 = Buffer.from(raw).toString('base64');
+  assert.ok(v.signatureBase.includes(long) && v.signatureBase.includes(`${first}, ${second}`) && v.signatureBase.includes(b64));
+  const left = Object.entries({
+    'the long token': long.slice(7, 71), "the long token's end": long.slice(-64), 'the first line': first.slice(3),
+    'the second line': second.slice(3), 'the ;bs value': b64.slice(0, 40),
+  }).filter(([, text]) => holds(text)).map(([what]) => what);
+  assert.deepEqual(left, []);
+});
+
 test('a request that outgrows the input buffer leaves no copy in the buffer it outgrew', () => {
   const token = `Bearer prod_${Array.from({ length: 60 }, () => 'abcdefghijklmnopqrstuvwxyz'[Math.floor(Math.random() * 26)]).join('')}`;
   const key = signing.SigningKey.generate('key_mem', 'hmac-sha256');

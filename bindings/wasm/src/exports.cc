@@ -3,7 +3,6 @@
 // reads their answer there, with no embind on the way. This file is compiled with inlining,
 // as the core's files on these paths (CMakeLists.txt); embind.cc, optimised for size, holds
 // everything else.
-#include <algorithm>
 #include <emscripten/emscripten.h>
 
 #include <sodium.h>
@@ -20,6 +19,7 @@
 #include "finfusion/hash.h"
 #include "finfusion/key.h"
 #include "finfusion/registry.h"
+#include "finfusion/secret.h"
 #include "finfusion/signing.h"
 #include "finfusion/status.h"
 #include "finfusion/time.h"
@@ -121,17 +121,6 @@ class Unpack {
   bool bad_ = false;
 };
 
-// Makes room in `s` for `extra` more bytes without leaving its content behind: a growing
-// std::string frees its old buffer unwiped, and these buffers carry keys and signature bases.
-void reserve_wiping(std::string& s, std::size_t extra) {
-  if (s.size() + extra <= s.capacity()) return;
-  std::string bigger;
-  bigger.reserve(std::max(2 * s.capacity(), s.size() + extra));
-  bigger.append(s);
-  sodium_memzero(s.data(), s.size());
-  s.swap(bigger);
-}
-
 void put_word(std::string& out, std::uint32_t w) {
   const char bytes[4] = {static_cast<char>(w & 0xFF), static_cast<char>(w >> 8 & 0xFF), static_cast<char>(w >> 16 & 0xFF),
                          static_cast<char>(w >> 24)};
@@ -140,7 +129,7 @@ void put_word(std::string& out, std::uint32_t w) {
 void put(std::string& out, std::string_view item) {
   put_word(out, static_cast<std::uint32_t>(item.size()));
   std::string& texts = packed().texts;
-  reserve_wiping(texts, item.size());
+  ff::reserve_wiping(texts, item.size());
   texts.append(item);
 }
 // Headers to send: their count, then each name and value.
@@ -267,7 +256,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE void ff_packed_done() {
 extern "C" EMSCRIPTEN_KEEPALIVE char* ff_packed_reserve(int size) {
   std::string& in = packed().in;
   if (in.size() < static_cast<std::size_t>(size)) {
-    reserve_wiping(in, static_cast<std::size_t>(size) - in.size());  // the facade may have written part of a call
+    ff::reserve_wiping(in, static_cast<std::size_t>(size) - in.size());  // the facade may have written part of a call
     in.resize(static_cast<std::size_t>(size));
   }
   return in.data();

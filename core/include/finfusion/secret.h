@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "finfusion/status.h"
@@ -59,5 +60,10 @@ Result<SecretBytes> random_secret(std::size_t size);
 // Constant-time equality of two byte strings of equal length; different lengths are
 // unequal without comparing.
 bool constant_time_equals(std::string_view a, std::string_view b) noexcept;
+
+// Makes room in `text` for `extra` more bytes; when it must grow, its content moves into a
+// larger buffer and the one it leaves is wiped (a std::string that grows frees its old buffer
+// unwiped). For a string being filled with a secret, or with text that may hold one.
+void reserve_wiping(std::string& text, std::size_t extra);
 
 }  // namespace finfusion
