@@ -7,11 +7,6 @@
 namespace finfusion::internal {
 namespace {
 
-bool is_key_start(char c) { return (c >= 'a' && c <= 'z') || c == '*'; }
-bool is_key_char(char c) {
-  return is_key_start(c) || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
-}
-
 // A cursor that accepts only the canonical text; every step answers false at anything else.
 class Reader {
  public:
@@ -25,12 +20,12 @@ class Reader {
   }
   std::size_t pos() const { return pos_; }
 
-  // An sf-key.
-  bool key(std::string_view& out) {
-    const std::size_t start = pos_;
-    if (pos_ == in_.size() || !is_key_start(in_[pos_])) return false;
-    while (pos_ < in_.size() && is_key_char(in_[pos_])) ++pos_;
-    out = in_.substr(start, pos_ - start);
+  // An sf-key and the '=' after it (every key read here takes a value).
+  bool key_and_equals(std::string_view& out) {
+    const std::size_t equals = in_.find('=', pos_);
+    if (equals == std::string_view::npos || !sf::is_key(in_.substr(pos_, equals - pos_))) return false;
+    out = in_.substr(pos_, equals - pos_);
+    pos_ = equals + 1;
     return true;
   }
 
@@ -88,7 +83,7 @@ bool read_input(Reader& r, std::string_view params_field, SimpleSignature& out) 
   const std::size_t params_at = r.pos();
   while (r.take(';')) {
     std::string_view name;
-    if (!r.key(name) || !r.take('=')) return false;
+    if (!r.key_and_equals(name)) return false;
     std::optional<std::int64_t>* integer = name == "created" ? &out.created : name == "expires" ? &out.expires : nullptr;
     if (integer != nullptr) {
       std::int64_t n = 0;
@@ -114,10 +109,10 @@ bool read_input(Reader& r, std::string_view params_field, SimpleSignature& out) 
 bool read_simple_signature(std::string_view inputs, std::string_view signatures, SimpleSignature& out) noexcept {
   if (inputs.size() > sf::kMaxFieldBytes || signatures.size() > sf::kMaxFieldBytes) return false;
   Reader in(inputs);
-  if (!in.key(out.label) || !in.take('=') || !read_input(in, inputs, out)) return false;
+  if (!in.key_and_equals(out.label) || !read_input(in, inputs, out)) return false;
   Reader sig(signatures);
   std::string_view label;
-  return sig.key(label) && label == out.label && sig.take('=') &&
+  return sig.key_and_equals(label) && label == out.label &&
          sig.bytes(out.signature.data(), out.signature.size(), out.signature_size) && sig.done();
 }
 
