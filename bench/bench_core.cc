@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "finfusion/audit.h"
 #include "finfusion/hash.h"
 #include "finfusion/key.h"
 #include "finfusion/registry.h"
@@ -120,6 +121,33 @@ void BM_floor_blake2b_block(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_floor_blake2b_block);
+
+// The hashing no registry verification can do without, and nothing else: the key's
+// HMAC-SHA256 under the pepper's absorbed pads (its stored form, three compressions) and the
+// seal of its key.accessed event into the audit chain (BLAKE2b of the event as
+// BM_registry_verify writes it, each seal following the last). BM_registry_verify less this
+// is the rest of its work: parse, lookup, decision, rate limit, usage and the event's fields.
+void BM_floor_verify_hashes(benchmark::State& state) {
+  const std::string& key = sample_key();
+  const finfusion::internal::HmacSha256Key pepper(std::string(32, '\x01'));
+  finfusion::audit::Event e;
+  e.seq = finfusion::registry::kDefaultMaxEvents + 1;
+  e.at = 1748779200000;
+  e.type = finfusion::audit::kKeyAccessed;
+  e.key_id = finfusion::keys::inspect(key).id;
+  e.actor = "key:" + e.key_id;
+  e.outcome = "valid";
+  e.details = "{}";
+  finfusion::audit::Digest previous{};
+  unsigned char tag[32];
+  for (auto _ : state) {
+    pepper.tag(key, tag);
+    benchmark::DoNotOptimize(tag);
+    previous = finfusion::audit::chain_digest(e, previous);
+    benchmark::DoNotOptimize(previous);
+  }
+}
+BENCHMARK(BM_floor_verify_hashes);
 
 // Nanoseconds per keyed BLAKE2b-256 of `key`, timed here and now (for side-by-side ratios).
 double keyed_blake2b_ns(const std::string& key, int rounds) {

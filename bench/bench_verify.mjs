@@ -3,9 +3,9 @@
 // Map of records), as ns per operation in JSON on stdout; bench/tables.py puts it beside
 // native and Python. Ours also enforces the rate limit and writes usage and a hash-chained
 // audit event on every verification; the peer only decides.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import zlib from 'node:zlib';
-import { ready, hashing, keys, registry } from '../bindings/node/dist/index.mjs';
+import { ready, hashing, keys, registry, signing } from '../bindings/node/dist/index.mjs';
 import { perOp } from './per_op.mjs';
 
 const NOW = 1748779200000;
@@ -73,6 +73,14 @@ if (keys.checkFormat(key) !== 'valid' || peerCheckFormat(key) !== 'valid') throw
 if (hasher.hash(key) !== peerHash(key)) throw new Error('hash');
 if (!reg.verify(key, { now: NOW, required }).valid || !peer.verify(key, required, NOW).valid) throw new Error('verify');
 
+// The floor in WebAssembly: one SHA-256 compression of ours (portable: WebAssembly has no SHA
+// instructions), as the Content-Digest of a 64 KiB body over its 1,025 blocks (the call's own
+// cost spread across them). A key's stored form is three of them.
+const LONG = new Uint8Array(65536).fill(0x6b);
+const BLOCKS = LONG.length / 64 + 1;
+const expected = `sha-256=:${createHash('sha256').update(LONG).digest('base64')}:`;
+if (signing.contentDigest(LONG) !== expected) throw new Error('content digest');
+
 console.log(JSON.stringify({
   check_format: perOp(() => keys.checkFormat(key)),
   'check_format/peer': perOp(() => peerCheckFormat(key)),
@@ -80,5 +88,6 @@ console.log(JSON.stringify({
   'hash/peer': perOp(() => peerHash(key)),
   verify: perOp(() => reg.verify(key, { now: NOW, required })),
   'verify/peer': perOp(() => peer.verify(key, required, NOW)),
+  sha256_block: perOp(() => signing.contentDigest(LONG)) / BLOCKS,
   instantiate_ms: instantiateMs,
 }));
