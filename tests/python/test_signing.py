@@ -55,12 +55,17 @@ def test_round_trip_and_tampering(algorithm):
     headers = {**HEADERS, **added}
     ok = signing.verify_request("POST", URL, headers, BODY, keys=[key.verifying_key()], now=NOW)
     assert (ok.valid, ok.code, ok.key_id, ok.alg) == (True, "valid", "key_1", algorithm)
+    # The names come from a cache after the first call: the same, in the same order.
+    assert list(signing.sign_request("POST", URL, HEADERS, BODY, key=key, now=NOW)) == list(added)
+    assert ok.valid is True  # a bool, read through its own getter
+    with pytest.raises(AttributeError):
+        ok.valid = False
     for method, url, hdrs, body in [("PUT", URL, headers, BODY), ("POST", URL + "&x=1", headers, BODY),
                                     ("POST", URL, headers, BODY + b" "),
                                     ("POST", URL, {**headers, "Authorization": "Bearer other"}, BODY),
                                     ("POST", URL, {k: v for k, v in headers.items() if k != "Content-Type"}, BODY)]:
         v = signing.verify_request(method, url, hdrs, body, keys=key, now=NOW)
-        assert (v.valid, v.code) == (False, "signature_invalid")
+        assert (v.valid, v.code) == (False, "signature_invalid") and v.valid is False
     # Uncovered headers may change.
     assert signing.verify_request("POST", URL, {**headers, "X-Request-Id": "r2", "X-New": "1"}, BODY, keys=key, now=NOW)
 

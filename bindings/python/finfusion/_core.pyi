@@ -307,7 +307,9 @@ class Verification:
         ...
     @property
     def valid(self) -> bool:
-        ...
+        """
+        Whether the signature verified (code is then 'valid').
+        """
 class WebhookSecret:
     """
     A Standard Webhooks signing secret (whsec_...). repr() hides it.
