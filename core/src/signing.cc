@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <cstring>
 #include <mutex>
 #include <queue>
@@ -932,21 +931,20 @@ Result<Signed> sign(const Message& message, const SigningKey& key, const SignOpt
   std::string params;
   params.reserve(96 + key.key_id().size() + options.nonce.size() + options.tag.size());
   const auto integer_param = [&params](std::string_view name, std::int64_t value) {
-    char digits[24];
     params.append(1, ';').append(name).append(1, '=');
-    params.append(digits, static_cast<std::size_t>(std::to_chars(digits, digits + sizeof digits, value).ptr - digits));
+    return sf::serialize_integer_into(value, params);
   };
   const auto string_param = [&params](std::string_view name, std::string_view value) {
     params.append(1, ';').append(name).append(1, '=');
     return sf::serialize_string_into(value, params);
   };
   const std::int64_t created = now / 1000;
-  integer_param("created", created);
+  if (Status s = integer_param("created", created); !s.ok()) return s;
   if (options.expires_in_seconds) {
     if (*options.expires_in_seconds <= 0 || *options.expires_in_seconds > 366LL * 86400) {
       return invalid("expires_in must be 1 second to 366 days");
     }
-    integer_param("expires", created + *options.expires_in_seconds);
+    if (Status s = integer_param("expires", created + *options.expires_in_seconds); !s.ok()) return s;
   }
   if (Status s = string_param("keyid", key.key_id()); !s.ok()) return s;
   if (options.include_alg) {

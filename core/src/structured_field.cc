@@ -263,9 +263,7 @@ Status write_bare(const BareItem& item, std::string& out) {
   if (const bool* b = std::get_if<bool>(&item)) {
     out += *b ? "?1" : "?0";
   } else if (const std::int64_t* n = std::get_if<std::int64_t>(&item)) {
-    if (*n > kMaxInteger || *n < -kMaxInteger) return unwritable("integer out of range");
-    char digits[24];
-    out.append(digits, static_cast<std::size_t>(std::to_chars(digits, digits + sizeof digits, *n).ptr - digits));
+    return serialize_integer_into(*n, out);
   } else if (const Decimal* d = std::get_if<Decimal>(&item)) {
     std::int64_t t = d->thousandths;
     if (t > kMaxDecimalThousandths || t < -kMaxDecimalThousandths) return unwritable("decimal out of range");
@@ -416,6 +414,12 @@ Status serialize_string_into(std::string_view value, std::string& out) {
     }
   }
   out.push_back('"');
+  return Status::Ok();
+}
+Status serialize_integer_into(std::int64_t value, std::string& out) {
+  if (value > kMaxInteger || value < -kMaxInteger) return unwritable("integer out of range");
+  char digits[24];
+  out.append(digits, static_cast<std::size_t>(std::to_chars(digits, digits + sizeof digits, value).ptr - digits));
   return Status::Ok();
 }
 Status serialize_into(const Parameters& params, std::string& out) {

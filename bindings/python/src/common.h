@@ -122,6 +122,20 @@ constexpr PyCFunction keywords_entry() {  // for a PyMethodDef with METH_FASTCAL
 }
 void add_fastcall(py::module_& m, PyMethodDef& def);  // `def` outlives the module: a static
 
+// The str object of a text that usually repeats from call to call, made again only when the
+// text changes (and then kept): results on the hot paths reuse their field and name objects.
+struct KeptStr {
+  std::string text;
+  py::object object;
+  const py::object& of(std::string_view value) {
+    if (!object || value != text) {
+      object = py::str(value.data(), value.size());
+      text.assign(value);
+    }
+    return object;
+  }
+};
+
 // A function's parameters, bound as Python binds a def's: the first `positional` may come by
 // position or keyword, the rest (keyword-only) by keyword.
 class Parameters {

@@ -79,17 +79,7 @@ struct VerifyState {
   time::Millis expires_ms = 0, grace_ms = 0;
   py::object expires_at, grace_until;
   // The last str objects made for the decision's text fields, kept while the text repeats.
-  struct Kept {
-    std::string text;
-    py::object object;
-    const py::object& of(const std::string& value) {
-      if (!object || value != text) {
-        object = py::str(value);
-        text = value;
-      }
-      return object;
-    }
-  } key_id_text, type_text, environment_text, replaced_by_text;
+  KeptStr key_id_text, type_text, environment_text, replaced_by_text;
 };
 
 bool same_items(const py::object& kept, PyObject* given) {

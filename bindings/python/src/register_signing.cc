@@ -1,5 +1,6 @@
 #include <pybind11/stl.h>
 
+#include <array>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -139,27 +140,6 @@ struct Call {
   std::unique_ptr<MessageArg> req;
 };
 
-// The str of a header name signing adds (Content-Digest, Signature-Input, Signature), a new
-// reference: made and interned once, so that a signed message's dict makes no name objects
-// and hashes none of them.
-PyObject* header_name(const std::string& name) {
-  static auto* const names = new std::vector<std::pair<std::string, PyObject*>>();  // kept, as the module is
-  for (const auto& [text, object] : *names) {
-    if (text == name) {
-      Py_INCREF(object);
-      return object;
-    }
-  }
-  PyObject* made = PyUnicode_FromStringAndSize(name.data(), static_cast<Py_ssize_t>(name.size()));
-  if (made == nullptr) throw py::error_already_set();
-  PyUnicode_InternInPlace(&made);
-  if (names->size() < 8) {
-    Py_INCREF(made);
-    names->emplace_back(name, made);
-  }
-  return made;
-}
-
 // The headers that sign a message, from the 16 arguments (method, url, status, headers,
 // body, request, key, label, components, expires_in, nonce, generate_nonce, tag, include_alg,
 // digest, now_ms) sign_request and sign_response make of theirs.
@@ -181,8 +161,12 @@ PyObject* signing_sign(PyObject* const* args, Py_ssize_t nargs) {
   // accessors cost a temporary object each).
   py::object added = py::reinterpret_steal<py::object>(PyDict_New());
   if (!added) throw py::error_already_set();
-  for (const auto& [name, value] : signed_.headers) {
-    const py::object field = py::reinterpret_steal<py::object>(header_name(name));
+  // The names are the same from one signing to the next (Content-Digest, Signature-Input,
+  // Signature): their str objects are kept, by position.
+  static auto* const names = new std::array<KeptStr, 3>();  // never freed: it outlives the interpreter's teardown
+  for (std::size_t i = 0; i < signed_.headers.size(); ++i) {
+    const auto& [name, value] = signed_.headers[i];
+    const py::object field = i < names->size() ? (*names)[i].of(name) : py::str(name);
     const py::str text(value);
     if (PyDict_SetItem(added.ptr(), field.ptr(), text.ptr()) != 0) throw py::error_already_set();
   }

@@ -97,6 +97,9 @@ Status serialize_into(const Parameters& params, std::string& out);
 // An sf-string's canonical text (quoted, '"' and '\\' escaped) appended to `out`. Errors:
 // invalid_request for a character outside printable ASCII (`out` then as it was).
 Status serialize_string_into(std::string_view value, std::string& out);
+// An sf-integer's text appended to `out`. Errors: invalid_request beyond 15 digits (`out`
+// then as it was).
+Status serialize_integer_into(std::int64_t value, std::string& out);
 
 // Look-ups by name; nullptr when absent.
 const BareItem* find(const Parameters& params, std::string_view name) noexcept;
